@@ -1,0 +1,29 @@
+"""Assemble the engine from settings: content, catalogs, store, features."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.content import load_content
+from bot.core import Engine
+from bot.i18n import Catalogs
+from bot.settings import Settings
+from bot.store import SQLiteStore
+
+
+@asynccontextmanager
+async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
+    """Load and validate the content, open the store, and yield a ready engine.
+
+    Raises :class:`~bot.errors.ContentError` when the content is invalid: the
+    bot refuses to start rather than serve broken content.
+    """
+    loaded = load_content(settings.content_dir)
+    catalogs = Catalogs(settings.locales_dir)
+    store = SQLiteStore(settings.db_path)
+    await store.open()
+    try:
+        yield Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+    finally:
+        await store.close()

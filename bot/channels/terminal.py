@@ -1,0 +1,110 @@
+"""The terminal chat: the whole conversation on standard input and output.
+
+Options are numbered ``[1] Title``; typing a number presses it, anything
+else is sent as text. When standard input is not a terminal, it reads one
+message per line and ends at end of input, so conversations can be scripted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.core import Engine, Incoming, Option, Outgoing
+
+CHANNEL = "terminal"
+
+
+def map_link(lat: float, lon: float) -> str:
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
+
+
+def render(messages: list[Outgoing]) -> str:
+    """Messages as terminal text, options numbered across the whole reply."""
+    blocks = []
+    number = 0
+    for msg in messages:
+        lines = []
+        if msg.title:
+            lines.append(f"== {msg.title} ==")
+        if msg.text:
+            lines.append(msg.text)
+        if msg.location:
+            lines.append(f"🗺 {map_link(msg.location.lat, msg.location.lon)}")
+        for opt in msg.options:
+            number += 1
+            lines.append(f"[{number}] {opt.label}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class TerminalChat:
+    """One terminal user talking to the engine."""
+
+    def __init__(self, engine: Engine, user_id: str = "local", language_hint: str | None = None,
+                 out: TextIO | None = None) -> None:
+        self.engine = engine
+        self.user_id = user_id
+        self.language_hint = language_hint
+        self.out = out or sys.stdout
+        self.options: list[Option] = []
+        self.locale = "en"
+
+    def event_for(self, line: str) -> Incoming | None:
+        """The event a typed line means; ``None`` when it is a number that presses no option."""
+        stripped = line.strip()
+        digits = stripped.translate(_DIGITS)
+        if digits.isdigit() and len(digits) <= 4:
+            index = int(digits)
+            if 1 <= index <= len(self.options):
+                return Incoming(CHANNEL, self.user_id, payload=self.options[index - 1].payload,
+                                language_hint=self.language_hint)
+            if self.options:
+                return None
+        return Incoming(CHANNEL, self.user_id, text=line, language_hint=self.language_hint)
+
+    async def send(self, line: str) -> str:
+        """Handle one typed line and return what the terminal shows."""
+        event = self.event_for(line)
+        if event is None:
+            t = self.engine.catalogs.get(self.locale)
+            return t.gettext("There is no option {number}. Type a number from 1 to {last}.").format(
+                number=line.strip(), last=t.number(len(self.options)))
+        messages = await self.engine.handle(event)
+        self.options = [o for m in messages for o in m.options]
+        if messages:
+            self.locale = messages[-1].locale
+        return render(messages)
+
+    def write(self, text: str) -> None:
+        self.out.write(text + "\n\n")
+        self.out.flush()
+
+    async def run(self, stdin: TextIO | None = None) -> int:
+        """Chat until end of input. Exit code 0."""
+        stdin = stdin or sys.stdin
+        interactive = stdin.isatty()
+        if interactive:
+            self.write(await self.send("/start"))
+        while True:
+            try:
+                line = await asyncio.to_thread(_read_line, stdin, interactive)
+            except (EOFError, KeyboardInterrupt):
+                return 0
+            if line is None:
+                return 0
+            if not line.strip() and not interactive:
+                continue
+            self.write(await self.send(line))
+
+
+# Persian and Arabic-Indic digits press options too: people type in their own script.
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+def _read_line(stdin: TextIO, interactive: bool) -> str | None:
+    if interactive:
+        return input("> ")
+    line = stdin.readline()
+    return None if line == "" else line.rstrip("\n")

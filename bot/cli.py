@@ -1,0 +1,108 @@
+"""The ``marhaba`` command: argument parsing only; the work is done by the packages.
+
+Errors a person can cause print a clear message (``file:line:col`` for
+content) and exit non-zero; a Python traceback is never shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.errors import ContentError, MarhabaError
+
+log = logging.getLogger("marhaba")
+
+
+def _settings(args: argparse.Namespace):
+    from bot.settings import Settings
+
+    return Settings.from_env(
+        db_path=Path(args.db).expanduser() if getattr(args, "db", None) else None,
+        content_dir=Path(args.content) if getattr(args, "content", None) else None,
+    )
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.app import open_engine
+    from bot.channels.terminal import TerminalChat
+
+    settings = _settings(args)
+
+    async def run() -> int:
+        async with open_engine(settings) as engine:
+            return await TerminalChat(engine, user_id=args.user, language_hint=args.lang).run()
+
+    return asyncio.run(run())
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from bot.content import load_content
+    from bot.settings import Settings
+
+    directory = Path(args.dir) if args.dir else Settings.from_env().content_dir
+    result = load_content(directory)
+    for warning in result.warnings:
+        print(warning)
+    print(f"{len(result.tree)} nodes in {len(result.files)} files: content is valid"
+          + (f" ({len(result.warnings)} warnings)" if result.warnings else "") + ".")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marhaba", description="A multilingual orientation chatbot for newcomers.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = sub.add_parser("chat", help="chat in the terminal with the content (no accounts, no servers)")
+    chat.add_argument("--db", help="SQLite file (default: $MARHABA_DB or ~/.local/share/marhaba/marhaba.db)")
+    chat.add_argument("--content", help="content folder (default: $MARHABA_CONTENT or the sample content)")
+    chat.add_argument("--lang", help="language hint, e.g. ar, fa-IR, prs")
+    chat.add_argument("--user", default="local", help="act as this user id (default: local)")
+    chat.set_defaults(func=cmd_chat)
+
+    content = sub.add_parser("content", help="work with the content files")
+    csub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
+    check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
+    check.set_defaults(func=cmd_content_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    logging.basicConfig(level=os.environ.get("MARHABA_LOG_LEVEL", "WARNING").upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return func(args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        print(f"{errors} error{'s' if errors != 1 else ''} in the content; nothing was changed.", file=sys.stderr)
+        return exc.exit_code
+    except MarhabaError as exc:
+        print(f"marhaba: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: an operator sees one line, not a traceback
+        if os.environ.get("MARHABA_DEBUG"):
+            raise
+        print(f"marhaba: unexpected error ({type(exc).__name__}); run with MARHABA_DEBUG=1 for details",
+              file=sys.stderr)
+        return 1

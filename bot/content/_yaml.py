@@ -1,0 +1,132 @@
+"""Safe YAML reading that keeps the line and column of every value.
+
+Staff edit YAML by hand, so every problem must point at ``file:line:col``.
+PyYAML's *composed* node graph keeps positions; this module turns it into
+plain values wrapped in :class:`Y` without ever constructing arbitrary Python
+objects (only the safe loader's resolver is used). Duplicate keys and
+anchors/aliases are reported rather than silently merged or expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from bot.errors import Problem
+
+
+@dataclass
+class Y:
+    """A YAML value with its position (1-based line and column).
+
+    ``value`` is a ``dict[str, Y]``, a ``list[Y]``, or a scalar. ``raw`` is a
+    scalar's source text, so that ``hours: 9:00`` stays the text ``"9:00"``
+    instead of YAML 1.1's sexagesimal number 540. ``key_pos`` is where a
+    mapping value's key stands.
+    """
+
+    value: Any
+    line: int
+    col: int
+    raw: str | None = None
+    key_pos: tuple[int, int] | None = None
+    tag: str = ""
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, list)
+
+    def text(self) -> str | None:
+        """The value as text when it is a scalar (raw source for plain scalars)."""
+        if isinstance(self.value, dict | list):
+            return None
+        if self.value is None and self.raw in ("", "~", "null", "Null", "NULL"):
+            return None
+        return self.raw if self.raw is not None else str(self.value)
+
+
+class YamlProblems(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+def parse(text: str, path: str) -> Y | None:
+    """Parse one YAML document; raise :class:`YamlProblems` with positions on error."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            what = exc.problem or "invalid YAML"
+            hint = _hint(what)
+            raise YamlProblems([Problem(path, line, col, f"YAML syntax error: {what}{hint}")]) from None
+        except yaml.YAMLError as exc:
+            raise YamlProblems([Problem(path, 1, 1, f"YAML error: {exc}")]) from None
+        if node is None:
+            return None
+        problems: list[Problem] = []
+        result = _convert(node, loader, path, problems, set())
+        if problems:
+            raise YamlProblems(problems)
+        return result
+    finally:
+        loader.dispose()
+
+
+def _hint(problem: str) -> str:
+    if "tab" in problem:
+        return " (use spaces, not tabs, to indent)"
+    if "mapping values are not allowed" in problem:
+        return " (put text that contains ': ' in quotes)"
+    if "could not find expected ':'" in problem:
+        return " (check the indentation and that each key ends with ':')"
+    return ""
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem], seen: set[int]) -> Y:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if id(node) in seen:
+        problems.append(Problem(path, line, col, "anchors and aliases (& and *) are not supported; write the text out"))
+        return Y(None, line, col)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Y] = {}
+        keys: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(path, kline, kcol, "a key must be a plain word"))
+                continue
+            key = str(key_node.value).strip()
+            if key == "<<":
+                problems.append(Problem(path, kline, kcol, "merge keys (<<) are not supported"))
+                continue
+            if key in out:
+                first = keys[key]
+                problems.append(
+                    Problem(path, kline, kcol, f"duplicate key '{key}' (first written on line {first[0]}); keep only one")
+                )
+                continue
+            value = _convert(value_node, loader, path, problems, seen)
+            value.key_pos = (kline, kcol)
+            out[key] = value
+            keys[key] = (kline, kcol)
+        return Y(out, line, col, tag="map", keys=keys)
+    if isinstance(node, yaml.SequenceNode):
+        return Y([_convert(n, loader, path, problems, seen) for n in node.value], line, col, tag="list")
+    assert isinstance(node, yaml.ScalarNode)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        value = node.value
+    raw = node.value
+    return Y(value, line, col, raw=raw, tag="scalar")

@@ -1,0 +1,25 @@
+"""The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
+
+from bot.core._engine import KEYWORDS, MAX_TEXT_CHARS, Command, Engine, Handler, Turn, clean_text
+from bot.core._events import MAX_PAYLOAD_BYTES, ContactCard, Incoming, Option, Outgoing, Place
+from bot.core._render import details_text, node_option, node_title, render_node
+
+__all__ = [
+    "KEYWORDS",
+    "MAX_PAYLOAD_BYTES",
+    "MAX_TEXT_CHARS",
+    "Command",
+    "ContactCard",
+    "Engine",
+    "Handler",
+    "Incoming",
+    "Option",
+    "Outgoing",
+    "Place",
+    "Turn",
+    "clean_text",
+    "details_text",
+    "node_option",
+    "node_title",
+    "render_node",
+]

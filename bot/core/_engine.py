@@ -1,0 +1,406 @@
+"""The dispatcher: one incoming event in, a list of outgoing messages out.
+
+The engine knows no messaging platform. Channels turn platform updates into
+:class:`Incoming` events and send the :class:`Outgoing` messages back.
+Features (events, questions, staff tools) plug in by registering commands,
+payload prefixes and a free-text handler, so that this module stays small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import AsyncIterator
+
+from bot.content import ROOT_ID, ContentTree, Node
+from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
+from bot.core._render import node_title, render_node
+from bot.i18n import DEFAULT_LOCALE, LOCALES, Catalogs, N_, Translator, negotiate
+from bot.store import Store, User
+
+log = logging.getLogger("marhaba.engine")
+
+MAX_TEXT_CHARS = 4096
+"""Longer messages are cut to this before they are processed."""
+
+Handler = Callable[["Turn"], Awaitable[list[Outgoing]]]
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """Make untrusted text safe to process: valid Unicode, no control or bidi-override characters."""
+    text = text.encode("utf-8", "replace").decode("utf-8")[: MAX_TEXT_CHARS * 2]
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    return text.strip()[:MAX_TEXT_CHARS]
+
+
+@dataclass
+class Command:
+    name: str
+    handler: Handler
+    description: str
+    staff_only: bool = False
+    hidden: bool = False
+
+
+@dataclass
+class Turn:
+    """Everything a handler needs for one turn of one user."""
+
+    engine: Engine
+    event: Incoming
+    user: User
+    t: Translator
+    args: str = ""
+    payload: str = ""
+
+    @property
+    def content(self) -> ContentTree:
+        return self.engine.content
+
+    @property
+    def is_staff(self) -> bool:
+        return self.engine.is_staff(self.event.channel, self.event.user_id)
+
+    async def show(self, node_id: str | None, *, notice: str = "") -> list[Outgoing]:
+        """Open a node (the root when it is missing), record the visit, render it."""
+        return await self.engine.show(self, node_id, notice=notice)
+
+    async def current(self, *, notice: str = "") -> list[Outgoing]:
+        """Show the node the user is on (the nearest existing one)."""
+        return await self.show(self.engine.current_node_id(self.user), notice=notice)
+
+
+@dataclass
+class Engine:
+    """The conversation engine. Swap :attr:`content` or :attr:`catalogs` to reload."""
+
+    content: ContentTree
+    catalogs: Catalogs
+    store: Store
+    staff: frozenset[tuple[str, str]] = frozenset()
+    commands: dict[str, Command] = field(default_factory=dict)
+    payloads: dict[str, Handler] = field(default_factory=dict)
+    text_handlers: list[Handler] = field(default_factory=list)
+    _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        c = self.add_command
+        c("start", self._cmd_start, N_("Start, or continue where you left off"))
+        c("menu", self._cmd_menu, N_("Main menu"))
+        c("back", self._cmd_back, N_("Go back one step"))
+        c("language", self._cmd_language, N_("Change the language"))
+        c("progress", self._cmd_progress, N_("See your progress"))
+        c("help", self._cmd_help, N_("How to use this bot"))
+        c("forget", self._cmd_forget, N_("Delete everything stored about you"))
+        for prefix, handler in (
+            ("n", self._pl_node), ("lang", self._pl_language), ("step", self._pl_step), ("undo", self._pl_step),
+            ("cmd", self._pl_command), ("forget", self._pl_forget),
+        ):
+            self.payloads[prefix] = handler
+
+    # -- extension points -------------------------------------------------
+
+    def add_command(self, name: str, handler: Handler, description: str, *, staff_only: bool = False,
+                    hidden: bool = False) -> None:
+        """Register ``/name``. ``description`` is an English source string marked with ``N_``."""
+        self.commands[name] = Command(name, handler, description, staff_only, hidden)
+
+    def add_payload(self, prefix: str, handler: Handler) -> None:
+        """Register a handler for button payloads ``prefix:...``."""
+        self.payloads[prefix] = handler
+
+    def add_text_handler(self, handler: Handler) -> None:
+        """Register a handler for free text; the first that returns messages wins."""
+        self.text_handlers.append(handler)
+
+    def is_staff(self, channel: str, user_id: str) -> bool:
+        return (channel, user_id) in self.staff
+
+    def public_commands(self) -> list[Command]:
+        return [c for c in self.commands.values() if not c.staff_only and not c.hidden]
+
+    # -- the turn ---------------------------------------------------------
+
+    @asynccontextmanager
+    async def _user_lock(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        # One user's turns run in order; different users run concurrently.
+        entry = self._locks.get(key)
+        if entry is None:
+            entry = self._locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._locks.pop(key, None)
+
+    async def handle(self, event: Incoming) -> list[Outgoing]:
+        """Answer one event. Never raises for bad input: a user gets a message, not an error."""
+        async with self._user_lock((event.channel, event.user_id)):
+            user = await self.store.get_or_create_user(event.channel, event.user_id)
+            t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
+            turn = Turn(self, event, user, t)
+            try:
+                return await self._dispatch(turn)
+            except Exception:
+                log.exception("turn failed (channel=%s)", event.channel)
+                _ = t.gettext
+                return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
+                                   (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+
+    async def _dispatch(self, turn: Turn) -> list[Outgoing]:
+        event, user = turn.event, turn.user
+        payload = (event.payload or "")
+        if len(payload.encode("utf-8", "replace")) > MAX_PAYLOAD_BYTES:
+            payload = "invalid:"
+        command = (event.command or "").strip().lstrip("/").lower()[:32]
+        args = clean_text(event.args or "")
+        text = clean_text(event.text or "") if event.text is not None else ""
+        if not command and text.startswith("/"):
+            command, _, args = text[1:].partition(" ")
+            command, args = command.lower()[:32], args.strip()
+            text = ""
+        if not command and not payload and text:
+            command = self.keyword_command(text)
+        if user.locale is None and not payload.startswith("lang:"):
+            if command == "forget":
+                return await self._cmd_forget(turn)
+            return self.language_picker(turn, first_contact=True)
+        if payload:
+            prefix, _, rest = payload.partition(":")
+            handler = self.payloads.get(prefix)
+            if handler is None:
+                return await self.stale(turn)
+            turn.payload = rest
+            return await handler(turn)
+        if command:
+            cmd = self.commands.get(command)
+            if cmd is None or (cmd.staff_only and not turn.is_staff):
+                return await self.unknown_command(turn)
+            turn.args = args
+            return await cmd.handler(turn)
+        if not text:
+            _ = turn.t.gettext
+            return await turn.current(notice=_("Your message was empty. Choose an option below."))
+        for handler in self.text_handlers:
+            turn.args = text
+            out = await handler(turn)
+            if out:
+                return out
+        _ = turn.t.gettext
+        return await turn.current(notice=_("Sorry, I did not understand. Choose an option below, or send /help."))
+
+    # -- helpers used by handlers -----------------------------------------
+
+    def current_node_id(self, user: User) -> str:
+        node_id = user.current_node
+        if node_id and node_id in self.content:
+            return node_id
+        return ROOT_ID if not node_id else self.content.nearest_existing([ROOT_ID, node_id])
+
+    async def show(self, turn: Turn, node_id: str | None, *, notice: str = "") -> list[Outgoing]:
+        node = self.content.get(node_id) or self.content.root
+        await self.store.record_visit(turn.user.id, node.id)
+        done = await self.store.steps_done(turn.user.id) if self._has_steps(node) else set()
+        return [render_node(self.content, node, turn.t, done, notice=notice)]
+
+    def _has_steps(self, node: Node) -> bool:
+        return node.step or any(self.content.nodes[c].step for c in node.children)
+
+    @staticmethod
+    def _text(t: Translator, text: str, options: tuple[Option, ...] = ()) -> Outgoing:
+        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)
+
+    def text_reply(self, turn: Turn, text: str, options: tuple[Option, ...] = ()) -> Outgoing:
+        """A plain message in the user's locale, with optional buttons."""
+        return self._text(turn.t, text, options)
+
+    async def stale(self, turn: Turn) -> list[Outgoing]:
+        _ = turn.t.gettext
+        return await turn.current(notice=_("This menu is out of date. Here is the current one."))
+
+    async def unknown_command(self, turn: Turn) -> list[Outgoing]:
+        _ = turn.t.gettext
+        return await turn.current(notice=_("I do not know that command. Send /help to see what I can do."))
+
+    def keyword_command(self, text: str) -> str:
+        """A typed word that means a command in any shipped language ("menu", "منو", ...)."""
+        word = text.strip().strip(".!?؟،,").casefold()
+        if not word or len(word) > 30:
+            return ""
+        return self._keywords().get(word, "")
+
+    def _keywords(self) -> dict[str, str]:
+        cache = getattr(self, "_keyword_cache", None)
+        if cache is not None and cache[0] is self.catalogs:
+            return cache[1]
+        table: dict[str, str] = {}
+        for code in self.catalogs.locales:
+            t = self.catalogs.get(code)
+            for command, word in KEYWORDS.items():
+                for w in t.gettext(word).split("|"):
+                    if w.strip():
+                        table.setdefault(w.strip().casefold(), command)
+        self._keyword_cache = (self.catalogs, table)
+        return table
+
+    def language_picker(self, turn: Turn, *, first_contact: bool = False) -> list[Outgoing]:
+        """The language picker: every language in its own script, the likely one first."""
+        preferred = turn.user.locale or negotiate(turn.event.language_hint)
+        codes = list(LOCALES)
+        if preferred in codes:
+            codes.remove(preferred)
+            codes.insert(0, preferred)
+        options = tuple(
+            Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}") for code in codes
+        )
+        t = turn.t
+        if first_contact:
+            # Greet in every language: a newcomer may read only their own.
+            lines = []
+            for code in codes:
+                line = self.catalogs.get(code).gettext("Welcome! Please choose your language.")
+                if line not in lines:
+                    lines.append(line)
+            text = "\n".join(lines)
+        else:
+            text = t.gettext("Choose your language.")
+        return [Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)]
+
+    # -- commands ---------------------------------------------------------
+
+    async def _cmd_start(self, turn: Turn) -> list[Outgoing]:
+        current = turn.user.current_node
+        if current and current != ROOT_ID and current in self.content:
+            _ = turn.t.gettext
+            node = self.content.nodes[current]
+            title = node_title(node, turn.t)
+            return [self.text_reply(turn, _("Welcome back! Do you want to continue where you left off?"), (
+                Option("▶ " + _("Continue: {title}").format(title=title), f"n:{current}"),
+                Option("🏠 " + _("Main menu"), "cmd:menu"),
+                Option("🌐 " + _("Change language"), "cmd:language"),
+            ))]
+        return await turn.show(ROOT_ID)
+
+    async def _cmd_menu(self, turn: Turn) -> list[Outgoing]:
+        return await turn.show(ROOT_ID)
+
+    async def _cmd_back(self, turn: Turn) -> list[Outgoing]:
+        node = self.content.get(self.current_node_id(turn.user))
+        return await turn.show(node.parent if node and node.parent else ROOT_ID)
+
+    async def _cmd_language(self, turn: Turn) -> list[Outgoing]:
+        return self.language_picker(turn)
+
+    async def _cmd_help(self, turn: Turn) -> list[Outgoing]:
+        _ = turn.t.gettext
+        lines = [_("I help you find your way in the city. Choose a topic from the menu, or write your question."), ""]
+        for cmd in self.public_commands():
+            lines.append(f"/{cmd.name} — {_(cmd.description)}")
+        return [self.text_reply(turn, "\n".join(lines), (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+
+    async def _cmd_progress(self, turn: Turn) -> list[Outgoing]:
+        t, _ = turn.t, turn.t.gettext
+        done = await self.store.steps_done(turn.user.id)
+        visited = await self.store.visited(turn.user.id)
+        lines = []
+        todo: list[Node] = []
+        total_steps = total_done = 0
+        for topic in self.content.topics:
+            steps = self.content.steps(topic.id)
+            pages = [topic, *self.content.descendants(topic.id)]
+            seen = sum(1 for p in pages if p.id in visited)
+            n_done = sum(1 for s in steps if s.id in done)
+            total_steps += len(steps)
+            total_done += n_done
+            todo.extend(s for s in steps if s.id not in done)
+            mark = "✅" if steps and n_done == len(steps) else "▫️"
+            parts = []
+            if steps:
+                parts.append(t.ngettext("{done} of {total} step done", "{done} of {total} steps done", len(steps))
+                             .format(done=t.number(n_done), total=t.number(len(steps))))
+            parts.append(_("{percent} read").format(percent=t.percent(seen / len(pages))))
+            lines.append(f"{mark} {node_title(topic, t)}: {', '.join(parts)}")
+        header = _("Your progress: {done} of {total} checklist steps done.").format(
+            done=t.number(total_done), total=t.number(total_steps))
+        options = tuple(Option("☐ " + node_title(s, t), f"n:{s.id}") for s in todo[:3])
+        options += (Option("🏠 " + _("Main menu"), "cmd:menu"),)
+        return [self.text_reply(turn, header + "\n\n" + "\n".join(lines), options)]
+
+    async def _cmd_forget(self, turn: Turn) -> list[Outgoing]:
+        _ = turn.t.gettext
+        await self.store.set_pending(turn.user.id, "forget")
+        return [self.text_reply(turn, _(
+            "This deletes everything stored about you: your language, your progress and your subscriptions. "
+            "It cannot be undone. Delete everything?"), (
+            Option("🗑 " + _("Yes, delete everything"), "forget:yes"),
+            Option(_("No, keep my data"), "forget:no"),
+        ))]
+
+    # -- payloads ---------------------------------------------------------
+
+    async def _pl_node(self, turn: Turn) -> list[Outgoing]:
+        if turn.payload not in self.content:
+            return await self.stale(turn)
+        return await turn.show(turn.payload)
+
+    async def _pl_language(self, turn: Turn) -> list[Outgoing]:
+        code = negotiate(turn.payload)
+        if code is None or code not in LOCALES:
+            return self.language_picker(turn, first_contact=turn.user.locale is None)
+        await self.store.set_locale(turn.user.id, code)
+        turn.t = self.catalogs.get(code)
+        return await turn.show(ROOT_ID)
+
+    async def _pl_step(self, turn: Turn) -> list[Outgoing]:
+        node = self.content.get(turn.payload)
+        if node is None or not node.step:
+            return await self.stale(turn)
+        done = turn.event.payload.startswith("step:") if turn.event.payload else False
+        await self.store.set_step(turn.user.id, node.id, done)
+        _ = turn.t.gettext
+        notice = ("✅ " + _("Well done! This step is marked as done.")) if done else _("This step is marked as not done.")
+        return await turn.show(node.id, notice=notice)
+
+    async def _pl_command(self, turn: Turn) -> list[Outgoing]:
+        cmd = self.commands.get(turn.payload)
+        if cmd is None or (cmd.staff_only and not turn.is_staff):
+            return await self.stale(turn)
+        return await cmd.handler(turn)
+
+    async def _pl_forget(self, turn: Turn) -> list[Outgoing]:
+        _ = turn.t.gettext
+        if turn.payload == "yes" and turn.user.pending == "forget":
+            await self.store.forget(turn.user.id)
+            log.info("user data deleted on request (channel=%s)", turn.event.channel)
+            return [self.text_reply(turn, _("Everything stored about you has been deleted. "
+                                            "Send /start if you want to begin again."))]
+        if turn.payload == "yes":
+            return await self._cmd_forget(turn)
+        await self.store.set_pending(turn.user.id, None)
+        return await turn.current(notice=_("Nothing was deleted."))
+
+
+KEYWORDS = {
+    # TRANSLATORS: words a user can type instead of a command, separated by "|". Lowercase.
+    "menu": N_("menu|main menu|home"),
+    "back": N_("back"),
+    "language": N_("language"),
+    "help": N_("help"),
+    "start": N_("start|hi|hello"),
+    "progress": N_("progress"),
+}
+"""Words a user can type instead of a command (WhatsApp has no slash commands).
+
+Each locale's catalog gives its own words (context ``keyword``), several
+separated by ``|``; the words of every shipped locale work for everyone.
+"""

@@ -1,0 +1,81 @@
+"""The transport-neutral events the engine speaks: what comes in, what goes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_PAYLOAD_BYTES = 64
+"""Every payload the engine makes fits Telegram's 64-byte callback data."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: typed ``text``, pressed a button (``payload``) or sent a ``command``.
+
+    ``user_id`` is the user's id on ``channel``; ``language_hint`` is what the
+    client says the user's language is (``fa-IR``), if anything.
+    """
+
+    channel: str
+    user_id: str
+    text: str | None = None
+    payload: str | None = None
+    command: str | None = None
+    args: str = ""
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A button: ``label`` as shown, ``payload`` sent back when pressed.
+
+    ``short_label`` is for channels with tight button limits (WhatsApp);
+    ``description`` may be shown under the label in a list.
+    """
+
+    label: str
+    payload: str
+    short_label: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A map point to send as a location or venue."""
+
+    lat: float
+    lon: float
+    name: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to the user.
+
+    ``title`` is a heading the channel may emphasize, ``text`` the plain text
+    (never markup: channels escape it), ``options`` the buttons. ``locale``
+    and ``rtl`` tell the channel how to lay it out.
+    """
+
+    text: str
+    title: str = ""
+    options: tuple[Option, ...] = ()
+    location: Place | None = None
+    contact: ContactCard | None = None
+    locale: str = "en"
+    rtl: bool = False
+    node_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def full_text(self) -> str:
+        """Title and text as one plain string."""
+        return f"{self.title}\n\n{self.text}".strip() if self.title else self.text

@@ -1,0 +1,24 @@
+"""Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation."""
+
+from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
+from bot.i18n._extract import context as content_context
+from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, LocaleInfo, is_rtl, negotiate
+from bot.i18n._translator import CONTENT_DOMAIN, DEFAULT_LOCALES_DIR, UI_DOMAIN, Catalogs, N_, Translator
+
+__all__ = [
+    "CONTENT_DOMAIN",
+    "DEFAULT_LOCALE",
+    "DEFAULT_LOCALES_DIR",
+    "LOCALES",
+    "UI_DOMAIN",
+    "Catalogs",
+    "LocaleInfo",
+    "N_",
+    "Translator",
+    "content_context",
+    "is_rtl",
+    "isolate",
+    "isolate_ltr",
+    "negotiate",
+    "strip_bidi_controls",
+]

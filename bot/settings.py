@@ -1,0 +1,90 @@
+"""Configuration, parsed once at start-up from the environment into a typed object.
+
+Nothing else in Marhaba reads ``os.environ``. A ``.env`` file (``KEY=value``
+lines) in the working directory, or the file named by ``MARHABA_ENV_FILE``,
+fills in variables the environment does not set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def default_db_path(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
+    return Path(base) / "marhaba" / "marhaba.db"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes."""
+    out: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{path}:{number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[key.strip()] = value
+    return out
+
+
+def _ids(value: str) -> frozenset[tuple[str, str]]:
+    """Parse ``telegram:123,whatsapp:4915...`` into (channel, user id) pairs."""
+    pairs = set()
+    for item in value.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        channel, sep, user = item.partition(":")
+        if not sep or not channel or not user:
+            raise ConfigError(f"MARHABA_STAFF: '{item}' must look like channel:user-id, e.g. telegram:123456")
+        pairs.add((channel.strip(), user.strip()))
+    return frozenset(pairs)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Marhaba reads. Secrets are kept out of ``repr``."""
+
+    db_path: Path
+    content_dir: Path
+    locales_dir: Path
+    staff: frozenset[tuple[str, str]] = frozenset()
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        env_file = env.get("MARHABA_ENV_FILE")
+        if env_file:
+            env = {**read_env_file(Path(env_file)), **env}
+        elif Path(".env").is_file():
+            env = {**read_env_file(Path(".env")), **env}
+        settings = cls(
+            db_path=Path(env["MARHABA_DB"]).expanduser() if env.get("MARHABA_DB") else default_db_path(env),
+            content_dir=Path(env.get("MARHABA_CONTENT") or PROJECT_DIR / "content"),
+            locales_dir=Path(env.get("MARHABA_LOCALES") or PROJECT_DIR / "locales"),
+            staff=_ids(env.get("MARHABA_STAFF", "")),
+            env=env,
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **clean) if clean else settings
+
+    def get(self, name: str, default: str = "") -> str:
+        """A raw variable, for the channel settings parsed by each channel."""
+        return self.env.get(name, default)

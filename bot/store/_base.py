@@ -1,0 +1,83 @@
+"""The storage interface the engine talks to. It never sees SQL."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class User:
+    """What is stored about one user of one channel (a person on two channels is two users)."""
+
+    id: int
+    channel: str
+    channel_user_id: str
+    locale: str | None
+    current_node: str | None
+    pending: str | None
+    created_at: float
+    last_seen: float
+    active: bool
+    is_new: bool = False
+
+
+class Store(abc.ABC):
+    """Async repository of users and their progress.
+
+    Each write method commits before it returns: a turn acknowledged to a user
+    is on disk. Implementations must be safe to call from many tasks at once.
+    """
+
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Connect and apply pending migrations."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> Store:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @abc.abstractmethod
+    async def get_user(self, channel: str, channel_user_id: str) -> User | None: ...
+
+    @abc.abstractmethod
+    async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
+        """The user, created on first contact (then ``is_new`` is true); marks them active and seen."""
+
+    @abc.abstractmethod
+    async def set_locale(self, user_id: int, locale: str) -> None: ...
+
+    @abc.abstractmethod
+    async def set_pending(self, user_id: int, pending: str | None) -> None:
+        """A question the bot is waiting on an answer to (e.g. the /forget confirmation)."""
+
+    @abc.abstractmethod
+    async def record_visit(self, user_id: int, node_id: str) -> None:
+        """The user opened ``node_id``: it becomes their current node and counts as visited."""
+
+    @abc.abstractmethod
+    async def set_step(self, user_id: int, node_id: str, done: bool) -> None: ...
+
+    @abc.abstractmethod
+    async def steps_done(self, user_id: int) -> set[str]: ...
+
+    @abc.abstractmethod
+    async def visited(self, user_id: int) -> set[str]: ...
+
+    @abc.abstractmethod
+    async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
+        """Mark a user (in)active: an inactive user (who blocked the bot) is not messaged."""
+
+    @abc.abstractmethod
+    async def forget(self, user_id: int) -> None:
+        """Delete every row about the user, in one transaction."""
+
+    @abc.abstractmethod
+    async def user_tables(self) -> list[str]:
+        """Names of the tables that hold per-user rows (for audits and tests of /forget)."""
