@@ -23,3 +23,7 @@ __all__ = [
     "node_title",
     "render_node",
 ]
+
+from bot.core._delivery import Blocked, DeliveryError, OutsideWindow, RetryLater, Sender, Undeliverable  # noqa: E402
+
+__all__ += ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender", "Undeliverable"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import AsyncIterator
 
 from bot.content import ROOT_ID, ContentTree, Node
+from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._render import node_title, render_node
 from bot.i18n import DEFAULT_LOCALE, LOCALES, Catalogs, N_, Translator, negotiate
@@ -88,6 +89,8 @@ class Engine:
     commands: dict[str, Command] = field(default_factory=dict)
     payloads: dict[str, Handler] = field(default_factory=dict)
     text_handlers: list[Handler] = field(default_factory=list)
+    senders: dict[str, Sender] = field(default_factory=dict)
+    """Channels register a :class:`Sender` here, so features can message users outside a turn."""
     _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

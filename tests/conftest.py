@@ -1,0 +1,83 @@
+"""Shared fixtures: the sample content, a real SQLite file, an engine on both."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.content import ContentTree, load_content
+from bot.core import Engine, Incoming, Outgoing
+from bot.i18n import Catalogs
+from bot.store import SQLiteStore
+
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_CONTENT = PROJECT / "content"
+
+
+@pytest.fixture(scope="session")
+def sample_tree() -> ContentTree:
+    return load_content(SAMPLE_CONTENT).tree
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    return Catalogs(PROJECT / "locales")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "marhaba.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[SQLiteStore]:
+    async with SQLiteStore(db_path) as s:
+        yield s  # type: ignore[misc]
+
+
+@pytest.fixture
+async def engine(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Engine:
+    return Engine(content=sample_tree, catalogs=catalogs, store=store)
+
+
+class Chat:
+    """A scripted user of the engine: ``await chat("/start")``, ``await chat.press(1)``."""
+
+    def __init__(self, engine: Engine, user_id: str = "u1", channel: str = "test", hint: str | None = None) -> None:
+        self.engine, self.user_id, self.channel, self.hint = engine, user_id, channel, hint
+        self.last: list[Outgoing] = []
+
+    async def __call__(self, text: str) -> list[Outgoing]:
+        return await self._send(Incoming(self.channel, self.user_id, text=text, language_hint=self.hint))
+
+    async def payload(self, payload: str) -> list[Outgoing]:
+        return await self._send(Incoming(self.channel, self.user_id, payload=payload, language_hint=self.hint))
+
+    async def press(self, label_or_index: str | int) -> list[Outgoing]:
+        """Press an option of the last reply by 1-based index or by (part of) its label."""
+        options = [o for m in self.last for o in m.options]
+        if isinstance(label_or_index, int):
+            return await self.payload(options[label_or_index - 1].payload)
+        for o in options:
+            if label_or_index in o.label:
+                return await self.payload(o.payload)
+        raise AssertionError(f"no option {label_or_index!r} in {[o.label for o in options]}")
+
+    async def _send(self, event: Incoming) -> list[Outgoing]:
+        self.last = await self.engine.handle(event)
+        return self.last
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.full_text for m in self.last)
+
+    @property
+    def labels(self) -> list[str]:
+        return [o.label for m in self.last for o in m.options]
+
+
+@pytest.fixture
+def chat(engine: Engine) -> Chat:
+    return Chat(engine)
