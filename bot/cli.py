@@ -54,6 +54,15 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import serve
+    from bot.settings import Settings
+
+    logging.getLogger().setLevel(os.environ.get("MARHABA_LOG_LEVEL", "INFO").upper())
+    asyncio.run(serve(Settings.from_env(), args.channels))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marhaba", description="A multilingual orientation chatbot for newcomers.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -64,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", help="language hint, e.g. ar, fa-IR, prs")
     chat.add_argument("--user", default="local", help="act as this user id (default: local)")
     chat.set_defaults(func=cmd_chat)
+
+    run = sub.add_parser("run", help="serve Telegram and/or WhatsApp (all configured channels by default)")
+    run.add_argument("channels", nargs="*", metavar="CHANNEL", help="telegram, whatsapp")
+    run.set_defaults(func=cmd_run)
 
     content = sub.add_parser("content", help="work with the content files")
     csub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)

@@ -24,6 +24,13 @@ __all__ = [
     "render_node",
 ]
 
-from bot.core._delivery import Blocked, DeliveryError, OutsideWindow, RetryLater, Sender, Undeliverable  # noqa: E402
+from bot.core._delivery import (  # noqa: E402
+    Blocked,
+    DeliveryError,
+    OutsideWindow,
+    RetryLater,
+    Sender,
+    Undeliverable,
+)
 
 __all__ += ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender", "Undeliverable"]

@@ -12,16 +12,15 @@ import asyncio
 import logging
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import AsyncIterator
 
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._render import node_title, render_node
-from bot.i18n import DEFAULT_LOCALE, LOCALES, Catalogs, N_, Translator, negotiate
+from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate
 from bot.store import Store, User
 
 log = logging.getLogger("marhaba.engine")

@@ -3,7 +3,14 @@
 from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
 from bot.i18n._extract import context as content_context
 from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, LocaleInfo, is_rtl, negotiate
-from bot.i18n._translator import CONTENT_DOMAIN, DEFAULT_LOCALES_DIR, UI_DOMAIN, Catalogs, N_, Translator
+from bot.i18n._translator import (
+    CONTENT_DOMAIN,
+    DEFAULT_LOCALES_DIR,
+    N_,
+    UI_DOMAIN,
+    Catalogs,
+    Translator,
+)
 
 __all__ = [
     "CONTENT_DOMAIN",
