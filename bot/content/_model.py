@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 ROOT_ID = "main"
 
@@ -111,17 +112,44 @@ class ContentTree:
             node = self.nodes[node.parent]
         return node
 
-    def descendants(self, node_id: str) -> Iterator[Node]:
-        for child in self.nodes[node_id].children:
-            yield self.nodes[child]
-            yield from self.descendants(child)
+    def descendants(self, node_id: str) -> tuple[Node, ...]:
+        """Every node below ``node_id``, depth first (computed once per tree)."""
+        return self._descendants[node_id]
 
-    def steps(self, topic_id: str | None = None) -> list[Node]:
-        """Checklist steps, all of them or those below one topic."""
-        pool = self.nodes.values() if topic_id is None else self.descendants(topic_id)
-        out = [n for n in pool if n.step]
-        if topic_id is not None and self.nodes[topic_id].step:
-            out.insert(0, self.nodes[topic_id])
+    @cached_property
+    def _descendants(self) -> dict[str, tuple[Node, ...]]:
+        out: dict[str, tuple[Node, ...]] = {}
+
+        def walk(node_id: str) -> tuple[Node, ...]:
+            below: list[Node] = []
+            for child in self.nodes[node_id].children:
+                below.append(self.nodes[child])
+                below.extend(walk(child))
+            out[node_id] = tuple(below)
+            return out[node_id]
+
+        walk(ROOT_ID)
+        for node_id in self.nodes:
+            out.setdefault(node_id, ())
+        return out
+
+    def subtree_ids(self, node_id: str) -> frozenset[str]:
+        """The ids of a node and every node below it (computed once per tree)."""
+        return self._subtree_ids[node_id]
+
+    @cached_property
+    def _subtree_ids(self) -> dict[str, frozenset[str]]:
+        return {k: frozenset((k, *(n.id for n in v))) for k, v in self._descendants.items()}
+
+    def steps(self, topic_id: str | None = None) -> tuple[Node, ...]:
+        """Checklist steps, all of them or those of one topic (the topic itself first)."""
+        return self._steps[topic_id]
+
+    @cached_property
+    def _steps(self) -> dict[str | None, tuple[Node, ...]]:
+        out: dict[str | None, tuple[Node, ...]] = {None: tuple(n for n in self.nodes.values() if n.step)}
+        for node_id, node in self.nodes.items():
+            out[node_id] = tuple(n for n in (node, *self.descendants(node_id)) if n.step)
         return out
 
     def nearest_existing(self, path: list[str]) -> str:

@@ -319,8 +319,8 @@ class Engine:
         total_steps = total_done = 0
         for topic in self.content.topics:
             steps = self.content.steps(topic.id)
-            pages = [topic, *self.content.descendants(topic.id)]
-            seen = sum(1 for p in pages if p.id in visited)
+            pages = self.content.subtree_ids(topic.id)
+            seen = len(pages & visited)
             n_done = sum(1 for s in steps if s.id in done)
             total_steps += len(steps)
             total_done += n_done

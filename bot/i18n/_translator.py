@@ -8,6 +8,7 @@ content entries are keyed by context with the English text as message id.
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Translator:
         self._ui = ui
         self._content = content
         self.babel_locale = Locale.parse(locale)
+        self._numbers: dict[tuple[str, float], str] = {}
 
     def gettext(self, message: str) -> str:
         return self._ui.gettext(message) or message
@@ -50,10 +52,20 @@ class Translator:
         return self._content.pgettext(context, source) or source
 
     def number(self, n: float) -> str:
-        return format_decimal(n, locale=self.babel_locale)
+        return self._cached("d", n, format_decimal)
 
     def percent(self, fraction: float) -> str:
-        return format_percent(fraction, locale=self.babel_locale)
+        return self._cached("%", round(fraction, 2), format_percent)
+
+    def _cached(self, kind: str, value: float, fmt: Callable[..., str]) -> str:
+        # Babel's number formatting is slow; the values shown (counts, whole percents) repeat.
+        key = (kind, value)
+        text = self._numbers.get(key)
+        if text is None:
+            text = fmt(value, locale=self.babel_locale)
+            if len(self._numbers) < 10_000:
+                self._numbers[key] = text
+        return text
 
     def date(self, value: date, fmt: str = "long") -> str:
         return format_date(value, format=fmt, locale=self.babel_locale)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -27,12 +31,119 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+Statement = tuple[str, tuple[object, ...]]
+
+
+class GroupCommitter:
+    """Commits the writes of many concurrent turns in one transaction.
+
+    Every write of the store goes through here, on a connection of its own, so
+    writers never wait on each other's locks. Each caller awaits until its
+    writes are committed, so a turn is on disk before the user sees the answer;
+    under load, one commit serves many turns (group commit), which is what lets
+    one SQLite file keep up with thousands of turns a second.
+    """
+
+    def __init__(self, connect: Callable[[], Awaitable[aiosqlite.Connection]],
+                 after_commit: Callable[[], None] = lambda: None) -> None:
+        self._connect = connect
+        self._after_commit = after_commit
+        self._db: aiosqlite.Connection | None = None
+        self._queue: list[_Write] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        self._db = await self._connect()
+
+    async def close(self) -> None:
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()
+
+    def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple]]:
+        """Queue ``statements`` to run atomically; the future resolves once they are committed.
+
+        With ``returning``, the future's result is the rows of the last statement.
+        """
+        future: asyncio.Future[list[tuple]] = asyncio.get_running_loop().create_future()
+        key = tuple(sql for sql, _ in statements) + (("\x00returning",) if returning else ())
+        self._queue.append(_Write(key, statements, future, returning))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_loop())
+        return future
+
+    async def _flush_loop(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                await self._run(batch)
+            except sqlite3.Error:
+                # One bad write (a row deleted meanwhile by another process) must not fail the others.
+                for item in batch:
+                    try:
+                        await self._run([item])
+                    except sqlite3.Error as exc:
+                        if not item.future.done():
+                            item.future.set_exception(StoreError(f"write failed: {exc}"))
+            except BaseException as exc:
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+                raise
+
+    async def _run(self, batch: list[_Write]) -> None:
+        assert self._db is not None
+        db = self._db
+        groups: dict[tuple[str, ...], list[_Write]] = {}
+        results: dict[int, list[tuple]] = {}
+        for item in batch:
+            groups.setdefault(item.key, []).append(item)
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for key, items in groups.items():
+                if items[0].returning:
+                    for item in items:
+                        for sql, params in item.statements:
+                            results[id(item)] = list(await db.execute_fetchall(sql, params))
+                    continue
+                for index, sql in enumerate(key):
+                    await db.executemany(sql, [item.statements[index][1] for item in items])
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        self._after_commit()
+        for item in batch:
+            if not item.future.done():
+                item.future.set_result(results.get(id(item), []))
+
+
+def _consume(future: asyncio.Future[list[tuple]]) -> None:
+    # A fire-and-forget write (last_seen) that failed is not worth a warning per turn.
+    if not future.cancelled():
+        future.exception()
+
+
+@dataclass
+class _Write:
+    key: tuple[str, ...]
+    statements: list[Statement]
+    future: asyncio.Future[list[tuple]]
+    returning: bool
+
+
 class SQLiteStore(Store):
-    """Users and progress in one SQLite file. ``path`` may be ``:memory:`` for tests."""
+    """Users and progress in one SQLite file. ``path`` may be ``:memory:`` only for a store without writes."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
+        self._writer = GroupCommitter(self._connect, self._after_commit)
+        self._commits = 0
+        self._checkpoint: asyncio.Task[None] | None = None
+        self._checkpointer: aiosqlite.Connection | None = None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -48,16 +159,36 @@ class SQLiteStore(Store):
             except OSError as exc:
                 raise StoreError(f"cannot create the folder for the database {parent}: {exc.strerror}") from None
         try:
-            self._db = await aiosqlite.connect(Path(self.path).expanduser() if self.path != ":memory:" else self.path,
-                                               isolation_level=None)
-            await self._db.execute("PRAGMA journal_mode=WAL")
-            await self._db.execute("PRAGMA synchronous=NORMAL")
-            await self._db.execute("PRAGMA foreign_keys=ON")
-            await self._db.execute("PRAGMA busy_timeout=5000")
+            self._db = await self._connect()
             await self._migrate()
+            await self._writer.open()
         except sqlite3.DatabaseError as exc:
             await self.close()
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+
+    async def _connect(self) -> aiosqlite.Connection:
+        db = await aiosqlite.connect(Path(self.path).expanduser() if self.path != ":memory:" else self.path,
+                                     isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable across process crashes
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=10000")
+        # Checkpoints run in the background on the reading connection (see _after_commit),
+        # never inside a commit: an automatic checkpoint there stalls every waiting turn.
+        await db.execute("PRAGMA wal_autocheckpoint=0")
+        return db
+
+    async def write(self, *statements: Statement) -> None:
+        """Run write statements atomically, group-committed with other turns' writes.
+
+        Every write goes through here (not through :attr:`db`, which is for reads),
+        so that writers never contend for SQLite's lock.
+        """
+        await self._writer.submit(list(statements))
+
+    async def write_returning(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
+        """Run one write statement with ``RETURNING`` and give back its rows, once committed."""
+        return await self._writer.submit([(sql, params)], returning=True)
 
     async def _migrate(self) -> None:
         await self.db.execute(
@@ -73,8 +204,32 @@ class SQLiteStore(Store):
                 f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});\nCOMMIT;"
             )
 
+    CHECKPOINT_EVERY = 200
+    """Commits between two background WAL checkpoints."""
+
+    def _after_commit(self) -> None:
+        self._commits += 1
+        if self._commits >= self.CHECKPOINT_EVERY and (self._checkpoint is None or self._checkpoint.done()):
+            self._commits = 0
+            self._checkpoint = asyncio.create_task(self._run_checkpoint("PASSIVE"))
+
+    async def _run_checkpoint(self, mode: str) -> None:
+        # On a connection of its own, so reads never queue behind it; PASSIVE copies what it
+        # can without blocking the writer, and a busy database just waits for the next one.
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            if self._checkpointer is None:
+                self._checkpointer = await self._connect()
+            await self._checkpointer.execute(f"PRAGMA wal_checkpoint({mode})")
+
     async def close(self) -> None:
+        await self._writer.close()
+        if self._checkpoint is not None:
+            await asyncio.gather(self._checkpoint, return_exceptions=True)
         if self._db is not None:
+            await self._run_checkpoint("TRUNCATE")
+        if self._checkpointer is not None:
+            checkpointer, self._checkpointer = self._checkpointer, None
+            await checkpointer.close()
             db, self._db = self._db, None
             await db.close()
 
@@ -83,66 +238,64 @@ class SQLiteStore(Store):
         return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bool(row[8]), is_new)
 
     async def get_user(self, channel: str, channel_user_id: str) -> User | None:
-        async with self.db.execute(
+        rows = await self.db.execute_fetchall(
             f"SELECT {_USER_COLUMNS} FROM users WHERE channel = ? AND channel_user_id = ?", (channel, channel_user_id)
-        ) as cur:
-            row = await cur.fetchone()
-        return self._user(row) if row else None
+        )
+        return self._user(next(iter(rows))) if rows else None
 
     async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
         now = time.time()
-        async with self.db.execute(
+        user = await self.get_user(channel, channel_user_id)
+        if user is not None:
+            # Seen again: refreshed with the turn's other writes, not awaited on its own.
+            touch = self._writer.submit([("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))])
+            touch.add_done_callback(_consume)
+            return replace(user, active=True)
+        rows = await self.write_returning(
             "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = excluded.last_seen, active = 1 "
             f"RETURNING {_USER_COLUMNS}",
             (channel, channel_user_id, now, now),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        return self._user(row, is_new=row[6] == now)
+        )
+        return self._user(rows[0], is_new=rows[0][6] == now)
 
     async def set_locale(self, user_id: int, locale: str) -> None:
-        await self.db.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+        await self.write(("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id)))
 
     async def set_pending(self, user_id: int, pending: str | None) -> None:
-        await self.db.execute("UPDATE users SET pending = ? WHERE id = ?", (pending, user_id))
+        await self.write(("UPDATE users SET pending = ? WHERE id = ?", (pending, user_id)))
 
     async def record_visit(self, user_id: int, node_id: str) -> None:
         now = time.time()
-        # Two autocommitted statements: each is durable on its own, and a crash
-        # between them at worst leaves a visit uncounted, never a broken row.
-        await self.db.execute(
-            "INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = excluded.last_at, count = count + 1",
-            (user_id, node_id, now, now),
+        await self.write(
+            ("INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (?, ?, ?, ?) "
+             "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = excluded.last_at, count = count + 1",
+             (user_id, node_id, now, now)),
+            ("UPDATE users SET current_node = ?, pending = NULL WHERE id = ?", (node_id, user_id)),
         )
-        await self.db.execute("UPDATE users SET current_node = ?, pending = NULL WHERE id = ?", (node_id, user_id))
 
     async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
         if done:
-            await self.db.execute(
-                "INSERT OR IGNORE INTO steps_done (user_id, node_id, done_at) VALUES (?, ?, ?)",
-                (user_id, node_id, time.time()),
-            )
+            await self.write(("INSERT OR IGNORE INTO steps_done (user_id, node_id, done_at) VALUES (?, ?, ?)",
+                              (user_id, node_id, time.time())))
         else:
-            await self.db.execute("DELETE FROM steps_done WHERE user_id = ? AND node_id = ?", (user_id, node_id))
+            await self.write(("DELETE FROM steps_done WHERE user_id = ? AND node_id = ?", (user_id, node_id)))
 
     async def steps_done(self, user_id: int) -> set[str]:
-        async with self.db.execute("SELECT node_id FROM steps_done WHERE user_id = ?", (user_id,)) as cur:
-            return {r[0] for r in await cur.fetchall()}
+        rows = await self.db.execute_fetchall("SELECT node_id FROM steps_done WHERE user_id = ?", (user_id,))
+        return {r[0] for r in rows}
 
     async def visited(self, user_id: int) -> set[str]:
-        async with self.db.execute("SELECT node_id FROM visits WHERE user_id = ?", (user_id,)) as cur:
-            return {r[0] for r in await cur.fetchall()}
+        rows = await self.db.execute_fetchall("SELECT node_id FROM visits WHERE user_id = ?", (user_id,))
+        return {r[0] for r in rows}
 
     async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
-        await self.db.execute(
-            "UPDATE users SET active = ? WHERE channel = ? AND channel_user_id = ?", (int(active), channel, channel_user_id)
-        )
+        await self.write(("UPDATE users SET active = ? WHERE channel = ? AND channel_user_id = ?",
+                          (int(active), channel, channel_user_id)))
 
     async def forget(self, user_id: int) -> None:
         # ON DELETE CASCADE removes the user's rows in every table that references users.
-        await self.db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        await self.write(("DELETE FROM users WHERE id = ?", (user_id,)))
 
     async def user_tables(self) -> list[str]:
         tables = []

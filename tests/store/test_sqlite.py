@@ -1,0 +1,126 @@
+"""The SQLite store: migrations, durability, and /forget removing every row."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreError
+from bot.store import SQLiteStore, migrations
+
+
+async def test_migrations_are_recorded_and_applied_once(db_path: Path) -> None:
+    async with SQLiteStore(db_path):
+        pass
+    async with SQLiteStore(db_path) as store:  # a second open applies nothing again
+        rows = await store.db.execute_fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        versions = [r[0] for r in rows]
+    assert versions == [v for v, _, _ in migrations()]
+    assert versions[0] == 1
+
+
+async def test_database_uses_wal(store: SQLiteStore) -> None:
+    async with store.db.execute("PRAGMA journal_mode") as cur:
+        assert (await cur.fetchone())[0] == "wal"
+
+
+async def test_user_progress_survives_reopening(db_path: Path) -> None:
+    async with SQLiteStore(db_path) as store:
+        user = await store.get_or_create_user("telegram", "42")
+        assert user.is_new
+        await store.set_locale(user.id, "ar")
+        await store.record_visit(user.id, "health")
+        await store.set_step(user.id, "health-card", True)
+    with sqlite3.connect(db_path) as raw:  # what is on disk, read without the store
+        assert raw.execute("SELECT locale, current_node FROM users").fetchone() == ("ar", "health")
+    async with SQLiteStore(db_path) as store:
+        again = await store.get_or_create_user("telegram", "42")
+        assert not again.is_new and again.id == user.id
+        assert await store.steps_done(user.id) == {"health-card"}
+        assert await store.visited(user.id) == {"health"}
+
+
+async def test_same_id_on_two_channels_is_two_users(store: SQLiteStore) -> None:
+    a = await store.get_or_create_user("telegram", "7")
+    b = await store.get_or_create_user("whatsapp", "7")
+    assert a.id != b.id
+
+
+async def test_forget_deletes_every_row_about_the_user_only(store: SQLiteStore) -> None:
+    gone = await store.get_or_create_user("telegram", "1")
+    kept = await store.get_or_create_user("telegram", "2")
+    for user in (gone, kept):
+        await store.record_visit(user.id, "health")
+        await store.set_step(user.id, "health-card", True)
+    await store.forget(gone.id)
+    tables = await store.user_tables()
+    assert {"users", "visits", "steps_done"} <= set(tables)
+    for table in tables:
+        column = "id" if table == "users" else "user_id"
+        async with store.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (gone.id,)) as cur:
+            assert (await cur.fetchone())[0] == 0
+        async with store.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (kept.id,)) as cur:
+            assert (await cur.fetchone())[0] == 1
+
+
+async def test_blocked_user_is_inactive_until_they_write_again(store: SQLiteStore) -> None:
+    user = await store.get_or_create_user("telegram", "9")
+    await store.set_active("telegram", "9", False)
+    assert not (await store.get_user("telegram", "9")).active
+    assert (await store.get_or_create_user("telegram", "9")).active
+    assert user.active
+
+
+async def test_sql_injection_in_ids_is_just_data(store: SQLiteStore) -> None:
+    evil = "1'; DROP TABLE users; --"
+    user = await store.get_or_create_user("telegram", evil)
+    await store.record_visit(user.id, evil)
+    assert (await store.get_user("telegram", evil)).current_node == evil
+
+
+async def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-db.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open the database"):
+        async with SQLiteStore(bad):
+            pass
+
+
+async def test_concurrent_writes_are_group_committed_and_all_kept(db_path: Path) -> None:
+    import asyncio
+
+    async with SQLiteStore(db_path) as store:
+        users = [await store.get_or_create_user("t", str(i)) for i in range(200)]
+        await asyncio.gather(*(store.record_visit(u.id, f"node-{u.id}") for u in users))
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == 200
+        assert raw.execute("SELECT COUNT(*) FROM users WHERE current_node = 'node-' || id").fetchone()[0] == 200
+
+
+async def test_one_failing_write_does_not_fail_the_others(store: SQLiteStore) -> None:
+    import asyncio
+
+    user = await store.get_or_create_user("t", "1")
+    results = await asyncio.gather(
+        store.record_visit(user.id, "health"),
+        store.record_visit(999_999, "health"),  # no such user: the foreign key refuses it
+        store.set_step(user.id, "health-card", True),
+        return_exceptions=True,
+    )
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], StoreError)
+    assert await store.visited(user.id) == {"health"}
+    assert await store.steps_done(user.id) == {"health-card"}
+
+
+async def test_wal_is_checkpointed_and_truncated_on_close(db_path: Path) -> None:
+    async with SQLiteStore(db_path) as store:
+        user = await store.get_or_create_user("t", "1")
+        for i in range(SQLiteStore.CHECKPOINT_EVERY + 5):
+            await store.record_visit(user.id, f"n{i}")
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == SQLiteStore.CHECKPOINT_EVERY + 5
