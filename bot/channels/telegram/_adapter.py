@@ -13,13 +13,10 @@ arrives as new messages. Either way only the newest message carries a menu.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
 import html
 import logging
 import warnings
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -61,7 +58,6 @@ NETWORK_RETRY_SECONDS = 5.0
 EMPTY_TEXT = "⬇️"
 """Telegram rejects empty text; a message that is only buttons shows this."""
 
-_HASHED_PREFIX = "~"
 _NOT_MODIFIED = "message is not modified"
 T = TypeVar("T")
 
@@ -69,7 +65,7 @@ T = TypeVar("T")
 # -- update -> event ---------------------------------------------------------
 
 
-def to_incoming(update: Update, callbacks: CallbackData) -> Incoming | None:
+def to_incoming(update: Update) -> Incoming | None:
     """The core event an update means, or ``None`` for updates the bot ignores.
 
     Only private chats are served: in a group, a menu for one person would be
@@ -83,8 +79,8 @@ def to_incoming(update: Update, callbacks: CallbackData) -> Incoming | None:
     user_id, hint = str(chat.id), user.language_code
     query = update.callback_query
     if query is not None:
-        data = query.data if isinstance(query.data, str) else ""
-        return Incoming(CHANNEL, user_id, payload=callbacks.decode(data), language_hint=hint)
+        data = query.data if isinstance(query.data, str) and query.data else INVALID_PAYLOAD
+        return Incoming(CHANNEL, user_id, payload=data, language_hint=hint)
     message = update.message
     if message is None:
         return None
@@ -96,34 +92,22 @@ def to_incoming(update: Update, callbacks: CallbackData) -> Incoming | None:
     return Incoming(CHANNEL, user_id, text=text, language_hint=hint)
 
 
-class CallbackData:
-    """Callback data within 64 bytes whatever a payload looks like.
+INVALID_PAYLOAD = "invalid:"
+"""A payload no handler knows: the engine answers it with "this menu is out of date" and the current menu."""
 
-    Engine payloads already fit and pass through unchanged. A longer one is
-    replaced by a short digest remembered here (the most recent
-    ``capacity``); a digest this process no longer knows comes back as an
-    unknown payload, which the engine answers with the current menu.
+
+def callback_data(payload: str) -> str:
+    """``payload`` as callback data, which Telegram limits to 64 bytes.
+
+    Engine payloads fit by construction (node ids are at most 40 ASCII
+    characters); the engine refuses longer ones, so a feature's over-long
+    payload becomes a button that shows the current menu, and a log line.
     """
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self.capacity = capacity
-        self._long: OrderedDict[str, str] = OrderedDict()
-
-    def encode(self, payload: str) -> str:
-        data = payload.encode("utf-8")
-        if len(data) <= MAX_CALLBACK_DATA_BYTES and not payload.startswith(_HASHED_PREFIX):
-            return payload
-        key = _HASHED_PREFIX + base64.urlsafe_b64encode(hashlib.sha256(data).digest()[:18]).decode()
-        self._long[key] = payload
-        self._long.move_to_end(key)
-        while len(self._long) > self.capacity:
-            self._long.popitem(last=False)
-        return key
-
-    def decode(self, data: str) -> str:
-        if data.startswith(_HASHED_PREFIX):
-            return self._long.get(data, "invalid:")
-        return data or "invalid:"
+    if 0 < len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
+        return payload
+    log.warning("button payload over %d bytes replaced (prefix '%s')", MAX_CALLBACK_DATA_BYTES,
+                payload.partition(":")[0][:16])
+    return INVALID_PAYLOAD
 
 
 # -- messages -> Bot API calls ------------------------------------------------
@@ -152,12 +136,12 @@ def _label(text: str) -> str:
     return text if len(text) <= MAX_BUTTON_LABEL_CHARS else text[: MAX_BUTTON_LABEL_CHARS - 1] + "…"
 
 
-def keyboard(message: Outgoing, callbacks: CallbackData) -> InlineKeyboardMarkup | None:
+def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     """The options as an inline keyboard, one button a row (labels in any script stay whole)."""
     if not message.options:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_label(o.label), callback_data=callbacks.encode(o.payload))] for o in message.options]
+        [[InlineKeyboardButton(_label(o.label), callback_data=callback_data(o.payload))] for o in message.options]
     )
 
 
@@ -178,7 +162,7 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def plan(messages: list[Outgoing], callbacks: CallbackData) -> list[Part]:
+def plan(messages: list[Outgoing]) -> list[Part]:
     """The Bot API calls for a reply, in order; each message's menu rides on its last text part.
 
     A map point goes before its text, so the menu stays at the bottom of the chat.
@@ -189,7 +173,7 @@ def plan(messages: list[Outgoing], callbacks: CallbackData) -> list[Part]:
             parts.append(PlacePart(message.location))
         texts = text_parts(message)
         parts.extend(TextPart(t) for t in texts[:-1])
-        parts.append(TextPart(texts[-1], keyboard(message, callbacks)))
+        parts.append(TextPart(texts[-1], keyboard(message)))
     return parts
 
 
@@ -209,17 +193,16 @@ class Delivery:
     other failures, it raises the core's typed delivery errors.
     """
 
-    def __init__(self, bot: Bot, callbacks: CallbackData, *, max_wait: float = 60.0,
+    def __init__(self, bot: Bot, *, max_wait: float = 60.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.bot = bot
-        self.callbacks = callbacks
         self.max_wait = max_wait
         self._sleep = sleep
         self._preview = LinkPreviewOptions(is_disabled=True)
 
     async def send(self, chat_id: int, messages: list[Outgoing], *, replace: Message | None = None) -> None:
         """Send ``messages``; with ``replace`` (the pressed menu message), edit it in place when possible."""
-        parts = plan(messages, self.callbacks)
+        parts = plan(messages)
         if replace is not None:
             if len(parts) == 1 and isinstance(parts[0], TextPart) and await self._edit(chat_id, replace, parts[0]):
                 return

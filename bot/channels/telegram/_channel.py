@@ -15,7 +15,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
-from bot.channels.telegram._adapter import CHANNEL, CallbackData, Delivery, to_incoming
+from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
 from bot.channels.telegram._config import WEBHOOK_PATH, TelegramSettings
 from bot.channels.telegram._sender import SENDER_MAX_WAIT, TelegramSender
@@ -87,7 +87,6 @@ class TelegramChannel:
         self.config = config
         self.engine = engine
         self.web = web
-        self.callbacks = CallbackData()
         builder = (
             Application.builder()
             .token(config.token)
@@ -101,7 +100,7 @@ class TelegramChannel:
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
-        self.delivery = Delivery(self.application.bot, self.callbacks)
+        self.delivery = Delivery(self.application.bot)
         if config.webhook:
             web.add_route(WEBHOOK_PATH, self._webhook)
 
@@ -128,7 +127,7 @@ class TelegramChannel:
             raise TelegramUnavailable(f"cannot reach the Telegram Bot API ({type(exc).__name__}); "
                                       "check the network and TELEGRAM_API_BASE_URL") from None
         await register_commands(app.bot, self.engine)
-        sender_delivery = Delivery(app.bot, self.callbacks, max_wait=SENDER_MAX_WAIT)
+        sender_delivery = Delivery(app.bot, max_wait=SENDER_MAX_WAIT)
         self.engine.senders[CHANNEL] = TelegramSender(sender_delivery, self.engine.store)
         await app.start()
         if self.config.webhook:
@@ -159,7 +158,7 @@ class TelegramChannel:
             # stops whatever happens next. A query too old to answer is no reason to stop.
             with contextlib.suppress(TelegramError):
                 await query.answer()
-        event = to_incoming(update, self.callbacks)
+        event = to_incoming(update)
         if event is None:
             return
         messages = await self.engine.handle(event)
