@@ -84,3 +84,8 @@ def test_command_menus_skip_staff_commands_and_names_telegram_refuses(engine: En
     engine.add_command("events", handler, "Upcoming events")
     menu = [c.command for c in command_menus(engine)[""]]
     assert "events" in menu and "reply" not in menu and "Bad-Name" not in menu
+
+
+async def test_polling_mode_removes_a_webhook_and_polls(telegram: Harness) -> None:
+    assert telegram.api.calls_of("deleteWebhook")
+    assert telegram.api.calls_of("setWebhook") == []
