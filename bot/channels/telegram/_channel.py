@@ -1,0 +1,193 @@
+"""The Telegram channel: python-telegram-bot's Application, in polling or webhook mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
+from bot.channels.telegram._commands import register_commands
+from bot.channels.telegram._config import WEBHOOK_PATH, TelegramSettings
+from bot.channels.telegram._sender import SENDER_MAX_WAIT, TelegramSender
+from bot.core import Blocked, DeliveryError, Engine
+from bot.errors import ConfigError, MarhabaError
+from bot.settings import Settings
+from bot.web import Request, Response, WebServer
+
+log = logging.getLogger("marhaba.telegram")
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+"""The only update types the bot handles; Telegram does not send the others."""
+
+MAX_CONCURRENT_UPDATES = 64
+"""Updates processed at once (different chats); one chat's updates always run in order."""
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+"""Telegram sends the webhook's secret_token in this header (https://core.telegram.org/bots/api#setwebhook)."""
+
+
+class TelegramUnavailable(MarhabaError):
+    """The Bot API cannot be reached at start-up."""
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Process updates of different chats concurrently and each chat's updates in order.
+
+    The engine orders one user's turns; this also orders the replies, so a
+    fast double tap can never leave an older menu on screen.
+    """
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                self._locks.pop(chat.id, None)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+class TelegramChannel:
+    """Serves the engine on Telegram; see the README section "Telegram".
+
+    ``request`` replaces PTB's HTTP client (the benchmark answers the Bot API
+    in-process); everything else comes from the environment.
+    """
+
+    name = CHANNEL
+
+    def __init__(self, config: TelegramSettings, engine: Engine, web: WebServer,
+                 request: BaseRequest | None = None) -> None:
+        self.config = config
+        self.engine = engine
+        self.web = web
+        builder = (
+            Application.builder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        )
+        if request is not None:
+            builder = builder.request(request).get_updates_request(request)
+        if config.webhook:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.delivery = Delivery(self.application.bot)
+        if config.webhook:
+            web.add_route(WEBHOOK_PATH, self._webhook)
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return TelegramSettings.configured(settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, engine: Engine, web: WebServer) -> TelegramChannel:
+        return cls(TelegramSettings.from_settings(settings), engine, web)
+
+    # -- life cycle ---------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the token, register the command menus and the sender, start receiving updates."""
+        # httpx logs every request URL at INFO, and the URL carries the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        app = self.application
+        try:
+            await app.initialize()
+        except InvalidToken:
+            raise ConfigError("Telegram rejected TELEGRAM_TOKEN: check the token @BotFather gave you") from None
+        except TelegramError as exc:
+            raise TelegramUnavailable(f"cannot reach the Telegram Bot API ({type(exc).__name__}); "
+                                      "check the network and TELEGRAM_API_BASE_URL") from None
+        await register_commands(app.bot, self.engine)
+        sender_delivery = Delivery(app.bot, max_wait=SENDER_MAX_WAIT)
+        self.engine.senders[CHANNEL] = TelegramSender(sender_delivery, self.engine.store)
+        await app.start()
+        if self.config.webhook:
+            await app.bot.set_webhook(self.config.webhook_url, secret_token=self.config.webhook_secret,
+                                      allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram webhook set; receiving on %s", WEBHOOK_PATH)
+        else:
+            assert app.updater is not None
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram long polling started")
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in hand, close the HTTP clients."""
+        self.engine.senders.pop(CHANNEL, None)
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    # -- updates ------------------------------------------------------------
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            # Answer first, once, without waiting out flood control: the client's spinner
+            # stops whatever happens next. A query too old to answer is no reason to stop.
+            with contextlib.suppress(TelegramError):
+                await query.answer()
+        event = to_incoming(update)
+        if event is None:
+            return
+        messages = await self.engine.handle(event)
+        pressed = query.message if query is not None and isinstance(query.message, Message) else None
+        try:
+            await self.delivery.send(int(event.user_id), messages, replace=pressed)
+        except Blocked:
+            await self.engine.store.set_active(CHANNEL, event.user_id, False)
+            log.info("a Telegram user blocked the bot; marked inactive")
+        except DeliveryError as exc:
+            log.warning("Telegram reply not delivered (%s)", type(exc).__name__)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("Telegram update failed (%s)", type(error).__name__,
+                  exc_info=(type(error), error, error.__traceback__) if error else None)
+
+    async def _webhook(self, request: Request) -> Response:
+        if request.method != "POST":
+            return Response(405, "method not allowed")
+        given = request.header(SECRET_HEADER).encode("utf-8", "replace")
+        if not hmac.compare_digest(given, self.config.webhook_secret.encode()):
+            log.warning("Telegram webhook call without the right secret token refused")
+            return Response(403, "forbidden")
+        if not self.application.running:
+            return Response(503, "starting")
+        try:
+            update = Update.de_json(json.loads(request.body), self.application.bot)
+        except Exception:  # anything malformed: refuse it, never crash
+            return Response(400, "not a Telegram update")
+        await self.application.update_queue.put(update)
+        return Response(200, "ok")

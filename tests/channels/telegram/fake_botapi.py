@@ -1,0 +1,250 @@
+"""A small fake Telegram Bot API server on 127.0.0.1, for the real python-telegram-bot to talk to.
+
+It records every call, long-polls ``getUpdates`` from a queue the test fills,
+and answers chosen calls with an error (403 blocked, 429 flood control) on
+demand. It runs in a thread, so it also serves a ``marhaba run`` subprocess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+TOKEN = "123456789:AAEfakefakefakefakefakefakefakefake1"
+BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Marhaba", "username": "MarhabaTestBot",
+            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+# Parameters PTB sends JSON-encoded inside the form body.
+_JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "link_preview_options", "chat_id",
+                "message_id", "latitude", "longitude", "offset", "limit", "timeout"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Failure:
+    method: str
+    status: int
+    description: str
+    parameters: dict[str, Any] | None
+    chat_id: int | None
+    count: int
+
+
+class FakeBotAPI:
+    """The fake server. ``base_url`` is what PTB's ``base_url`` (TELEGRAM_API_BASE_URL) takes."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._failures: list[Failure] = []
+        self._cond = threading.Condition()
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    # -- life cycle -------------------------------------------------------
+
+    def start(self) -> FakeBotAPI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    # -- what tests drive ---------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for the next ``getUpdates``."""
+        update = {"update_id": next(self._ids), **update}
+        with self._cond:
+            self._updates.append(update)
+            self._cond.notify_all()
+        return update
+
+    def fail(self, method: str, status: int, description: str, *, parameters: dict[str, Any] | None = None,
+             chat_id: int | None = None, count: int = 1) -> None:
+        """Answer the next ``count`` calls of ``method`` (to ``chat_id``, if given) with an error."""
+        with self._cond:
+            self._failures.append(Failure(method, status, description, parameters, chat_id, count))
+
+    def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method
+                    and (chat_id is None or c.params.get("chat_id") == chat_id)]
+
+    async def wait_for(self, method: str, chat_id: int | None = None, *, count: int = 1,
+                       timeout: float = 10.0) -> list[Call]:
+        """Wait until ``method`` was called ``count`` times (for ``chat_id``); return those calls."""
+        deadline = time.monotonic() + timeout
+        while True:
+            calls = self.calls_of(method, chat_id)
+            if len(calls) >= count:
+                return calls
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method} called {len(calls)} times, expected {count}; "
+                                     f"calls: {[c.method for c in self.calls]}")
+            await asyncio.sleep(0.01)
+
+    def wait_for_sync(self, method: str, *, count: int = 1, timeout: float = 20.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while len(self.calls_of(method)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method} not called; calls: {[c.method for c in self.calls]}")
+            time.sleep(0.02)
+        return self.calls_of(method)
+
+    # -- the server -------------------------------------------------------
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                prefix = f"/bot{TOKEN}/"
+                if not self.path.startswith(prefix):
+                    self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+                    return
+                method = self.path[len(prefix):]
+                status, payload = api._answer(method, _params(self.headers.get("Content-Type", ""), body))
+                self._reply(status, payload)
+
+            do_GET = do_POST  # noqa: N815
+
+            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                # PTB cancels a pending long poll when it stops.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._get_updates(params)}
+        with self._cond:
+            call = Call(method, params)
+            self.calls.append(call)
+            for failure in self._failures:
+                if failure.method == method and failure.chat_id in (None, params.get("chat_id")):
+                    failure.count -= 1
+                    if failure.count <= 0:
+                        self._failures.remove(failure)
+                    body: dict[str, Any] = {"ok": False, "error_code": failure.status,
+                                            "description": failure.description}
+                    if failure.parameters:
+                        body["parameters"] = failure.parameters
+                    return failure.status, body
+            call.result = self._result(method, params)
+        return 200, {"ok": True, "result": call.result}
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 2.0)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                if self._updates or time.monotonic() >= deadline:
+                    return list(self._updates)
+                self._cond.wait(deadline - time.monotonic())
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText", "sendVenue", "sendLocation", "editMessageReplyMarkup"):
+            chat_id = params.get("chat_id")
+            message: dict[str, Any] = {
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
+            }
+            if "text" in params:
+                message["text"] = params["text"]
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            if method == "sendVenue":
+                message["venue"] = {"location": {"latitude": params["latitude"], "longitude": params["longitude"]},
+                                    "title": params["title"], "address": params["address"]}
+            return message
+        return True
+
+
+def _params(content_type: str, body: bytes) -> dict[str, Any]:
+    if "json" in content_type:
+        return json.loads(body or b"{}")
+    out: dict[str, Any] = {}
+    for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
+        value: Any = values[-1]
+        if key in _JSON_FIELDS:
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        out[key] = value
+    return out
+
+
+# -- updates as Telegram sends them -------------------------------------------------
+
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int, language_code: str | None = "en") -> dict[str, Any]:
+    out: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Test"}
+    if language_code is not None:
+        out["language_code"] = language_code
+    return out
+
+
+def message_update(user_id: int, text: str, language_code: str | None = "en") -> dict[str, Any]:
+    """A private-chat text message; a leading ``/word`` is marked as a bot command, as clients do."""
+    message: dict[str, Any] = {
+        "message_id": next(_message_ids), "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": "Test"},
+        "from": user(user_id, language_code), "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split(" ")[0])}]
+    return {"message": message}
+
+
+def callback_update(user_id: int, data: str, message_id: int, language_code: str | None = "en",
+                    text: str = "menu") -> dict[str, Any]:
+    """A button press on the bot's message ``message_id``."""
+    return {"callback_query": {
+        "id": str(next(_message_ids)), "chat_instance": "ci", "data": data,
+        "from": user(user_id, language_code),
+        "message": {"message_id": message_id, "date": int(time.time()), "text": text,
+                    "chat": {"id": user_id, "type": "private", "first_name": "Test"}, "from": BOT_USER,
+                    "reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": data}]]}},
+    }}
