@@ -57,6 +57,14 @@ def fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + _ELLIPSIS
 
 
+def _label(option: Option, limit: int) -> str:
+    """The label, or the content's short title when the label does not fit; never empty."""
+    label = option.label
+    if len(label) > limit and option.short_label:
+        label = option.short_label
+    return fit(label, limit) or _ELLIPSIS
+
+
 def page_payload(node_id: str | None, page: int) -> str:
     """The payload of the "more" row that opens ``page`` (0-based) of a long menu."""
     payload = f"{PAYLOAD_PREFIX}:p:{node_id or '~'}:{page}"
@@ -72,7 +80,7 @@ def render(out: Outgoing, labels: Labels, page: int = 0) -> list[dict[str, Any]]
         if parts and len(parts[-1]) <= MAX_INTERACTIVE_BODY_CHARS:
             body = parts.pop()
         else:  # the last part is too long for an interactive body: send it as text, then a short prompt
-            body = fit(out.title or labels.prompt, MAX_INTERACTIVE_BODY_CHARS)
+            body = fit(out.title, MAX_INTERACTIVE_BODY_CHARS) or fit(labels.prompt, MAX_INTERACTIVE_BODY_CHARS)
         messages.extend(_text(p) for p in parts)
         messages.append(_interactive(out, body, labels, page))
     else:
@@ -93,9 +101,9 @@ def _text(body: str) -> dict[str, Any]:
 
 
 def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[str, Any]:
-    options = list(out.options)
+    options = list({o.payload: o for o in reversed(out.options)}.values())[::-1]  # ids must be unique
     if len(options) <= MAX_BUTTONS:
-        titles = _unique([fit(_short(o, MAX_BUTTON_TITLE_CHARS), MAX_BUTTON_TITLE_CHARS) for o in options],
+        titles = _unique([_label(o, MAX_BUTTON_TITLE_CHARS) for o in options],
                          MAX_BUTTON_TITLE_CHARS)
         buttons = [{"type": "reply", "reply": {"id": o.payload, "title": t}} for o, t in zip(options, titles, strict=True)]
         return {"type": "interactive", "interactive": {"type": "button", "body": {"text": body},
@@ -110,31 +118,26 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         more = Option(f"{labels.more} ({page + 2 if page + 1 < pages else 1}/{pages})",
                       page_payload(out.node_id, (page + 1) % pages))
     rows = []
-    titles = _unique([fit(_short(o, MAX_ROW_TITLE_CHARS), MAX_ROW_TITLE_CHARS) for o in options],
+    titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],
                      MAX_ROW_TITLE_CHARS)
     for option, title in zip(options, titles, strict=True):
         row = {"id": option.payload, "title": title}
         # A title that had to be shortened is shown whole underneath.
         description = option.description or (option.label if title != option.label else "")
+        description = fit(description, MAX_ROW_DESCRIPTION_CHARS)
         if description:
-            row["description"] = fit(description, MAX_ROW_DESCRIPTION_CHARS)
+            row["description"] = description
         rows.append(row)
     if more is not None:
         rows.append({"id": more.payload, "title": fit(more.label, MAX_ROW_TITLE_CHARS)})
     section: dict[str, Any] = {"rows": rows}
-    if out.title:
-        section["title"] = fit(out.title, MAX_SECTION_TITLE_CHARS)
+    section_title = fit(out.title, MAX_SECTION_TITLE_CHARS)
+    if section_title:
+        section["title"] = section_title
     return {"type": "interactive", "interactive": {
         "type": "list", "body": {"text": body},
         "action": {"button": fit(labels.choose, MAX_LIST_BUTTON_CHARS), "sections": [section]},
     }}
-
-
-def _short(option: Option, limit: int) -> str:
-    """The label, or the content's short title when the label does not fit."""
-    if len(option.label) > limit and option.short_label:
-        return option.short_label
-    return option.label
 
 
 def _unique(titles: list[str], limit: int) -> list[str]:
