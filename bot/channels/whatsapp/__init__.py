@@ -1,0 +1,27 @@
+"""The WhatsApp channel on Meta's Cloud API: signed webhooks in, interactive messages out.
+
+Configuration (see the README, section WhatsApp): ``WHATSAPP_TOKEN``,
+``WHATSAPP_PHONE_NUMBER_ID``, ``WHATSAPP_APP_SECRET``, ``WHATSAPP_VERIFY_TOKEN``,
+optional ``WHATSAPP_API_BASE_URL`` and ``WHATSAPP_TEMPLATES``.
+"""
+
+from bot.channels.whatsapp._channel import WEBHOOK_PATH, WhatsAppChannel, WhatsAppSender
+from bot.channels.whatsapp._client import CloudApiClient, CloudApiError
+from bot.channels.whatsapp._config import Template, Templates, WhatsAppConfig
+from bot.channels.whatsapp._store import DeliveryStatus, WhatsAppStore
+from bot.channels.whatsapp._webhook import language_hint, signature
+
+__all__ = [
+    "WEBHOOK_PATH",
+    "CloudApiClient",
+    "CloudApiError",
+    "DeliveryStatus",
+    "Template",
+    "Templates",
+    "WhatsAppChannel",
+    "WhatsAppConfig",
+    "WhatsAppSender",
+    "WhatsAppStore",
+    "language_hint",
+    "signature",
+]

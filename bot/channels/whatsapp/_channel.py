@@ -1,0 +1,313 @@
+"""The WhatsApp channel: the webhook routes, the turn loop, and the :class:`Sender` for broadcasts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from bot.channels.whatsapp._client import CloudApiClient
+from bot.channels.whatsapp._config import WhatsAppConfig
+from bot.channels.whatsapp._render import MAX_LIST_ROWS, PAYLOAD_PREFIX, Labels, render
+from bot.channels.whatsapp._store import DeliveryStatus, WhatsAppStore
+from bot.channels.whatsapp._webhook import (
+    CHANNEL,
+    SIGNATURE_HEADER,
+    InboundMessage,
+    MalformedWebhook,
+    WebhookBatch,
+    parse_webhook,
+    signature_ok,
+    verify_challenge,
+)
+from bot.core import (
+    DeliveryError,
+    Engine,
+    Incoming,
+    Outgoing,
+    OutsideWindow,
+    Sender,
+    Turn,
+    Undeliverable,
+)
+from bot.errors import ConfigError
+from bot.i18n import N_
+from bot.settings import Settings
+from bot.store import SQLiteStore
+from bot.web import Request, Response, WebServer
+
+log = logging.getLogger("marhaba.whatsapp")
+
+WEBHOOK_PATH = "/webhook/whatsapp"
+PRUNE_INTERVAL_SECONDS = 3600
+"""How often old inbound ids and statuses are deleted."""
+STOP_GRACE_SECONDS = 10.0
+"""On shutdown, turns in progress get this long to send their replies."""
+MAX_PAGED_MESSAGES = 1000
+"""Long menus that are not content nodes are remembered (per user, in memory) for their "more" row."""
+MAX_TEMPLATE_PARAM_CHARS = 1024
+"""A template body parameter is kept short; the Cloud API refuses newlines, tabs and runs of spaces in it."""
+
+MORE = N_("More")
+CHOOSE = N_("Options")
+PROMPT = N_("Choose an option below.")
+UNSUPPORTED = N_("I can read only text messages and button presses. Choose an option below.")
+
+_SPACES = re.compile(r"\s+")
+
+
+class WhatsAppChannel:
+    """Serve ``/webhook/whatsapp`` for one business phone number and answer through the Cloud API."""
+
+    name = CHANNEL
+
+    def __init__(self, config: WhatsAppConfig, engine: Engine, web: WebServer, *,
+                 client: CloudApiClient | None = None) -> None:
+        self.config = config
+        self.engine = engine
+        self.web = web
+        self.client = client or CloudApiClient(config.api_base_url, config.phone_number_id, config.token)
+        self.store: WhatsAppStore | None = None
+        self.sender = WhatsAppSender(self)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._last_turn: dict[str, asyncio.Task[None]] = {}
+        self._paged: OrderedDict[str, Outgoing] = OrderedDict()
+        self._pruner: asyncio.Task[None] | None = None
+
+    def __repr__(self) -> str:
+        return f"WhatsAppChannel({self.config!r})"
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        """True when the environment has WhatsApp settings."""
+        return WhatsAppConfig.configured(settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, engine: Engine, web: WebServer) -> WhatsAppChannel:
+        """Build the channel; raises :class:`ConfigError` for missing or malformed settings."""
+        return cls(WhatsAppConfig.from_settings(settings), engine, web)
+
+    async def start(self) -> None:
+        """Open the tables, add the routes, and register the sender and the page payloads."""
+        if not isinstance(self.engine.store, SQLiteStore):
+            raise ConfigError("the WhatsApp channel needs the SQLite store")
+        self.store = WhatsAppStore(self.engine.store, CHANNEL)
+        await self.store.prune()
+        self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel)
+        self.engine.senders[CHANNEL] = self.sender
+        self.web.add_route(WEBHOOK_PATH, self._route)
+        self._pruner = asyncio.create_task(self._prune_forever())
+
+    async def stop(self) -> None:
+        """Stop taking webhooks, let turns in progress finish (briefly), close the HTTP client."""
+        self.web.routes.pop(WEBHOOK_PATH, None)
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self.engine.senders.get(CHANNEL) is self.sender:
+            del self.engine.senders[CHANNEL]
+        await self.client.aclose()
+
+    async def wait_idle(self) -> None:
+        """Wait until every webhook received so far has been processed (for tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+    # -- webhook ------------------------------------------------------------
+
+    async def _route(self, req: Request) -> Response:
+        if req.method == "GET":
+            challenge = verify_challenge(req.query, self.config.verify_token)
+            if challenge is None:
+                log.warning("webhook verification refused")
+                return Response(403, "forbidden")
+            return Response(200, challenge)
+        if req.method != "POST":
+            return Response(405, "method not allowed", headers={"Allow": "GET, POST"})
+        header = req.header(SIGNATURE_HEADER)
+        if not header:
+            log.warning("webhook without signature refused")
+            return Response(401, "missing signature")
+        if not signature_ok(req.body, header, self.config.app_secret):
+            log.warning("webhook with a wrong signature refused")
+            return Response(403, "bad signature")
+        try:
+            batch = parse_webhook(req.body)
+        except MalformedWebhook as exc:
+            log.warning("malformed webhook refused: %s", exc)
+            return Response(400, "malformed webhook")
+        self._spawn(self._statuses(batch))
+        for message in batch.messages:
+            self._queue_turn(message)
+        return Response(200, "ok")
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _queue_turn(self, message: InboundMessage) -> None:
+        # One user's messages are answered in the order they came, replies included;
+        # different users are answered concurrently.
+        previous = self._last_turn.get(message.wa_id)
+        task = self._spawn(self._turn_after(previous, message))
+        self._last_turn[message.wa_id] = task
+
+        def forget(t: asyncio.Task[None], wa_id: str = message.wa_id) -> None:
+            if self._last_turn.get(wa_id) is t:
+                del self._last_turn[wa_id]
+
+        task.add_done_callback(forget)
+
+    async def _turn_after(self, previous: asyncio.Task[None] | None, message: InboundMessage) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            await self._turn(message)
+        except Exception:
+            log.exception("WhatsApp turn failed")
+
+    async def _turn(self, message: InboundMessage) -> None:
+        assert self.store is not None
+        user = await self.engine.store.get_or_create_user(CHANNEL, message.wa_id)
+        if not await self.store.claim_message(message.message_id, user.id, message.sent_at):
+            log.info("redelivered webhook message ignored")
+            return
+        event = message.event or Incoming(CHANNEL, message.wa_id, payload=f"{PAYLOAD_PREFIX}:unsupported")
+        replies = await self.engine.handle(event)
+        self._remember_long_menus(message.wa_id, replies)
+        try:
+            for out in replies:
+                for obj in self.render(out):
+                    await self.client.send(message.wa_id, obj)
+        except DeliveryError as exc:
+            log.warning("reply not delivered: %s", type(exc).__name__)
+
+    async def _statuses(self, batch: WebhookBatch) -> None:
+        assert self.store is not None
+        for status in batch.statuses:
+            await self.store.record_status(status.message_id, status.status, status.error_code)
+
+    async def _prune_forever(self) -> None:
+        while True:
+            await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
+            try:
+                if self.store is not None:
+                    await self.store.prune()
+            except Exception:
+                log.exception("pruning WhatsApp ids failed")
+
+    # -- rendering and the channel's own payloads ---------------------------
+
+    def render(self, out: Outgoing) -> list[dict[str, Any]]:
+        """The Cloud API message objects for ``out``, labels in its locale."""
+        t = self.engine.catalogs.get(out.locale)
+        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
+        page = int(out.extra.get("wa_page", "0") or 0)
+        return render(out, labels, page)
+
+    def _remember_long_menus(self, wa_id: str, replies: list[Outgoing]) -> None:
+        # A long menu that is not a node cannot be rebuilt from its "more" payload: keep it.
+        for out in replies:
+            if out.node_id is None and len(out.options) > MAX_LIST_ROWS:
+                self._paged[wa_id] = out
+                self._paged.move_to_end(wa_id)
+                while len(self._paged) > MAX_PAGED_MESSAGES:
+                    self._paged.popitem(last=False)
+
+    async def _pl_channel(self, turn: Turn) -> list[Outgoing]:
+        kind, _, rest = turn.payload.partition(":")
+        if kind == "unsupported":
+            return await turn.current(notice=turn.t.gettext(UNSUPPORTED))
+        if kind == "p":
+            node_id, _, page_text = rest.rpartition(":")
+            page = page_text if page_text.isdigit() and len(page_text) < 4 else "0"
+            if node_id == "~":
+                cached = self._paged.get(turn.event.user_id)
+                if cached is None:
+                    return await self.engine.stale(turn)
+                return [replace(cached, extra={**cached.extra, "wa_page": page})]
+            if node_id in turn.content:
+                return [replace(o, extra={**o.extra, "wa_page": page}) for o in await turn.show(node_id)]
+        return await self.engine.stale(turn)
+
+
+class WhatsAppSender(Sender):
+    """Messages to WhatsApp users outside a turn (broadcasts, reminders, staff replies).
+
+    Free-form messages go only to users inside the 24-hour window
+    (:meth:`in_window`); others get an approved template (:meth:`send_template`).
+    Each sent message's id is recorded, so status webhooks can be looked up with :meth:`status`.
+    """
+
+    channel = CHANNEL
+
+    def __init__(self, channel: WhatsAppChannel) -> None:
+        self._channel = channel
+
+    def _store(self) -> WhatsAppStore:
+        if self._channel.store is None:
+            raise Undeliverable("the WhatsApp channel is not running")
+        return self._channel.store
+
+    async def in_window(self, user_id: str) -> bool:
+        """True when ``user_id`` wrote within 24 hours, so free-form messages may be sent."""
+        return await self._store().in_window(user_id)
+
+    async def send(self, user_id: str, messages: list[Outgoing]) -> None:
+        """Send ``messages``; raises :class:`OutsideWindow` when the user's 24-hour window is closed."""
+        await self.send_tracked(user_id, messages)
+
+    async def send_tracked(self, user_id: str, messages: list[Outgoing]) -> list[str]:
+        """Like :meth:`send`, returning the Cloud API message ids (their statuses are recorded)."""
+        store = self._store()
+        if not await store.in_window(user_id):
+            raise OutsideWindow("the user has not written in 24 hours; send a template")
+        ids = []
+        for out in messages:
+            for obj in self._channel.render(out):
+                message_id = await self._channel.client.send(user_id, obj)
+                if message_id:
+                    await store.record_sent(message_id, user_id)
+                    ids.append(message_id)
+        return ids
+
+    async def send_template(self, user_id: str, purpose: str, locale: str | None, values: dict[str, str]) -> str:
+        """Send the approved template configured for ``purpose`` and ``locale``; return its message id.
+
+        ``values`` fill the template's body parameters by name. Raises
+        :class:`Undeliverable` when no template is configured (the caller records the skip).
+        """
+        template = self._channel.config.templates.get(purpose, locale)
+        if template is None:
+            raise Undeliverable(f"no WhatsApp template configured for '{purpose}' (WHATSAPP_TEMPLATES)")
+        params = [{"type": "text", "text": _template_param(values.get(name, ""))} for name in template.parameters]
+        body: dict[str, Any] = {"name": template.name, "language": {"code": template.language}}
+        if params:
+            body["components"] = [{"type": "body", "parameters": params}]
+        message_id = await self._channel.client.send(user_id, {"type": "template", "template": body})
+        if message_id:
+            await self._store().record_sent(message_id, user_id)
+        return message_id
+
+    async def status(self, message_id: str) -> DeliveryStatus | None:
+        """The last status webhook for a message this sender sent (``accepted`` until one arrives)."""
+        return await self._store().status(message_id)
+
+
+def _template_param(value: str) -> str:
+    value = _SPACES.sub(" ", value).strip() or "-"
+    return value[:MAX_TEMPLATE_PARAM_CHARS]
+
+

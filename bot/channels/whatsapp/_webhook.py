@@ -1,0 +1,194 @@
+"""The Cloud API webhook: verification, signatures, and parsing into core events.
+
+Shapes follow Meta's "Webhooks" reference for WhatsApp Business accounts:
+``{"object": "whatsapp_business_account", "entry": [{"changes": [{"field":
+"messages", "value": {"messages": [...], "statuses": [...]}}]}]}``.
+Only this module knows that JSON; the rest of the channel sees the small
+dataclasses below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core import Incoming
+
+CHANNEL = "whatsapp"
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+"""Meta signs every webhook POST: ``sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>``."""
+_SIGNATURE_PREFIX = "sha256="
+
+MAX_ID_CHARS = 256
+"""Longer message or user ids are not from the Cloud API (wamids are about 60 characters); such items are ignored."""
+
+# Country calling codes (ITU-T E.164) -> the locale most newcomers from there read.
+# A hint only: the language picker still asks, with this language first.
+COUNTRY_LANGUAGE = {
+    "90": "tr",
+    **dict.fromkeys(("963", "964", "962", "961", "966", "971", "965", "974", "973", "968", "970",
+                     "20", "249", "967", "218", "216", "213", "212", "222"), "ar"),
+    "98": "fa",
+    "93": "fa_AF",
+    "92": "ur",
+    **dict.fromkeys(("33", "221", "223", "224", "225", "226", "227", "228", "229", "235", "236", "237",
+                     "241", "242", "243", "250", "257", "509"), "fr"),
+    "252": "so",
+    "253": "so",
+    **dict.fromkeys(("1", "44", "61", "64", "353", "231", "232", "233", "234", "254", "256"), "en"),
+}
+
+
+def language_hint(wa_id: str) -> str | None:
+    """The likely locale for a WhatsApp number (its country calling code), or ``None``."""
+    digits = wa_id.lstrip("+")
+    for length in (3, 2, 1):  # calling codes are prefix-free: the longest match is the one
+        locale = COUNTRY_LANGUAGE.get(digits[:length])
+        if locale:
+            return locale
+    return None
+
+
+def verify_challenge(query: Mapping[str, str], verify_token: str) -> str | None:
+    """The ``hub.challenge`` to echo when the subscription request carries our verify token, else ``None``."""
+    if query.get("hub.mode") != "subscribe":
+        return None
+    given = query.get("hub.verify_token", "")
+    if not verify_token or not hmac.compare_digest(given.encode(), verify_token.encode()):
+        return None
+    return query.get("hub.challenge", "")
+
+
+def signature(body: bytes, app_secret: str) -> str:
+    """The ``X-Hub-Signature-256`` value for ``body`` (used to check, and by tests to sign)."""
+    return _SIGNATURE_PREFIX + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_ok(body: bytes, header: str, app_secret: str) -> bool:
+    """Constant-time check of the ``X-Hub-Signature-256`` header against the raw body."""
+    if not header.startswith(_SIGNATURE_PREFIX) or not app_secret:
+        return False
+    return hmac.compare_digest(header.strip().encode(), signature(body, app_secret).encode())
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One message a user sent. ``event`` is ``None`` for types the bot cannot read (stickers, voice)."""
+
+    message_id: str
+    wa_id: str
+    sent_at: float
+    event: Incoming | None
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A delivery status of a message we sent: ``sent``, ``delivered``, ``read`` or ``failed``."""
+
+    message_id: str
+    wa_id: str
+    status: str
+    error_code: int | None = None
+
+
+@dataclass(frozen=True)
+class WebhookBatch:
+    """Everything one webhook POST carried, in order."""
+
+    messages: list[InboundMessage] = field(default_factory=list)
+    statuses: list[StatusUpdate] = field(default_factory=list)
+
+
+class MalformedWebhook(ValueError):
+    """The body is not JSON or not a WhatsApp Business account webhook."""
+
+
+def parse_webhook(body: bytes, now: float | None = None) -> WebhookBatch:
+    """Parse a webhook body. Unknown fields and broken items are skipped, never fatal.
+
+    Raises :class:`MalformedWebhook` only when the body is not JSON at all or not
+    a ``whatsapp_business_account`` object.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedWebhook("body is not JSON") from None
+    if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
+        raise MalformedWebhook("not a whatsapp_business_account webhook")
+    now = time.time() if now is None else now
+    batch = WebhookBatch()
+    for entry in _list(data.get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            change = _dict(change)
+            if change.get("field") != "messages":
+                continue
+            value = _dict(change.get("value"))
+            for raw in _list(value.get("messages")):
+                msg = _message(_dict(raw), now)
+                if msg is not None:
+                    batch.messages.append(msg)
+            for raw in _list(value.get("statuses")):
+                status = _status(_dict(raw))
+                if status is not None:
+                    batch.statuses.append(status)
+    return batch
+
+
+def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
+    message_id, wa_id = _id(raw.get("id")), _id(raw.get("from"))
+    if not message_id or not wa_id:
+        return None
+    try:
+        sent_at = float(raw.get("timestamp", now))
+    except (TypeError, ValueError):
+        sent_at = now
+    hint = language_hint(wa_id)
+    kind = raw.get("type")
+    event: Incoming | None = None
+    if kind == "text":
+        text = _dict(raw.get("text")).get("body")
+        if isinstance(text, str):
+            event = Incoming(CHANNEL, wa_id, text=text, language_hint=hint)
+    elif kind == "interactive":
+        interactive = _dict(raw.get("interactive"))
+        reply = _dict(interactive.get(str(interactive.get("type"))))  # button_reply or list_reply
+        if isinstance(reply.get("id"), str):
+            event = Incoming(CHANNEL, wa_id, payload=reply["id"], language_hint=hint)
+    elif kind == "button":  # a quick-reply button of a template message
+        button = _dict(raw.get("button"))
+        payload, text = button.get("payload"), button.get("text")
+        if isinstance(payload, str) and payload:
+            event = Incoming(CHANNEL, wa_id, payload=payload, language_hint=hint)
+        elif isinstance(text, str):
+            event = Incoming(CHANNEL, wa_id, text=text, language_hint=hint)
+    return InboundMessage(message_id, wa_id, sent_at, event)
+
+
+def _status(raw: dict[str, Any]) -> StatusUpdate | None:
+    message_id, wa_id, status = _id(raw.get("id")), _id(raw.get("recipient_id")), raw.get("status")
+    if not message_id or not wa_id or not isinstance(status, str):
+        return None
+    code = None
+    for err in _list(raw.get("errors")):
+        if isinstance(_dict(err).get("code"), int):
+            code = err["code"]
+            break
+    return StatusUpdate(message_id, wa_id, status, code)
+
+
+def _id(value: object) -> str:
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID_CHARS else ""
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []

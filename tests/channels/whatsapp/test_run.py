@@ -1,0 +1,102 @@
+"""``marhaba run whatsapp`` as a real subprocess against the fake Graph API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.channels.whatsapp import signature
+from tests.channels.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, reply_webhook, text_webhook
+from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
+
+USER = "93700000001"  # an Afghan number: Dari is offered first
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_", "MARHABA_"))}
+    env.update({
+        "MARHABA_HOST": "127.0.0.1", "MARHABA_PORT": str(port), "MARHABA_DB": str(tmp_path / "run.db"),
+        "MARHABA_ENV_FILE": str(tmp_path / "empty.env"),
+        "WHATSAPP_TOKEN": TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID, "WHATSAPP_APP_SECRET": APP_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE_URL": fake_graph.url,
+    })
+    (tmp_path / "empty.env").write_text("")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "whatsapp", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    try:
+        for _ in range(200):
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.returncode is None, (await proc.stderr.read()).decode()
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("marhaba run whatsapp did not start")
+        yield client, proc
+    finally:
+        await client.aclose()
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(proc.wait(), 15)
+
+
+async def post(client: httpx.AsyncClient, body: dict, *, signed: bool = True) -> httpx.Response:
+    raw = json.dumps(body).encode()
+    headers = {"X-Hub-Signature-256": signature(raw, APP_SECRET)} if signed else {}
+    return await client.post("/webhook/whatsapp", content=raw, headers=headers)
+
+
+async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_graph: FakeGraph) -> None:
+    client, proc = served
+    ok = await client.get("/webhook/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
+                                                       "hub.challenge": "42"})
+    assert (ok.status_code, ok.text) == (200, "42")
+    assert (await post(client, text_webhook(USER, "hello", "wamid.run1"), signed=False)).status_code == 401
+
+    assert (await post(client, text_webhook(USER, "hello", "wamid.run2"))).status_code == 200
+    await fake_graph.wait_for(1)
+    picker = fake_graph.sent[-1]["interactive"]
+    assert picker["type"] == "list"
+    assert picker["action"]["sections"][0]["rows"][0]["id"] == "lang:fa_AF"
+
+    await post(client, reply_webhook(USER, "lang:en", "wamid.run3"))
+    await fake_graph.wait_for(2)
+    menu = fake_graph.sent[-1]["interactive"]
+    assert [r["id"] for r in menu["action"]["sections"][0]["rows"]][:2] == ["n:language-classes",
+                                                                          "n:cultural-orientation"]
+    await post(client, reply_webhook(USER, "n:health", "wamid.run4"))
+    await fake_graph.wait_for(3)
+    assert "Health" in json.dumps(fake_graph.sent[-1], ensure_ascii=False)
+    await post(client, reply_webhook(USER, "n:health", "wamid.run4"))  # redelivered: no answer
+    await post(client, text_webhook(USER, "menu", "wamid.run5"))
+    await fake_graph.wait_for(4)
+    await asyncio.sleep(0.2)
+    assert len(fake_graph.sent) == 4
+    assert fake_graph.rejected == []
+
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 15) == 0
+    log = (await proc.stderr.read()).decode()
+    assert "Traceback" not in log
+    assert TOKEN not in log and APP_SECRET not in log and "hello" not in log  # no secrets, no message text
