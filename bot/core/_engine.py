@@ -20,6 +20,7 @@ from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._render import node_title, render_node
+from bot.errors import StoreError
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate
 from bot.store import Store, User
 
@@ -148,16 +149,23 @@ class Engine:
     async def handle(self, event: Incoming) -> list[Outgoing]:
         """Answer one event. Never raises for bad input: a user gets a message, not an error."""
         async with self._user_lock((event.channel, event.user_id)):
-            user = await self.store.get_or_create_user(event.channel, event.user_id)
-            t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
-            turn = Turn(self, event, user, t)
+            t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
             try:
-                return await self._dispatch(turn)
+                try:
+                    return await self._turn(event)
+                except StoreError:
+                    # The user changed under us (deleted by a retention purge): read again, once.
+                    return await self._turn(event)
             except Exception:
                 log.exception("turn failed (channel=%s)", event.channel)
-                _ = t.gettext
-                return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
-                                   (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+            _ = t.gettext
+            return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
+                               (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+
+    async def _turn(self, event: Incoming) -> list[Outgoing]:
+        user = await self.store.get_or_create_user(event.channel, event.user_id)
+        t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
+        return await self._dispatch(Turn(self, event, user, t))
 
     async def _dispatch(self, turn: Turn) -> list[Outgoing]:
         event, user = turn.event, turn.user
