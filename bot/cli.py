@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 
 log = logging.getLogger("marhaba")
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
+    content_schema_cli(csub)
     return parser
 
 
