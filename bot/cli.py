@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
+from bot.i18n._cli import register_cli as i18n_cli
 
 log = logging.getLogger("marhaba")
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
     content_schema_cli(csub)
+    i18n_cli(sub)
     return parser
 
 

@@ -62,10 +62,22 @@ def update(project: Path, locales: list[str] | None = None) -> None:
             _pybabel(action, "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code, "--no-wrap")
 
 
-def compile_catalogs(project: Path) -> None:
-    """Compile every ``.po`` to ``.mo``; fuzzy entries are left out, so they fall back to English."""
-    for domain in DOMAINS:
-        _pybabel("compile", "-d", str(project / "locales"), "-D", domain, "--statistics")
+def compile_catalogs(project: Path) -> list[Path]:
+    """Check and compile every ``.po`` to ``.mo``; fuzzy entries are left out, so they fall back to English.
+
+    Good files are compiled even when others are broken; the broken ones keep
+    their old ``.mo`` and are reported together in a :class:`ContentError`.
+    """
+    problems: list[Problem] = []
+    written = []
+    for po in sorted((project / "locales").glob("*/LC_MESSAGES/*.po")):
+        try:
+            written.append(compile_po(po))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    return written
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -108,21 +120,31 @@ def check_catalog(catalog: Catalog, shown: str) -> list[Problem]:
     return problems
 
 
-def compile_po(po: Path, display: str | None = None) -> Path:
-    """Check one ``.po`` file and compile it to the ``.mo`` beside it (fuzzy entries left out).
+def mo_bytes(po: Path, display: str | None = None) -> bytes:
+    """The checked, compiled ``.mo`` of one ``.po`` file (fuzzy entries left out).
 
-    Raises :class:`~bot.errors.ContentError` with file:line problems and
-    leaves the old ``.mo`` in place when the file is broken.
+    Raises :class:`~bot.errors.ContentError` with file:line problems when the
+    file is broken or a translation would break its message.
     """
     shown = display or str(po)
     catalog = read_catalog(po, shown)
     problems = check_catalog(catalog, shown)
     if problems:
         raise ContentError(problems)
-    mo = po.with_suffix(".mo")
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    tmp = mo.with_suffix(".mo.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    tmp.replace(mo)  # atomic: a reader sees the old or the new file, never half of one
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` in one step: a reader sees the old or the new file, never half of one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def compile_po(po: Path, display: str | None = None) -> Path:
+    """Check one ``.po`` file and compile it to the ``.mo`` beside it; a broken file keeps its old ``.mo``."""
+    mo = po.with_suffix(".mo")
+    write_atomic(mo, mo_bytes(po, display))
     return mo

@@ -13,19 +13,16 @@ logged and sent to every staff member the bot can reach.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
 
 from bot.content import ContentTree, load_content
 from bot.content._loader import display_path
 from bot.core import DeliveryError, Engine, Outgoing
 from bot.errors import ContentError, Problem
 from bot.i18n import N_, Catalogs, Translator, isolate_ltr
-from bot.i18n._workflow import check_catalog, read_catalog
+from bot.i18n._workflow import mo_bytes, write_atomic
 
 log = logging.getLogger("marhaba.reload")
 
@@ -132,25 +129,14 @@ class Reloader:
             mo = po.with_suffix(".mo")
             if str(po) not in changed and mo.exists():
                 continue
-            shown = display_path(po)
             try:
-                catalog = read_catalog(po, shown)
+                compiled.append((mo, mo_bytes(po, display_path(po))))
             except ContentError as exc:
                 problems.extend(exc.problems)
-                continue
-            found = check_catalog(catalog, shown)
-            if found:
-                problems.extend(found)
-                continue
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            compiled.append((mo, buffer.getvalue()))
         if problems or tree is None:
             raise ContentError(problems)
         for mo, data in compiled:
-            tmp = mo.with_name(mo.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(mo)  # atomic: a reader sees the old or the new file
+            write_atomic(mo, data)
         return tree, Catalogs(self.locales_dir), [mo for mo, _ in compiled]
 
     async def _tell_staff(self, problems: list[Problem]) -> None:
