@@ -48,7 +48,10 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     from bot.preview import serve_preview
 
     settings = _settings(args)
-    asyncio.run(serve_preview(settings, args.host, args.port))
+    try:
+        asyncio.run(serve_preview(settings, args.host, args.port, temporary_db=not args.db))
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
