@@ -14,7 +14,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
+from bot.i18n._cli import register_cli as i18n_cli
+from bot.staff._cli import register_cli as staff_cli
 
 log = logging.getLogger("marhaba")
 
@@ -83,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
+    content_schema_cli(csub)
+    i18n_cli(sub)
+    staff_cli(sub)
     return parser
 
 

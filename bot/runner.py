@@ -14,6 +14,7 @@ from bot.app import open_engine
 from bot.core import Engine
 from bot.errors import ConfigError
 from bot.settings import Settings
+from bot.staff import live_reload
 from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")
@@ -25,7 +26,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = []
+JOBS: list[Job] = [live_reload]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 

@@ -91,6 +91,10 @@ class Engine:
     text_handlers: list[Handler] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
     """Channels register a :class:`Sender` here, so features can message users outside a turn."""
+    extensions: dict[str, object] = field(default_factory=dict)
+    """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
+    retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
     _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +126,23 @@ class Engine:
     def add_text_handler(self, handler: Handler) -> None:
         """Register a handler for free text; the first that returns messages wins."""
         self.text_handlers.append(handler)
+
+    def swap(self, content: ContentTree | None = None, catalogs: Catalogs | None = None) -> None:
+        """Serve new content and/or catalogs from the next read on (live reload).
+
+        The swap has no ``await`` in it, so every turn sees either the old or the
+        new objects. For each node that disappeared, its old ancestor chain is
+        kept, so a user who was on it is taken to the nearest surviving parent.
+        """
+        if content is not None:
+            old = self.content
+            for node_id in old.nodes.keys() - content.nodes.keys():
+                self.retired[node_id] = (*(n.id for n in old.ancestors(node_id)), node_id)
+            for node_id in content.nodes.keys() & self.retired.keys():
+                del self.retired[node_id]
+            self.content = content
+        if catalogs is not None:
+            self.catalogs = catalogs
 
     def is_staff(self, channel: str, user_id: str) -> bool:
         return (channel, user_id) in self.staff
@@ -215,7 +236,9 @@ class Engine:
         node_id = user.current_node
         if node_id and node_id in self.content:
             return node_id
-        return ROOT_ID if not node_id else self.content.nearest_existing([ROOT_ID, node_id])
+        if not node_id:
+            return ROOT_ID
+        return self.content.nearest_existing(list(self.retired.get(node_id, (ROOT_ID, node_id))))
 
     async def show(self, turn: Turn, node_id: str | None, *, notice: str = "") -> list[Outgoing]:
         node = self.content.get(node_id) or self.content.root
@@ -289,8 +312,8 @@ class Engine:
     # -- commands ---------------------------------------------------------
 
     async def _cmd_start(self, turn: Turn) -> list[Outgoing]:
-        current = turn.user.current_node
-        if current and current != ROOT_ID and current in self.content:
+        current = self.current_node_id(turn.user)
+        if current != ROOT_ID:
             _ = turn.t.gettext
             node = self.content.nodes[current]
             title = node_title(node, turn.t)
