@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from bot.content import load_content
 from bot.core import Engine
 from bot.i18n import Catalogs
+from bot.questions import install as install_questions
 from bot.settings import Settings
 from bot.store import SQLiteStore
 
@@ -24,6 +25,8 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     store = SQLiteStore(settings.db_path)
     await store.open()
     try:
-        yield Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+        install_questions(engine, settings)
+        yield engine
     finally:
         await store.close()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.errors import ContentError, MarhabaError
+from bot.questions import register_cli as register_questions_cli
 
 log = logging.getLogger("marhaba")
 
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
+
+    register_questions_cli(sub)
     return parser
 
 
