@@ -154,6 +154,8 @@ def main() -> None:
         ranking = rank(index, q["q"], q["lang"])
         mine = [m.topic for m in ranking.matches[:3]]
         base = baselines[q["lang"]].search(q["q"])
+        hits["marhaba"]["all"]["confident"] += ranking.confident
+        hits["marhaba"]["all"]["confident_right"] += ranking.confident and bool(mine) and mine[0] == q["topic"]
         for name, topics in (("marhaba", mine), ("bm25", base)):
             for group in ("all", q["lang"], q["set"]):
                 hits[name][group]["n"] += 1
@@ -191,6 +193,9 @@ def main() -> None:
         m, b = hits["marhaba"][g], hits["bm25"][g]
         print(f"{g:<18}{m['n']:>4}  {pct(m['top1'], m['n']):>12} {pct(m['top3'], m['n']):>7}   "
               f"{pct(b['top1'], b['n']):>10} {pct(b['top3'], b['n']):>7}")
+    a = hits["marhaba"]["all"]
+    print(f"answered with confidence: {pct(a['confident'], a['n'])} of questions, "
+          f"{pct(a['confident_right'], a['confident'])} of them on the right topic (the rest get the handoff offer)")
     print(f"latency per question (median of {args.rounds} rounds): Marhaba p50 {p(mine_lat, .5):.2f} ms, "
           f"p95 {p(mine_lat, .95):.2f} ms; BM25 p50 {p(base_lat, .5):.2f} ms, p95 {p(base_lat, .95):.2f} ms")
     print(f"resident memory, whole bot with all {len(LOCALES)} locale indexes: {asyncio.run(whole_bot_rss()):.0f} MB")

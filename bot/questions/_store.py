@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bot.questions._normalize import normalize
+from bot.questions._normalize import tokens
 from bot.store import SQLiteStore
 
 MAX_QUESTION_CHARS = 1000
@@ -75,7 +75,7 @@ class QuestionStore:
         """Count a question the content did not answer (the same normalized text and locale is one row)."""
         now = time.time() if now is None else now
         text = question[:MAX_QUESTION_CHARS]
-        key = " ".join(normalize(text).split())
+        key = " ".join(tokens(text))
         await self.store.write((
             "INSERT INTO unanswered_questions (question_key, locale, question, first_at, last_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_key, locale) DO UPDATE SET "
