@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from bot.content import load_content
 from bot.core import Engine
 from bot.i18n import Catalogs
+from bot.questions import install as install_questions
 from bot.settings import Settings
 from bot.staff import install as install_staff_tools
 from bot.store import SQLiteStore
@@ -27,6 +28,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     try:
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
         install_staff_tools(engine, settings)
+        install_questions(engine, settings)
         yield engine
     finally:
         await store.close()

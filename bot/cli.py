@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.questions import register_cli as register_questions_cli
 from bot.staff._cli import register_cli as staff_cli
 
 log = logging.getLogger("marhaba")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_schema_cli(csub)
     i18n_cli(sub)
     staff_cli(sub)
+    register_questions_cli(sub)
     return parser
 
 

@@ -202,7 +202,8 @@ class Engine:
             text = ""
         if not command and not payload and text:
             command = self.keyword_command(text)
-        if user.locale is None and not payload.startswith("lang:"):
+        # Staff (a staff group chat too) answer tickets; they are never asked to pick a language first.
+        if user.locale is None and not payload.startswith("lang:") and not turn.is_staff:
             if command == "forget":
                 return await self._cmd_forget(turn)
             return self.language_picker(turn, first_contact=True)

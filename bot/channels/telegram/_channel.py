@@ -158,7 +158,7 @@ class TelegramChannel:
             # stops whatever happens next. A query too old to answer is no reason to stop.
             with contextlib.suppress(TelegramError):
                 await query.answer()
-        event = to_incoming(update)
+        event = to_incoming(update, self._is_staff_chat)
         if event is None:
             return
         messages = await self.engine.handle(event)
@@ -170,6 +170,9 @@ class TelegramChannel:
             log.info("a Telegram user blocked the bot; marked inactive")
         except DeliveryError as exc:
             log.warning("Telegram reply not delivered (%s)", type(exc).__name__)
+
+    def _is_staff_chat(self, chat_id: str) -> bool:
+        return self.engine.is_staff(CHANNEL, chat_id)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
