@@ -73,14 +73,11 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
     stats.topics = [(k, content.nodes[k].title, n) for n, k in ranked]
     done = Counter(dict(await db.execute_fetchall("SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")))
     stats.steps = [(s.id, s.title, done.get(s.id, 0)) for s in content.steps()]
-    if await db.execute_fetchall("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                 (UNANSWERED_TABLE,)):
-        ((stats.unanswered,),) = await db.execute_fetchall(f"SELECT COUNT(*) FROM {UNANSWERED_TABLE}")
-        columns = {row[1] for row in await db.execute_fetchall(f"PRAGMA table_info({UNANSWERED_TABLE})")}
-        if "locale" in columns:
-            rows = await db.execute_fetchall(
-                f"SELECT COALESCE(locale, ''), COUNT(*) FROM {UNANSWERED_TABLE} GROUP BY 1 ORDER BY 2 DESC")
-            stats.unanswered_by_locale = {loc or "none": n for loc, n in rows}
+    # The questions feature keeps one row per distinct question and locale, with how often it was asked.
+    rows = await db.execute_fetchall(
+        f"SELECT locale, SUM(count) FROM {UNANSWERED_TABLE} GROUP BY locale ORDER BY 2 DESC")
+    stats.unanswered = sum(n for _, n in rows)
+    stats.unanswered_by_locale = {loc or "none": n for loc, n in rows}
     return stats
 
 

@@ -52,19 +52,16 @@ async def test_gather_counts_people_not_clicks(used: Engine, sample_tree: Conten
     assert stats.topics[0][0] == "health"
     steps = {step_id: n for step_id, _, n in stats.steps}
     assert steps["health-card"] == 2 and steps["edu-school-enroll"] == 1 and steps["culture-welcome-session"] == 0
-    assert stats.unanswered is None
+    assert stats.unanswered == 0
 
 
-async def test_unanswered_questions_are_counted_when_the_table_exists(used: Engine, sample_tree: ContentTree) -> None:
+async def test_unanswered_questions_are_counted(used: Engine, sample_tree: ContentTree) -> None:
     store = used.store
     assert isinstance(store, SQLiteStore)
-    user = await store.get_user("telegram", "a")
-    assert user is not None
-    await store.write(
-        ("CREATE TABLE unanswered_questions (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id) "
-         "ON DELETE CASCADE, locale TEXT, text TEXT, asked_at REAL)", ()),
-        *[("INSERT INTO unanswered_questions (user_id, locale, text, asked_at) VALUES (?, ?, ?, ?)",
-           (user.id, loc, "q", 0.0)) for loc in ("ar", "ar", "fa")])
+    await store.write(*[
+        ("INSERT INTO unanswered_questions (question_key, locale, question, count, first_at, last_at) "
+         "VALUES (?, ?, ?, ?, 0, 0)", (key, loc, "q", n)) for key, loc, n in (("a", "ar", 1), ("b", "ar", 1),
+                                                                              ("c", "fa", 1))])
     stats = await gather(store, sample_tree)
     assert stats.unanswered == 3
     assert stats.unanswered_by_locale == {"ar": 2, "fa": 1}
@@ -86,7 +83,7 @@ async def test_marhaba_stats_writes_a_self_contained_html_report_with_charts(
         assert user_id not in page
     assert await asyncio.to_thread(main, ["stats", "--db", str(db_path)]) == 0
     text = capsys.readouterr().out
-    assert "Users: 5" in text and "Unanswered questions: not recorded" in text
+    assert "Users: 5" in text and "Unanswered questions: 0" in text
 
 
 def test_marhaba_stats_without_a_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
