@@ -31,11 +31,13 @@ def _settings(args: argparse.Namespace):
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.app import open_engine
     from bot.channels.terminal import TerminalChat
+    from bot.core import FloodControl, FloodLimits
 
     settings = _settings(args)
 
     async def run() -> int:
         async with open_engine(settings) as engine:
+            engine.flood = FloodControl(FloodLimits.off())  # the operator's own terminal
             return await TerminalChat(engine, user_id=args.user, language_hint=args.lang).run()
 
     return asyncio.run(run())
@@ -83,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
+
+    from bot.privacy._cli import register_cli as register_privacy
+
+    register_privacy(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 from bot.app import open_engine
 from bot.core import Engine
 from bot.errors import ConfigError
+from bot.privacy import retention_job
 from bot.settings import Settings
 from bot.web import WebServer
 
@@ -25,7 +26,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = []
+JOBS: list[Job] = [retention_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 
