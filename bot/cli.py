@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.errors import ContentError, MarhabaError
+from bot.privacy import protect_logging
 
 log = logging.getLogger("marhaba")
 
@@ -61,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.settings import Settings
 
     logging.getLogger().setLevel(os.environ.get("MARHABA_LOG_LEVEL", "INFO").upper())
+    protect_logging()
     asyncio.run(serve(Settings.from_env(), args.channels))
     return 0
 
@@ -100,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
     logging.basicConfig(level=os.environ.get("MARHABA_LOG_LEVEL", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    protect_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

@@ -17,6 +17,14 @@ from bot.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
+_SECRETS: set[str] = set()
+"""Every secret read through :meth:`Settings.secret`, so logging can redact it (see :mod:`bot.privacy`)."""
+
+
+def known_secrets() -> frozenset[str]:
+    """The secret values read so far in this process."""
+    return frozenset(_SECRETS)
+
 
 def default_db_path(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
@@ -103,6 +111,7 @@ class Settings:
         """
         value = self.env.get(name, "").strip()
         if value:
+            _SECRETS.add(value)
             return value
         file_name = self.env.get(f"{name}_FILE", "").strip()
         if not file_name:
@@ -120,4 +129,7 @@ class Settings:
             raise ConfigError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
         except UnicodeDecodeError:
             raise ConfigError(f"{name}_FILE: {path} is not UTF-8 text") from None
-        return text.strip()
+        value = text.strip()
+        if value:
+            _SECRETS.add(value)
+        return value

@@ -9,6 +9,7 @@ no longer needed (:func:`purge`, run daily by ``marhaba run`` and by
 
 from __future__ import annotations
 
+from bot.privacy._logging import RedactSecrets, protect_logging
 from bot.privacy._pseudonym import SECRET_KEY_VARIABLE, install_key, pseudonym, safe_traceback
 from bot.privacy._retention import (
     RULES,
@@ -24,10 +25,12 @@ from bot.privacy._retention import (
 __all__ = [
     "RULES",
     "SECRET_KEY_VARIABLE",
+    "RedactSecrets",
     "RetentionRule",
     "add_retention_rule",
     "check_limits",
     "install_key",
+    "protect_logging",
     "pseudonym",
     "purge",
     "purge_inactive_users",
