@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import os
+import socket
 import sqlite3
+import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 from hypothesis import strategies as st
 
+from bot.channels.whatsapp import signature
 from bot.content import ContentTree
 from bot.i18n import LOCALES
 from tests.channels.telegram.conftest import fake_api, telegram  # noqa: F401
-from tests.channels.whatsapp.conftest import fake_graph, wa  # noqa: F401
+from tests.channels.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, fake_graph, wa  # noqa: F401
+from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
 
 HOSTILE_CHARS = (
     "\x00\x01\x07\x08\x0b\x1b\x7f\x85\u200b\u200c\u200d\u2060\ufeff"  # controls and zero-width
@@ -71,3 +82,41 @@ def sane_users(db_path: Path, tree: ContentTree) -> list[tuple]:
         return bad
     finally:
         db.close()
+
+
+@contextlib.asynccontextmanager
+async def marhaba_whatsapp(fake: FakeGraph, db_path: Path, **env: str) -> AsyncIterator[
+        tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
+    """``marhaba run whatsapp`` as a real process against the fake Graph API, with an HTTP client for webhooks."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_", "MARHABA_"))}
+    clean.update({
+        "MARHABA_HOST": "127.0.0.1", "MARHABA_PORT": str(port), "MARHABA_DB": str(db_path), "MARHABA_ENV_FILE": "",
+        "WHATSAPP_TOKEN": TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID, "WHATSAPP_APP_SECRET": APP_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE_URL": fake.url, **env,
+    })
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "whatsapp", env=clean, cwd=db_path.parent,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    try:
+        for _ in range(300):
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get("/healthz")).status_code == 200:
+                    break
+            assert proc.returncode is None, (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+            await asyncio.sleep(0.05)
+        yield client, proc
+    finally:
+        await client.aclose()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def post_signed(client: httpx.AsyncClient, body: Any) -> httpx.Response:
+    """POST a webhook body signed with the test app secret."""
+    raw = json.dumps(body).encode()
+    return await client.post("/webhook/whatsapp", content=raw, headers={"X-Hub-Signature-256": signature(raw, APP_SECRET)})

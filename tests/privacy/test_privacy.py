@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +16,15 @@ from bot.privacy import install_key, protect_logging, pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.channels.telegram.conftest import Harness
-from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
+from tests.channels.whatsapp.conftest import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    WhatsAppHarness,
+    reply_webhook,
+    text_webhook,
+)
+from tests.channels.whatsapp.fake_graph import TOKEN, FakeGraph
+from tests.hardening.conftest import marhaba_whatsapp, post_signed
 
 PHONE = "905321234567"
 NAME = "Zeynep Kaya"
@@ -152,3 +162,24 @@ async def test_pseudonyms_are_keyed_stable_and_do_not_contain_the_id(tmp_path: P
         await install_key(store, Settings.from_env({**env, "MARHABA_SECRET_KEY": "k" * 32}))  # type: ignore[arg-type]
         assert pseudonym("whatsapp", PHONE) == keyed  # the configured key wins everywhere
     assert PHONE not in first and first.startswith("u-") and len(first) == 18
+
+
+async def test_marhaba_run_at_debug_level_logs_no_phone_number_name_text_or_secret(
+        fake_graph: FakeGraph, tmp_path: Path) -> None:
+    first = text_webhook(PHONE, SECRET_TEXT, "wamid.s1")
+    first["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] = NAME
+    async with marhaba_whatsapp(fake_graph, tmp_path / "run.db", MARHABA_LOG_LEVEL="DEBUG") as (client, proc):
+        for body in (first, reply_webhook(PHONE, "lang:tr", "wamid.s2"), text_webhook(PHONE, SECRET_TEXT, "wamid.s3"),
+                     text_webhook(PHONE, "/forget", "wamid.s4")):
+            assert (await post_signed(client, body)).status_code == 200
+            await fake_graph.wait_for(len(fake_graph.sent) + 1)
+        await post_signed(client, reply_webhook(PHONE, "forget:yes", "wamid.s5"))
+        await fake_graph.wait_for(5)
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+        assert proc.stderr is not None
+        log = (await proc.stderr.read()).decode()
+    assert "user data deleted on request (channel=whatsapp user=u-" in log
+    assert "Traceback" not in log
+    for value in (PHONE, NAME, SECRET_TEXT, "Lindenstrasse", TOKEN, APP_SECRET, VERIFY_TOKEN):
+        assert value not in log, value
