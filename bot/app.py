@@ -9,7 +9,9 @@ from bot.content import load_content
 from bot.core import Engine, FloodControl, FloodLimits
 from bot.i18n import Catalogs
 from bot.privacy import check_limits, install_key
+from bot.questions import install as install_questions
 from bot.settings import Settings
+from bot.staff import install as install_staff_tools
 from bot.store import SQLiteStore
 
 
@@ -28,6 +30,9 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     await store.open()
     try:
         await install_key(store, settings)
-        yield Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
+        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
+        install_staff_tools(engine, settings)
+        install_questions(engine, settings)
+        yield engine
     finally:
         await store.close()

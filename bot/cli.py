@@ -14,8 +14,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
+from bot.i18n._cli import register_cli as i18n_cli
 from bot.privacy import protect_logging
+from bot.privacy._cli import register_cli as privacy_cli
+from bot.questions import register_cli as register_questions_cli
+from bot.staff._cli import register_cli as staff_cli
 
 log = logging.getLogger("marhaba")
 
@@ -87,10 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
-
-    from bot.privacy._cli import register_cli as register_privacy
-
-    register_privacy(sub)
+    content_schema_cli(csub)
+    i18n_cli(sub)
+    staff_cli(sub)
+    register_questions_cli(sub)
+    privacy_cli(sub)
     return parser
 
 
@@ -122,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`marhaba ... | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the last guard: an operator sees one line, not a traceback
         if os.environ.get("MARHABA_DEBUG"):
             raise

@@ -12,8 +12,9 @@ MAX_PAYLOAD_BYTES = 64
 class Incoming:
     """One thing a user did: typed ``text``, pressed a button (``payload``) or sent a ``command``.
 
-    ``user_id`` is the user's id on ``channel``; ``language_hint`` is what the
-    client says the user's language is (``fa-IR``), if anything.
+    ``user_id`` is the user's id on ``channel`` (for a staff group chat, the
+    chat's id); ``language_hint`` is what the client says the user's language
+    is (``fa-IR``), if anything.
     """
 
     channel: str
@@ -23,6 +24,8 @@ class Incoming:
     command: str | None = None
     args: str = ""
     language_hint: str | None = None
+    reply_to: str | None = None
+    """The text of the bot's message this one replies to, when the platform says (staff answering a ticket)."""
 
 
 @dataclass(frozen=True)

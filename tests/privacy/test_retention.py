@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -62,19 +61,16 @@ async def test_a_malformed_setting_deletes_nothing(store: SQLiteStore) -> None:
     assert await store.get_user("test", "old") is not None
 
 
-async def test_unanswered_questions_are_purged_through_the_questions_feature_when_installed(
-        store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert (await purge(store, settings()))["unanswered questions"] == 0  # no table yet: nothing to do
-    calls: list[float] = []
-
-    async def purge_unanswered(s: SQLiteStore, older_than_seconds: float) -> int:
-        calls.append(older_than_seconds)
-        return 3
-
-    monkeypatch.setitem(sys.modules, "bot.questions", types.SimpleNamespace(purge_unanswered=purge_unanswered))
-    await store.write(("CREATE TABLE unanswered_questions (id INTEGER PRIMARY KEY, text TEXT)", ()))
-    assert (await purge(store, settings(MARHABA_QUESTION_RETENTION_DAYS="7")))["unanswered questions"] == 3
-    assert calls == [7 * DAY]
+async def test_old_unanswered_questions_are_purged_and_a_missing_table_is_no_error(store: SQLiteStore) -> None:
+    now = time.time()
+    await store.write(*(("INSERT INTO unanswered_questions (question_key, locale, question, count, first_at, last_at) "
+                         "VALUES (?, 'en', ?, 1, ?, ?)", (key, key, at, at))
+                        for key, at in (("old", now - 10 * DAY), ("new", now - DAY))))
+    await purge(store, settings(MARHABA_QUESTION_RETENTION_DAYS="7"))
+    rows = await store.db.execute_fetchall("SELECT question FROM unanswered_questions")
+    assert [r[0] for r in rows] == ["new"]
+    await store.write(("DROP TABLE unanswered_questions", ()))  # a database without the questions feature
+    assert (await purge(store, settings()))["unanswered questions"] == 0
 
 
 async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:

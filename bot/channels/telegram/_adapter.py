@@ -66,16 +66,26 @@ T = TypeVar("T")
 # -- update -> event ---------------------------------------------------------
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def _no_staff_chat(chat_id: str) -> bool:
+    return False
+
+
+def to_incoming(update: Update, is_staff_chat: Callable[[str], bool] = _no_staff_chat) -> Incoming | None:
     """The core event an update means, or ``None`` for updates the bot ignores.
 
-    Only private chats are served: in a group, a menu for one person would be
-    noise for everyone else. Commands (``/start@MarhabaBot args``) are split
-    into name and arguments; any callback data, even forged, becomes a payload
-    the engine answers (unknown ones with "this menu is out of date").
+    Private chats are served. In a group, a menu for one person would be
+    noise for everyone else, so groups are ignored, except a staff chat
+    (``is_staff_chat(chat id)``), where commands and replies to the bot's own
+    messages (answers to forwarded tickets) reach the engine as the chat's
+    events. Commands (``/start@MarhabaBot args``) are split into name and
+    arguments; any callback data, even forged, becomes a payload the engine
+    answers (unknown ones with "this menu is out of date").
     """
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or chat.type != ChatType.PRIVATE:
+    if user is None or chat is None:
+        return None
+    staff_chat = chat.type != ChatType.PRIVATE and is_staff_chat(str(chat.id))
+    if chat.type != ChatType.PRIVATE and not staff_chat:
         return None
     user_id, hint = str(chat.id), user.language_code
     query = update.callback_query
@@ -86,11 +96,16 @@ def to_incoming(update: Update) -> Incoming | None:
     if message is None:
         return None
     text = message.text or message.caption or ""
+    replied = message.reply_to_message
+    reply_to = (replied.text or replied.caption or "") if replied is not None and replied.from_user is not None \
+        and replied.from_user.is_bot else None
     entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
     if message.text and entity is not None:
         name = text[1:entity.length].partition("@")[0]
         return Incoming(CHANNEL, user_id, command=name, args=text[entity.length:].strip(), language_hint=hint)
-    return Incoming(CHANNEL, user_id, text=text, language_hint=hint)
+    if staff_chat and reply_to is None:
+        return None  # staff talking among themselves
+    return Incoming(CHANNEL, user_id, text=text, language_hint=hint, reply_to=reply_to)
 
 
 INVALID_PAYLOAD = "invalid:"

@@ -1,0 +1,205 @@
+"""Question answering: topic accuracy and latency of Marhaba's ranking vs a plain BM25 baseline.
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_questions.py
+
+Questions: ``../shared/eval/questions_dev.yaml`` (relative to the repository
+root) and ``bench/questions_extra.yaml``. Each is asked as a user whose locale
+is the question's language, through :func:`bot.questions.rank` (language
+detection included), the same path as ``marhaba ask --batch``. The baseline is
+BM25 (k1=1.2, b=0.75) over the same texts per locale (example questions,
+translated title and body), with word tokens and lowercasing only. Accuracy is
+the share of questions whose expected top-level topic is the topic of the first
+match (top-1) or of one of the first three (top-3). Resident memory is measured
+with the whole bot imported, an engine open and every locale's index built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.content import ROOT_ID, ContentTree, load_content  # noqa: E402
+from bot.i18n import LOCALES, Catalogs, content_context  # noqa: E402
+from bot.questions import QuestionIndex, rank  # noqa: E402
+
+DEV_SET_NAME = Path("shared", "eval", "questions_dev.yaml")
+
+
+def dev_set() -> Path:
+    """``<repo>/../shared/eval/questions_dev.yaml``; from a worktree nested deeper, the nearest one above."""
+    for parent in ROOT.parents:
+        if (parent / DEV_SET_NAME).is_file():
+            return parent / DEV_SET_NAME
+    raise SystemExit(f"cannot find {DEV_SET_NAME} in a folder above {ROOT}")
+
+
+EXTRA_SET = ROOT / "bench" / "questions_extra.yaml"
+
+
+def load_questions(paths: list[Path]) -> list[dict[str, str]]:
+    out = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.extend({**q, "set": path.stem} for q in data["questions"])
+    return out
+
+
+class BM25:
+    """Plain BM25 over whitespace-free word tokens, lowercased: the baseline."""
+
+    def __init__(self, docs: list[tuple[str, str, str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.ids = [d[0] for d in docs]
+        self.topics = [d[1] for d in docs]
+        self.tfs = [Counter(self.tok(d[2])) for d in docs]
+        self.lens = [sum(tf.values()) for tf in self.tfs]
+        self.avg = sum(self.lens) / len(self.lens)
+        df: Counter[str] = Counter()
+        for tf in self.tfs:
+            df.update(tf.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.k1, self.b = k1, b
+
+    @staticmethod
+    def tok(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+
+    def search(self, query: str, limit: int = 3) -> list[str]:
+        scores = []
+        for i, tf in enumerate(self.tfs):
+            s = 0.0
+            for term in self.tok(query):
+                f = tf.get(term, 0)
+                if f:
+                    s += self.idf[term] * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * self.lens[i] / self.avg))
+            if s > 0:
+                scores.append((s, i))
+        scores.sort(reverse=True)
+        return [self.topics[i] for _, i in scores[:limit]]
+
+
+def baseline_docs(tree: ContentTree, catalogs: Catalogs, locale: str) -> list[tuple[str, str, str]]:
+    t = catalogs.get(locale)
+    docs = []
+    for node in tree:
+        if node.id == ROOT_ID:
+            continue
+        questions = node.questions.get(locale) or node.questions.get(locale.partition("_")[0], ())
+        text = " ".join([*questions, t.content(content_context(node.id, "title"), node.title),
+                         t.content(content_context(node.id, "short_title"), node.short_title or ""),
+                         t.content(content_context(node.id, "body"), node.body)])
+        topic = tree.topic_of(node.id)
+        docs.append((node.id, topic.id if topic else node.id, text))
+    return docs
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def whole_bot_rss() -> float:
+    """RSS with the bot's modules (both channels) imported, an engine open, and every index built."""
+    import bot.channels.telegram  # noqa: F401
+    import bot.channels.whatsapp  # noqa: F401
+    from bot.app import open_engine
+    from bot.questions import question_index
+    from bot.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.from_env({"MARHABA_DB": str(Path(tmp) / "m.db"), "MARHABA_ENV_FILE": ""})
+        async with open_engine(settings) as engine:
+            question_index(engine).load(LOCALES)
+            return rss_mb()
+
+
+def pct(a: int, n: int) -> str:
+    return f"{100 * a / n:5.1f}%" if n else "   - "
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="latency rounds over all questions (median)")
+    parser.add_argument("--misses", action="store_true", help="print the questions Marhaba gets wrong")
+    args = parser.parse_args()
+
+    tree = load_content(ROOT / "content").tree
+    catalogs = Catalogs(ROOT / "locales")
+    questions = load_questions([dev_set(), EXTRA_SET])
+    started = time.perf_counter()
+    index = QuestionIndex(tree, catalogs)
+    index.load(LOCALES)
+    build_ms = (time.perf_counter() - started) * 1000
+    baselines = {code: BM25(baseline_docs(tree, catalogs, code)) for code in LOCALES}
+
+    hits: dict[str, dict[str, Counter[str]]] = {"marhaba": defaultdict(Counter), "bm25": defaultdict(Counter)}
+    for q in questions:
+        ranking = rank(index, q["q"], q["lang"])
+        mine = [m.topic for m in ranking.matches[:3]]
+        base = baselines[q["lang"]].search(q["q"])
+        hits["marhaba"]["all"]["confident"] += ranking.confident
+        hits["marhaba"]["all"]["confident_right"] += ranking.confident and bool(mine) and mine[0] == q["topic"]
+        for name, topics in (("marhaba", mine), ("bm25", base)):
+            for group in ("all", q["lang"], q["set"]):
+                hits[name][group]["n"] += 1
+                hits[name][group]["top1"] += bool(topics) and topics[0] == q["topic"]
+                hits[name][group]["top3"] += q["topic"] in topics
+        if args.misses and (not mine or mine[0] != q["topic"]):
+            print(f"  miss [{q['lang']}] {q['q']!r}: expected {q['topic']}, got {mine} (via {ranking.locale}, "
+                  f"confidence {ranking.best.confidence if ranking.best else 0})")
+
+    def latencies(search) -> list[float]:
+        rounds = []
+        for _ in range(args.rounds):
+            times = []
+            for q in questions:
+                t0 = time.perf_counter()
+                search(q)
+                times.append((time.perf_counter() - t0) * 1000)
+            rounds.append(times)
+        # per question, the median over rounds; then percentiles over questions
+        per_q = sorted(statistics.median(r[i] for r in rounds) for i in range(len(questions)))
+        return per_q
+
+    mine_lat = latencies(lambda q: rank(index, q["q"], q["lang"]))
+    base_lat = latencies(lambda q: baselines[q["lang"]].search(q["q"]))
+
+    def p(values: list[float], fraction: float) -> float:
+        return values[min(len(values) - 1, int(fraction * len(values)))]
+
+    print(f"{len(questions)} questions ({sum(1 for q in questions if q['set'] != 'questions_extra')} dev, "
+          f"{sum(1 for q in questions if q['set'] == 'questions_extra')} extra); "
+          f"{len(tree)} nodes; {len(LOCALES)} locale indexes built in {build_ms:.0f} ms")
+    print(f"{'group':<18}{'n':>4}  {'Marhaba top1':>12} {'top3':>7}   {'BM25 top1':>10} {'top3':>7}")
+    groups = ["all", "questions_dev", "questions_extra", *sorted({q["lang"] for q in questions})]
+    for g in groups:
+        m, b = hits["marhaba"][g], hits["bm25"][g]
+        print(f"{g:<18}{m['n']:>4}  {pct(m['top1'], m['n']):>12} {pct(m['top3'], m['n']):>7}   "
+              f"{pct(b['top1'], b['n']):>10} {pct(b['top3'], b['n']):>7}")
+    a = hits["marhaba"]["all"]
+    print(f"answered with confidence: {pct(a['confident'], a['n'])} of questions, "
+          f"{pct(a['confident_right'], a['confident'])} of them on the right topic (the rest get the handoff offer)")
+    print(f"latency per question (median of {args.rounds} rounds): Marhaba p50 {p(mine_lat, .5):.2f} ms, "
+          f"p95 {p(mine_lat, .95):.2f} ms; BM25 p50 {p(base_lat, .5):.2f} ms, p95 {p(base_lat, .95):.2f} ms")
+    print(f"resident memory, whole bot with all {len(LOCALES)} locale indexes: {asyncio.run(whole_bot_rss()):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

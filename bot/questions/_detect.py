@@ -1,0 +1,107 @@
+"""Offline, light language detection for short questions.
+
+No model is loaded: a question's script and its distinctive letters and
+common words say the language in most cases (Pashto ښ ږ ځ, Urdu ے ں ٹ,
+Persian پ چ ژ گ, Arabic ة أ, Turkish ş ğ ı, French é è à ...). When they do
+not, :func:`detect` says so, and the caller compares the question against
+each candidate language's index instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from bot.questions._normalize import normalize, tokens
+
+# Letters only one of the served Arabic-script languages uses.
+_PASHTO = set("ښږځڅټډړڼېۍ")
+_URDU = set("ےںٹڈڑہھۓۃ")
+_PERSIAN_OR_URDU = set("پچژگیک")
+_ARABIC = set("ةىأإيكؤ")
+_TURKISH = set("şğıİŞĞ")
+_FRENCH = set("éèêàùâîôûëïœæÉÈÀ")
+_TURKISH_OR_FRENCH = set("çÇöüÖÜ")
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in text.split())
+
+
+# Frequent short words of questions, as typed; they are compared normalized.
+_WORDS: dict[str, frozenset[str]] = {
+    "ar": _words("في من على الى هل كيف اين وين ماذا شو ليش لماذا متى عندي اريد بدي ابغى ابي احتاج انا هو "
+                 "هي هذا هذه الذي التي مع عن لا ما لي"),
+    "fa": _words("است هست هستم کجا کجاست کجايه چطور چگونه چه را برای از به با دارم ميخواهم ميخوام من ما "
+                 "شما اين آن کنم کنيم بايد چيست نيست ميتوانم ميشه"),
+    "ur": _words("هے هيں ميں کيا کيسے کهاں چاهيے چاهيي ملے گي کے کي کا سے کو هوں مجهے چاهيے کرنا نهيں اور يه وه "
+                 "کروں سکتا سکتي"),
+    "ps": _words("زه ته دا په چيرته څنگه کوم غواړم لرم يم دي"),
+    "en": _words("the a an i is are am where how what who when can do does my me to for of in on "
+                 "need want have find get there with please"),
+    "fr": _words("je le la les des un une est ou comment quoi qui quand pour avec mon ma mes suis "
+                 "besoin veux trouver il y a du au aux ce cette dans pas de d j ai l"),
+    "tr": _words("ve bir bu ne nasil nerede nereye var yok mi mu icin ile ben benim istiyorum lazim "
+                 "gerek neden kim hangi nereden"),
+    "so": _words("waa iyo ma sidee xaggee meeshee aan ka ku u ayaa maxaa qof waxaan rabaa"),
+}
+FUNCTION_WORDS = frozenset().union(*_WORDS.values())
+"""Question words and particles of every served language: the index weighs them little."""
+
+_ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
+_LATIN = ("en", "fr", "tr", "so")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The language of a text: ``language`` when sure, else the ``candidates`` that share its script."""
+
+    language: str | None
+    candidates: tuple[str, ...]
+
+
+def _script(text: str) -> str:
+    arabic = latin = 0
+    for ch in text:
+        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
+            arabic += 1
+        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
+            latin += 1
+    if arabic == latin == 0:
+        return ""
+    return "arabic" if arabic >= latin else "latin"
+
+
+def _by_words(words: list[str], candidates: tuple[str, ...]) -> str | None:
+    counts = {lang: sum(1 for w in words if w in _WORDS[lang]) for lang in candidates}
+    best = max(counts.values(), default=0)
+    winners = [lang for lang, n in counts.items() if n == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def detect(text: str) -> Detection:
+    """Guess the language of ``text`` among the served ones (``fa`` stands for Persian and Dari)."""
+    script = _script(text)
+    if not script:
+        return Detection(None, ())
+    letters = set(text)
+    words = tokens(text)
+    if script == "arabic":
+        if letters & _PASHTO:
+            return Detection("ps", _ARABIC_SCRIPT)
+        if letters & _URDU:
+            return Detection("ur", _ARABIC_SCRIPT)
+        if letters & _PERSIAN_OR_URDU and not letters & _ARABIC:
+            by_words = _by_words(words, ("fa", "ur"))
+            return Detection(by_words or "fa", _ARABIC_SCRIPT) if by_words or not words else \
+                Detection(None, ("fa", "ur"))
+        if letters & _ARABIC and not letters & _PERSIAN_OR_URDU:
+            return Detection("ar", _ARABIC_SCRIPT)
+        return Detection(_by_words(words, _ARABIC_SCRIPT), _ARABIC_SCRIPT)
+    if letters & _TURKISH:
+        return Detection("tr", _LATIN)
+    if letters & _FRENCH:
+        return Detection("fr", _LATIN)
+    by_words = _by_words(words, _LATIN)
+    if by_words is None and letters & _TURKISH_OR_FRENCH:
+        return Detection(None, ("tr", "fr"))
+    return Detection(by_words, _LATIN)

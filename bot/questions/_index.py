@@ -1,0 +1,232 @@
+"""The retrieval index: the content tree in each locale, searchable by free-text questions.
+
+Each node is a document with weighted fields: the example questions staff
+wrote for the language and the translated title count most, the translated
+body least. Words are matched whole, by a light stem, and by character
+trigrams (so typos and unknown inflections still match part of a word), and
+ranked with BM25F. Building takes milliseconds; there is no training step, so
+an index is simply rebuilt when the content or the catalogs are swapped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.content import ROOT_ID, ContentTree, Node
+from bot.i18n import Catalogs, Translator, content_context
+from bot.questions._detect import FUNCTION_WORDS
+from bot.questions._normalize import tokens
+
+FIELD_WEIGHTS = {"questions": 3.0, "title": 2.5, "short_title": 1.5, "body": 1.0}
+"""How much a word counts in each field: example questions and titles say what a node is about."""
+
+WORD, STEM, GRAMS = 1.0, 0.6, 0.5
+"""Weights of a whole-word match, a stem match, and all of a word's trigrams together."""
+
+FUNCTION_WORD = 0.25
+"""A question word or particle ("where", "کجاست", "nasil") counts this much of a content word."""
+
+TOPIC_MIX = 0.3
+"""A node's score gains this share of the best score of another node of its topic: several good
+matches in one topic make it the more likely answer."""
+
+K1, B = 1.2, 0.5
+"""BM25 saturation and length normalization; B is low because example questions make nodes long."""
+
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "کال", "لل", "ال")
+_ARABIC_SUFFIXES = ("هاي", "ها", "ات", "ين", "ون", "ان", "وں", "يں", "يه", "ي", "ه")
+_LATIN_SUFFIXES = ("ing", "es", "ed", "s", "e", "x")
+STEM_CHARS = 5
+"""A stem is at most this many characters: a light stand-in for stemmers most of our languages lack."""
+
+
+def stem(token: str) -> str:
+    """A light stem: common Arabic-script affixes or Latin suffixes cut, then the first characters."""
+    if token.isascii():
+        for suffix in _LATIN_SUFFIXES:
+            if len(token) - len(suffix) >= 3 and token.endswith(suffix):
+                token = token[: -len(suffix)]
+                break
+    else:
+        for prefix in _ARABIC_PREFIXES:
+            if len(token) - len(prefix) >= 3 and token.startswith(prefix):
+                token = token[len(prefix):]
+                break
+        if len(token) >= 5 and token.startswith("مي"):
+            token = token[2:]
+        for suffix in _ARABIC_SUFFIXES:
+            if len(token) - len(suffix) >= 3 and token.endswith(suffix):
+                token = token[: -len(suffix)]
+                break
+    return token[:STEM_CHARS]
+
+
+def _grams(token: str) -> list[str]:
+    padded = f"#{token}#"
+    return [padded[i:i + 3] for i in range(len(padded) - 2)] if len(token) > 1 else []
+
+
+def token_features(token: str) -> dict[str, float]:
+    """The weighted features of one normalized word: itself, its stem, its trigrams."""
+    scale = FUNCTION_WORD if token in FUNCTION_WORDS else 1.0
+    out: dict[str, float] = {"w" + token: WORD * scale}
+    s = stem(token)
+    if s:
+        out["s" + s] = out.get("s" + s, 0.0) + STEM * scale
+    grams = _grams(token)
+    for g in grams:
+        key = "g" + g
+        out[key] = out.get(key, 0.0) + GRAMS * scale / len(grams)
+    return out
+
+
+@dataclass(frozen=True)
+class Match:
+    """A node that answers a question: its id, its top-level topic, the BM25F score, and confidence 0-1."""
+
+    node: str
+    topic: str
+    score: float
+    confidence: float
+
+
+class LocaleIndex:
+    """The searchable content of one locale."""
+
+    def __init__(self, locale: str, docs: list[tuple[str, str, dict[str, list[str]]]]) -> None:
+        self.locale = locale
+        self.node_ids = [d[0] for d in docs]
+        self.topics = [d[1] for d in docs]
+        doc_tf: list[Counter[str]] = []
+        lengths: list[float] = []
+        for _, _, fields in docs:
+            tf: Counter[str] = Counter()
+            length = 0.0
+            for name, words in fields.items():
+                weight = FIELD_WEIGHTS[name]
+                length += weight * len(words)
+                for word in words:
+                    for f, w in token_features(word).items():
+                        tf[f] += weight * w
+            doc_tf.append(tf)
+            lengths.append(length)
+        n = len(docs)
+        avg = (sum(lengths) / n) if n else 1.0
+        df: Counter[str] = Counter()
+        for tf in doc_tf:
+            df.update(tf.keys())
+        # A word used in many topics ("where", "how", "help") says little about which topic is meant:
+        # its rarity among nodes is scaled down by its spread over topics.
+        topic_df: dict[str, set[str]] = {}
+        for tf, topic in zip(doc_tf, self.topics, strict=True):
+            for f in tf:
+                topic_df.setdefault(f, set()).add(topic)
+        n_topics = len(set(self.topics)) or 1
+        spread = math.log(1 + n_topics)
+        self.idf = {f: math.log(1 + (n - d + 0.5) / (d + 0.5)) * math.log(1 + n_topics / len(topic_df[f])) / spread
+                    for f, d in df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for i, tf in enumerate(doc_tf):
+            norm = K1 * (1 - B + B * lengths[i] / avg) if avg else K1
+            for f, v in tf.items():
+                self.postings.setdefault(f, []).append((i, self.idf[f] * v * (K1 + 1) / (v + norm)))
+        self.features = [frozenset(tf) for tf in doc_tf]
+
+    def __len__(self) -> int:
+        return len(self.node_ids)
+
+    def search(self, question: str, limit: int = 5) -> list[Match]:
+        """The best nodes for ``question``, best first; empty when nothing matches at all."""
+        words = tokens(question)
+        query: dict[str, float] = {}
+        for word in words:
+            for f, w in token_features(word).items():
+                query[f] = query.get(f, 0.0) + w
+        scores: dict[int, float] = {}
+        for f, qw in query.items():
+            for doc, w in self.postings.get(f, ()):
+                scores[doc] = scores.get(doc, 0.0) + qw * w
+        best_of_topic: dict[str, list[float]] = {}
+        for doc, score in scores.items():
+            top = best_of_topic.setdefault(self.topics[doc], [0.0, 0.0])
+            if score > top[0]:
+                top[0], top[1] = score, top[0]
+            elif score > top[1]:
+                top[1] = score
+        for doc, score in scores.items():
+            top = best_of_topic[self.topics[doc]]
+            scores[doc] = score + TOPIC_MIX * (top[1] if score >= top[0] else top[0])
+        ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
+        out = []
+        for rank, (doc, score) in enumerate(ranked):
+            confidence = self.coverage(words, doc) if rank == 0 else 0.0
+            out.append(Match(self.node_ids[doc], self.topics[doc], round(score, 4), round(confidence, 3)))
+        return out
+
+    def coverage(self, words: list[str], doc: int) -> float:
+        """How much of the question the node explains, 0-1, each word weighted by its rarity."""
+        have = self.features[doc]
+        total = got = 0.0
+        for word in dict.fromkeys(words):
+            importance = self.idf.get("w" + word, self.max_idf) * (FUNCTION_WORD if word in FUNCTION_WORDS else 1.0)
+            total += importance
+            if "w" + word in have:
+                got += importance
+            elif "s" + stem(word) in have:
+                got += 0.8 * importance
+            else:
+                grams = _grams(word)
+                if grams:
+                    got += 0.6 * importance * sum(1 for g in grams if "g" + g in have) / len(grams)
+        return got / total if total else 0.0
+
+
+def _question_language(node: Node, locale: str) -> tuple[str, ...]:
+    if locale in node.questions:
+        return node.questions[locale]
+    return node.questions.get(locale.partition("_")[0], ())
+
+
+def _documents(content: ContentTree, t: Translator) -> list[tuple[str, str, dict[str, list[str]]]]:
+    docs = []
+    for node in content:
+        if node.id == ROOT_ID:
+            continue
+        topic = content.topic_of(node.id)
+        fields: dict[str, list[str]] = {
+            "questions": [w for q in _question_language(node, t.locale) for w in tokens(q)],
+            "title": tokens(t.content(content_context(node.id, "title"), node.title)),
+            "short_title": tokens(t.content(content_context(node.id, "short_title"), node.short_title or "")),
+            "body": tokens(t.content(content_context(node.id, "body"), node.body)),
+        }
+        docs.append((node.id, topic.id if topic else node.id, fields))
+    return docs
+
+
+class QuestionIndex:
+    """Every locale's index over one content tree and one set of catalogs, each built on first use."""
+
+    def __init__(self, content: ContentTree, catalogs: Catalogs) -> None:
+        self.content = content
+        self.catalogs = catalogs
+        self._locales: dict[str, LocaleIndex] = {}
+
+    def locale(self, locale: str) -> LocaleIndex:
+        """The index of ``locale`` (built now if this is its first question)."""
+        index = self._locales.get(locale)
+        if index is None:
+            t = self.catalogs.get(locale)
+            index = self._locales[t.locale] = LocaleIndex(t.locale, _documents(self.content, t))
+        return index
+
+    def load(self, locales: Iterable[str]) -> None:
+        """Build the indexes of ``locales`` now (at start-up, or to measure memory)."""
+        for code in locales:
+            self.locale(code)
+
+    def search(self, question: str, locale: str, limit: int = 5) -> list[Match]:
+        return self.locale(locale).search(question, limit)
