@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.content import load_content
-from bot.core import Engine
+from bot.core import Engine, FloodControl, FloodLimits
 from bot.i18n import Catalogs
+from bot.privacy import check_limits, install_key
 from bot.questions import install as install_questions
 from bot.settings import Settings
 from bot.staff import install as install_staff_tools
@@ -21,12 +22,15 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     Raises :class:`~bot.errors.ContentError` when the content is invalid: the
     bot refuses to start rather than serve broken content.
     """
+    flood = FloodControl(FloodLimits.from_settings(settings))
+    check_limits(settings)
     loaded = load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir)
     store = SQLiteStore(settings.db_path)
     await store.open()
     try:
-        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+        await install_key(store, settings)
+        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
         install_staff_tools(engine, settings)
         install_questions(engine, settings)
         yield engine

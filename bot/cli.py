@@ -17,6 +17,8 @@ from pathlib import Path
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.privacy import protect_logging
+from bot.privacy._cli import register_cli as privacy_cli
 from bot.questions import register_cli as register_questions_cli
 from bot.staff._cli import register_cli as staff_cli
 
@@ -35,11 +37,13 @@ def _settings(args: argparse.Namespace):
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.app import open_engine
     from bot.channels.terminal import TerminalChat
+    from bot.core import FloodControl, FloodLimits
 
     settings = _settings(args)
 
     async def run() -> int:
         async with open_engine(settings) as engine:
+            engine.flood = FloodControl(FloodLimits.off())  # the operator's own terminal
             return await TerminalChat(engine, user_id=args.user, language_hint=args.lang).run()
 
     return asyncio.run(run())
@@ -63,6 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.settings import Settings
 
     logging.getLogger().setLevel(os.environ.get("MARHABA_LOG_LEVEL", "INFO").upper())
+    protect_logging()
     asyncio.run(serve(Settings.from_env(), args.channels))
     return 0
 
@@ -91,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     i18n_cli(sub)
     staff_cli(sub)
     register_questions_cli(sub)
+    privacy_cli(sub)
     return parser
 
 
@@ -102,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
     logging.basicConfig(level=os.environ.get("MARHABA_LOG_LEVEL", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    protect_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

@@ -13,6 +13,7 @@ from typing import Protocol
 from bot.app import open_engine
 from bot.core import Engine
 from bot.errors import ConfigError
+from bot.privacy import retention_job
 from bot.settings import Settings
 from bot.staff import live_reload
 from bot.web import WebServer
@@ -26,7 +27,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = [live_reload]
+JOBS: list[Job] = [live_reload, retention_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 

@@ -8,6 +8,7 @@ fills in variables the environment does not set.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +16,14 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+_SECRETS: set[str] = set()
+"""Every secret read through :meth:`Settings.secret`, so logging can redact it (see :mod:`bot.privacy`)."""
+
+
+def known_secrets() -> frozenset[str]:
+    """The secret values read so far in this process."""
+    return frozenset(_SECRETS)
 
 
 def default_db_path(env: Mapping[str, str]) -> Path:
@@ -88,3 +97,39 @@ class Settings:
     def get(self, name: str, default: str = "") -> str:
         """A raw variable, for the channel settings parsed by each channel."""
         return self.env.get(name, default)
+
+    def has_secret(self, name: str) -> bool:
+        """True when ``NAME`` or ``NAME_FILE`` is set (without reading the file)."""
+        return bool(self.env.get(name, "").strip() or self.env.get(f"{name}_FILE", "").strip())
+
+    def secret(self, name: str) -> str:
+        """A token or key from ``NAME``, else from the file named by ``NAME_FILE`` ("" when neither is set).
+
+        The file must be readable by its owner only (``chmod 600``), as a
+        secret in a world-readable file is no secret. Errors name the
+        variable and the file, never the value.
+        """
+        value = self.env.get(name, "").strip()
+        if value:
+            _SECRETS.add(value)
+            return value
+        file_name = self.env.get(f"{name}_FILE", "").strip()
+        if not file_name:
+            return ""
+        path = Path(file_name).expanduser()
+        try:
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode):
+                raise ConfigError(f"{name}_FILE: {path} is not a regular file")
+            if mode & (stat.S_IRWXG | stat.S_IRWXO):
+                raise ConfigError(f"{name}_FILE: {path} can be read by other users; "
+                                  f"make it private with: chmod 600 {path}")
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{name}_FILE: {path} is not UTF-8 text") from None
+        value = text.strip()
+        if value:
+            _SECRETS.add(value)
+        return value

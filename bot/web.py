@@ -15,6 +15,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from bot.privacy import safe_traceback
+
 log = logging.getLogger("marhaba.web")
 
 MAX_BODY_BYTES = 1_000_000
@@ -63,8 +65,8 @@ class _Dispatch(tornado.web.RequestHandler):
         )
         try:
             resp = await route(req)
-        except Exception:
-            log.exception("request handler failed (path=%s)", req.path)
+        except Exception as exc:
+            log.error("request handler failed (path=%s): %s", req.path, safe_traceback(exc))
             resp = Response(500, "internal error")
         self.set_status(resp.status)
         self.set_header("Content-Type", resp.content_type)

@@ -6,11 +6,22 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.content import ContentTree, load_content
 from bot.core import Engine, Incoming, Outgoing
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
+
+settings.register_profile(
+    "ci",
+    derandomize=True,  # the same examples on every run and machine: a failure reproduces
+    max_examples=200,
+    deadline=None,  # shared CI machines are noisy; speed is measured by bench/, not here
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile("ci")
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE_CONTENT = PROJECT / "content"

@@ -27,6 +27,10 @@ MAX_ID_LENGTH = 40
 """Keeps every button payload (``n:`` + id) far below Telegram's 64-byte callback data."""
 WHATSAPP_BUTTON_TITLE = 20
 WHATSAPP_ROW_TITLE = 24
+MAX_NODES = 5_000
+"""Content nodes in all; a city's orientation content has a few hundred. Keeps loading and every menu fast."""
+MAX_TREE_DEPTH = 12
+"""Menu levels below the main menu; nobody finds a page twelve taps deep, and tree walks stay shallow."""
 EVENTS_FILE = "events.yaml"
 """Reserved for events (loaded by the broadcast module), not a content node file."""
 
@@ -354,15 +358,23 @@ class _Builder:
                 if target not in raw:
                     self.missing(r.path, y, target, "see_also")
         parents = {k: (r.inline_parent or referenced_from.get(k)) for k, r in raw.items()}
+        if len(raw) > MAX_NODES:
+            self.problems.append(Problem(display_path(directory), 1, 1, f"{len(raw)} nodes; at most {MAX_NODES} "
+                                         "are supported (keep the content to what newcomers need)"))
         reachable: set[str] = set()
         if ROOT_ID in raw:
-            stack = [ROOT_ID]
+            stack = [(ROOT_ID, 0)]
             while stack:
-                cur = stack.pop()
+                cur, depth = stack.pop()
                 if cur in reachable:
                     continue
                 reachable.add(cur)
-                stack.extend(c for c, _ in raw[cur].children if c in raw and parents.get(c) == cur)
+                if depth == MAX_TREE_DEPTH + 1:  # reported once per branch, where it first goes too deep
+                    r = raw[cur]
+                    self.err(r.path, r.pos.value.get("id", r.pos),
+                             f"node '{cur}' is {depth} levels below the main menu; at most {MAX_TREE_DEPTH} "
+                             "are allowed (move it higher up)", at_key=False)
+                stack.extend((c, depth + 1) for c, _ in raw[cur].children if c in raw and parents.get(c) == cur)
             for node_id, r in raw.items():
                 if node_id not in reachable:
                     self.err(r.path, r.pos.value.get("id", r.pos),

@@ -52,6 +52,12 @@ class Y:
         return self.raw if self.raw is not None else str(self.value)
 
 
+MAX_NESTING = 64
+"""Lists and mappings inside each other; real content needs about 8. Deeper YAML crashes the composer
+(libyaml's recursion overflows the C stack near 10,000 levels, Python's near 1,000), so it is refused first."""
+MAX_VALUES = 200_000
+"""Values in one file: far above what a 1 MB file of real content holds (about 10 bytes a value)."""
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it (10x faster); both keep line and column."""
 
@@ -63,6 +69,7 @@ class YamlProblems(Exception):
 
 def parse(text: str, path: str) -> Y | None:
     """Parse one YAML document; raise :class:`YamlProblems` with positions on error."""
+    _check_shape(text, path)
     loader = _Loader(text)
     try:
         try:
@@ -84,6 +91,37 @@ def parse(text: str, path: str) -> Y | None:
         return result
     finally:
         loader.dispose()
+
+
+def _check_shape(text: str, path: str) -> None:
+    """Refuse too deep or too many values by reading the event stream, which needs no recursion."""
+    depth = values = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise YamlProblems([_too_deep(path, event.start_mark)])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if isinstance(event, yaml.NodeEvent):
+                values += 1
+                if values > MAX_VALUES:
+                    mark = event.start_mark
+                    raise YamlProblems([Problem(path, mark.line + 1, mark.column + 1,
+                                                f"more than {MAX_VALUES} values in one file; split it into smaller files")])
+    except yaml.MarkedYAMLError as exc:
+        # libyaml >= 0.2.5 stops at 1,000 levels while scanning ahead; say the same as above.
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            raise YamlProblems([_too_deep(path, exc.problem_mark)]) from None
+        return  # the composer reports syntax errors with their position
+    except yaml.YAMLError:
+        return
+
+
+def _too_deep(path: str, mark: yaml.Mark) -> Problem:
+    return Problem(path, mark.line + 1, mark.column + 1,
+                   f"lists and mappings are nested more than {MAX_NESTING} levels deep; flatten the file")
 
 
 def _hint(problem: str) -> str:

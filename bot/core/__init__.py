@@ -2,6 +2,7 @@
 
 from bot.core._engine import KEYWORDS, MAX_TEXT_CHARS, Command, Engine, Handler, Turn, clean_text
 from bot.core._events import MAX_PAYLOAD_BYTES, ContactCard, Incoming, Option, Outgoing, Place
+from bot.core._flood import FloodControl, FloodLimits, Verdict
 from bot.core._render import details_text, node_option, node_title, render_node
 
 __all__ = [
@@ -11,12 +12,15 @@ __all__ = [
     "Command",
     "ContactCard",
     "Engine",
+    "FloodControl",
+    "FloodLimits",
     "Handler",
     "Incoming",
     "Option",
     "Outgoing",
     "Place",
     "Turn",
+    "Verdict",
     "clean_text",
     "details_text",
     "node_option",

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
+from bot.core._flood import FloodControl, Verdict
 from bot.core._render import node_title, render_node
 from bot.errors import StoreError
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate
+from bot.privacy import pseudonym, safe_traceback
 from bot.store import Store, User
 
 log = logging.getLogger("marhaba.engine")
@@ -91,6 +93,10 @@ class Engine:
     text_handlers: list[Handler] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
     """Channels register a :class:`Sender` here, so features can message users outside a turn."""
+    flood: FloodControl = field(default_factory=FloodControl)
+    """Per-user token buckets, checked before a turn takes a lock or touches the store.
+
+    Off by default; :func:`bot.app.open_engine` sets the configured limits."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -168,7 +174,14 @@ class Engine:
                 self._locks.pop(key, None)
 
     async def handle(self, event: Incoming) -> list[Outgoing]:
-        """Answer one event. Never raises for bad input: a user gets a message, not an error."""
+        """Answer one event. Never raises for bad input: a user gets a message, not an error.
+
+        A user who floods gets one notice and then nothing (``[]``) for a
+        while; their messages cost neither a lock nor a database read.
+        """
+        verdict = self.flood.check((event.channel, event.user_id))
+        if verdict is not Verdict.ALLOW:
+            return await self._flooded(event) if verdict is Verdict.NOTICE else []
         async with self._user_lock((event.channel, event.user_id)):
             t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
             try:
@@ -177,8 +190,9 @@ class Engine:
                 except StoreError:
                     # The user changed under us (deleted by a retention purge): read again, once.
                     return await self._turn(event)
-            except Exception:
-                log.exception("turn failed (channel=%s)", event.channel)
+            except Exception as exc:
+                log.error("turn failed (channel=%s user=%s): %s", event.channel,
+                          pseudonym(event.channel, event.user_id), safe_traceback(exc))
             _ = t.gettext
             return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
                                (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
@@ -187,6 +201,16 @@ class Engine:
         user = await self.store.get_or_create_user(event.channel, event.user_id)
         t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
         return await self._dispatch(Turn(self, event, user, t))
+
+    async def _flooded(self, event: Incoming) -> list[Outgoing]:
+        log.info("flood control: user %s silenced for %.0f s (channel=%s)",
+                 pseudonym(event.channel, event.user_id), self.flood.limits.cooldown_seconds, event.channel)
+        try:
+            user = await self.store.get_user(event.channel, event.user_id)
+        except Exception:  # a notice in the hinted language is better than none
+            user = None
+        t = self.catalogs.get((user.locale if user else None) or negotiate(event.language_hint) or DEFAULT_LOCALE)
+        return [self._text(t, t.gettext(FLOOD_NOTICE))]
 
     async def _dispatch(self, turn: Turn) -> list[Outgoing]:
         event, user = turn.event, turn.user
@@ -415,7 +439,8 @@ class Engine:
         _ = turn.t.gettext
         if turn.payload == "yes" and turn.user.pending == "forget":
             await self.store.forget(turn.user.id)
-            log.info("user data deleted on request (channel=%s)", turn.event.channel)
+            log.info("user data deleted on request (channel=%s user=%s)", turn.event.channel,
+                     pseudonym(turn.event.channel, turn.event.user_id))
             return [self.text_reply(turn, _("Everything stored about you has been deleted. "
                                             "Send /start if you want to begin again."))]
         if turn.payload == "yes":
@@ -423,6 +448,9 @@ class Engine:
         await self.store.set_pending(turn.user.id, None)
         return await turn.current(notice=_("Nothing was deleted."))
 
+
+FLOOD_NOTICE = N_("You are sending messages very fast. Please wait a minute, then try again.")
+"""Sent once when a user's flood-control bucket runs out (see :mod:`bot.core._flood`)."""
 
 KEYWORDS = {
     # TRANSLATORS: words a user can type instead of a command, separated by "|". Lowercase.

@@ -172,13 +172,18 @@ class SQLiteStore(Store):
     async def _connect(self) -> aiosqlite.Connection:
         db = await aiosqlite.connect(Path(self.path).expanduser() if self.path != ":memory:" else self.path,
                                      isolation_level=None)
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable across process crashes
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=10000")
-        # Checkpoints run in the background on the reading connection (see _after_commit),
-        # never inside a commit: an automatic checkpoint there stalls every waiting turn.
-        await db.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable across process crashes
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA busy_timeout=10000")
+            # Checkpoints run in the background on the reading connection (see _after_commit),
+            # never inside a commit: an automatic checkpoint there stalls every waiting turn.
+            await db.execute("PRAGMA wal_autocheckpoint=0")
+        except BaseException:
+            # Not a database: close the connection, or its thread keeps the process alive at exit.
+            await db.close()
+            raise
         return db
 
     async def write(self, *statements: Statement) -> None:

@@ -21,6 +21,7 @@ from bot.channels.telegram._config import WEBHOOK_PATH, TelegramSettings
 from bot.channels.telegram._sender import SENDER_MAX_WAIT, TelegramSender
 from bot.core import Blocked, DeliveryError, Engine
 from bot.errors import ConfigError, MarhabaError
+from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.web import Request, Response, WebServer
 
@@ -167,17 +168,17 @@ class TelegramChannel:
             await self.delivery.send(int(event.user_id), messages, replace=pressed)
         except Blocked:
             await self.engine.store.set_active(CHANNEL, event.user_id, False)
-            log.info("a Telegram user blocked the bot; marked inactive")
+            log.info("a Telegram user blocked the bot; marked inactive (user=%s)", pseudonym(CHANNEL, event.user_id))
         except DeliveryError as exc:
-            log.warning("Telegram reply not delivered (%s)", type(exc).__name__)
+            log.warning("Telegram reply not delivered (user=%s): %s", pseudonym(CHANNEL, event.user_id),
+                        type(exc).__name__)
 
     def _is_staff_chat(self, chat_id: str) -> bool:
         return self.engine.is_staff(CHANNEL, chat_id)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
-        log.error("Telegram update failed (%s)", type(error).__name__,
-                  exc_info=(type(error), error, error.__traceback__) if error else None)
+        log.error("Telegram update failed: %s", safe_traceback(error) if error else "unknown error")
 
     async def _webhook(self, request: Request) -> Response:
         if request.method != "POST":

@@ -42,15 +42,16 @@ class TelegramSettings:
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.get("TELEGRAM_TOKEN").strip())
+        return settings.has_secret("TELEGRAM_TOKEN")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramSettings:
         """Parse and check; raise a one-line :class:`ConfigError` that never quotes a secret."""
-        token = settings.get("TELEGRAM_TOKEN").strip()
+        token = settings.secret("TELEGRAM_TOKEN")
         if not token:
             raise ConfigError("TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token "
-                              "in the environment or in .env (see the README)")
+                              "in the environment, in .env, or in a private file named by TELEGRAM_TOKEN_FILE "
+                              "(see the README)")
         if not _TOKEN_RE.match(token):
             raise ConfigError("TELEGRAM_TOKEN is malformed: it should look like 123456789:AAE... "
                               "as given by @BotFather")
@@ -58,7 +59,7 @@ class TelegramSettings:
         if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
             raise ConfigError(f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_BASE_URL}")
         webhook_url = settings.get("TELEGRAM_WEBHOOK_URL").strip()
-        secret = settings.get("TELEGRAM_WEBHOOK_SECRET").strip()
+        secret = settings.secret("TELEGRAM_WEBHOOK_SECRET")
         if webhook_url:
             parts = urlsplit(webhook_url)
             if parts.scheme != "https" or not parts.netloc:

@@ -36,6 +36,7 @@ from bot.core import (
 )
 from bot.errors import ConfigError
 from bot.i18n import N_
+from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.web import Request, Response, WebServer
@@ -175,8 +176,8 @@ class WhatsAppChannel:
             await asyncio.wait([previous])
         try:
             await self._turn(message)
-        except Exception:
-            log.exception("WhatsApp turn failed")
+        except Exception as exc:
+            log.error("WhatsApp turn failed (user=%s): %s", pseudonym(CHANNEL, message.wa_id), safe_traceback(exc))
 
     async def _turn(self, message: InboundMessage) -> None:
         assert self.store is not None
@@ -192,7 +193,7 @@ class WhatsAppChannel:
                 for obj in self.render(out):
                     await self.client.send(message.wa_id, obj)
         except DeliveryError as exc:
-            log.warning("reply not delivered: %s", type(exc).__name__)
+            log.warning("reply not delivered (user=%s): %s", pseudonym(CHANNEL, message.wa_id), type(exc).__name__)
 
     async def _statuses(self, batch: WebhookBatch) -> None:
         assert self.store is not None
@@ -205,8 +206,8 @@ class WhatsAppChannel:
             try:
                 if self.store is not None:
                     await self.store.prune()
-            except Exception:
-                log.exception("pruning WhatsApp ids failed")
+            except Exception as exc:
+                log.error("pruning WhatsApp ids failed: %s", safe_traceback(exc))
 
     # -- rendering and the channel's own payloads ---------------------------
 

@@ -15,6 +15,8 @@ from bot.settings import Settings
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0"
 """The Graph API with its version segment; ``WHATSAPP_API_BASE_URL`` overrides it."""
 REQUIRED = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+SECRETS = ("WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+"""Read with :meth:`Settings.secret`: from the variable or from a private file named by ``NAME_FILE``."""
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,12 @@ class WhatsAppConfig:
     @staticmethod
     def configured(settings: Settings) -> bool:
         """True when any of the channel's variables is set (a partial setup then fails loudly)."""
-        return any(settings.get(name) for name in REQUIRED)
+        return any(settings.has_secret(name) for name in REQUIRED)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WhatsAppConfig:
-        missing = [name for name in REQUIRED if not settings.get(name).strip()]
+        secrets = {name: settings.secret(name) for name in SECRETS}
+        missing = [name for name in REQUIRED if not (secrets.get(name) or settings.get(name).strip())]
         if missing:
             raise ConfigError(f"the WhatsApp channel needs {', '.join(missing)} (see the README, section WhatsApp)")
         base = settings.get("WHATSAPP_API_BASE_URL", DEFAULT_API_BASE_URL).strip() or DEFAULT_API_BASE_URL
@@ -118,8 +121,8 @@ class WhatsAppConfig:
         return cls(
             phone_number_id=phone,
             api_base_url=base.rstrip("/"),
-            token=settings.get("WHATSAPP_TOKEN").strip(),
-            app_secret=settings.get("WHATSAPP_APP_SECRET").strip(),
-            verify_token=settings.get("WHATSAPP_VERIFY_TOKEN").strip(),
+            token=secrets["WHATSAPP_TOKEN"],
+            app_secret=secrets["WHATSAPP_APP_SECRET"],
+            verify_token=secrets["WHATSAPP_VERIFY_TOKEN"],
             templates=Templates.load(Path(templates_file)) if templates_file else Templates(),
         )

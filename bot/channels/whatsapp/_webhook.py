@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ _SIGNATURE_PREFIX = "sha256="
 
 MAX_ID_CHARS = 256
 """Longer message or user ids are not from the Cloud API (wamids are about 60 characters); such items are ignored."""
+
+_WA_ID_RE = re.compile(r"\A[0-9]{1,15}\Z")
+"""E.164 numbers have at most 15 digits (ITU-T E.164, section 6.1)."""
 
 # Country calling codes (ITU-T E.164) -> the locale most newcomers from there read.
 # A hint only: the language picker still asks, with this language first.
@@ -141,7 +145,7 @@ def parse_webhook(body: bytes, now: float | None = None) -> WebhookBatch:
 
 
 def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
-    message_id, wa_id = _id(raw.get("id")), _id(raw.get("from"))
+    message_id, wa_id = _id(raw.get("id")), _wa_id(raw.get("from"))
     if not message_id or not wa_id:
         return None
     try:
@@ -171,7 +175,7 @@ def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
 
 
 def _status(raw: dict[str, Any]) -> StatusUpdate | None:
-    message_id, wa_id, status = _id(raw.get("id")), _id(raw.get("recipient_id")), raw.get("status")
+    message_id, wa_id, status = _id(raw.get("id")), _wa_id(raw.get("recipient_id")), raw.get("status")
     if not message_id or not wa_id or not isinstance(status, str):
         return None
     code = None
@@ -184,6 +188,11 @@ def _status(raw: dict[str, Any]) -> StatusUpdate | None:
 
 def _id(value: object) -> str:
     return value if isinstance(value, str) and 0 < len(value) <= MAX_ID_CHARS else ""
+
+
+def _wa_id(value: object) -> str:
+    # A WhatsApp id is the user's phone number in digits (E.164, at most 15 digits, no "+").
+    return value if isinstance(value, str) and _WA_ID_RE.match(value) else ""
 
 
 def _dict(value: object) -> dict[str, Any]:

@@ -1,0 +1,91 @@
+"""Flood control: a flooding user gets one notice, then silence; others are served at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.content import ROOT_ID
+from bot.core import Engine, FloodControl, FloodLimits, Incoming, Verdict
+from bot.core._engine import FLOOD_NOTICE
+from bot.errors import ConfigError
+from bot.settings import Settings
+from tests.conftest import Chat
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_bucket_allows_a_burst_then_one_notice_then_silence_until_the_cooldown_ends() -> None:
+    clock = Clock()
+    flood = FloodControl(FloodLimits(rate_per_minute=60, burst=3, cooldown_seconds=30), clock)
+    key = ("test", "u1")
+    assert [flood.check(key) for _ in range(6)] == [Verdict.ALLOW] * 3 + [Verdict.NOTICE] + [Verdict.DROP] * 2
+    clock.now += 29
+    assert flood.check(key) is Verdict.DROP
+    clock.now += 2
+    assert [flood.check(key) for _ in range(3)] == [Verdict.ALLOW] * 3  # refilled during the cool-down
+    assert flood.check(("test", "u2")) is Verdict.ALLOW  # buckets are per user
+
+
+def test_a_steady_reader_is_never_limited() -> None:
+    clock = Clock()
+    flood = FloodControl(FloodLimits(rate_per_minute=30, burst=8, cooldown_seconds=60), clock)
+    for _ in range(500):  # a press every two seconds for a quarter of an hour
+        assert flood.check(("test", "reader")) is Verdict.ALLOW
+        clock.now += 2
+
+
+def test_limits_come_from_the_environment_and_bad_values_are_clear_errors() -> None:
+    limits = FloodLimits.from_settings(Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_FLOOD_RATE": "12",
+                                                          "MARHABA_FLOOD_BURST": "4", "MARHABA_FLOOD_COOLDOWN": "90"}))
+    assert limits == FloodLimits(12, 4, 90)
+    assert FloodLimits.from_settings(Settings.from_env({"MARHABA_ENV_FILE": ""})) == FloodLimits()
+    for name, value in (("MARHABA_FLOOD_RATE", "fast"), ("MARHABA_FLOOD_BURST", "0"),
+                        ("MARHABA_FLOOD_COOLDOWN", "-1"), ("MARHABA_FLOOD_RATE", "nan")):
+        with pytest.raises(ConfigError, match=name):
+            FloodLimits.from_settings(Settings.from_env({"MARHABA_ENV_FILE": "", name: value}))
+
+
+async def test_300_message_flood_leaves_another_user_served_within_a_second(engine: Engine) -> None:
+    engine.flood = FloodControl(FloodLimits())  # the defaults `marhaba run` uses
+    other = Chat(engine, user_id="other")
+    await other("/start")
+    await other.press("English")
+    flooder = Chat(engine, user_id="flooder")
+    await flooder("/start")
+    await flooder.press("English")
+
+    flood = [asyncio.create_task(engine.handle(Incoming("test", "flooder", text=f"spam {i}")))
+             for i in range(300)]
+    await asyncio.sleep(0)  # the flood is in flight
+    started = time.perf_counter()
+    reply = await engine.handle(Incoming("test", "other", payload="cmd:menu"))
+    latency = time.perf_counter() - started
+    replies = await asyncio.gather(*flood)
+
+    assert reply and reply[0].node_id == ROOT_ID
+    assert latency < 1.0, f"the other user waited {latency:.2f} s"
+    answered = [r for r in replies if r]
+    notices = [r for r in answered if r[0].text == FLOOD_NOTICE]
+    assert len(notices) == 1
+    assert len(answered) <= FloodLimits().burst + 1  # a handful of answers, then the notice
+    assert all(r == [] for r in replies[len(answered) + 5:])
+
+
+async def test_flood_notice_is_in_the_users_language(engine: Engine) -> None:
+    engine.flood = FloodControl(FloodLimits(rate_per_minute=1, burst=2, cooldown_seconds=60))
+    chat = Chat(engine, user_id="fa-user")
+    await chat("/start")
+    await chat.press("فارسی")
+    last = await chat("hello")
+    assert last[0].locale == "fa" and last[0].rtl
+    assert last[0].text == engine.catalogs.get("fa").gettext(FLOOD_NOTICE)
+    assert await chat("again") == []
