@@ -202,9 +202,11 @@ class _Builder:
         if "title" not in v:
             self.err(path, m, f"node '{node_id or '?'}' has no title; add 'title: ...'")
         short = self.text(path, v.get("short_title"), "short_title", limit=WHATSAPP_BUTTON_TITLE)
-        if title and not short and len(title) > WHATSAPP_ROW_TITLE:
+        # A menu of up to three options is shown as WhatsApp reply buttons, so any title
+        # longer than a button's limit can be cut.
+        if title and not short and len(title) > WHATSAPP_BUTTON_TITLE:
             self.err(path, v["title"], f"title is {len(title)} characters; WhatsApp shows only "
-                     f"{WHATSAPP_ROW_TITLE} in a list ({WHATSAPP_BUTTON_TITLE} on a button): add a short_title",
+                     f"{WHATSAPP_BUTTON_TITLE} on a button ({WHATSAPP_ROW_TITLE} in a list): add a short_title",
                      severity="warning")
         body = self.text(path, v.get("body"), "body") or ""
         step = False

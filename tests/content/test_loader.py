@@ -166,8 +166,17 @@ def test_long_title_without_short_title_is_a_warning(tmp_path: Path) -> None:
     result = load_content(write(tmp_path, {"main.yaml": MAIN, "topic.yaml":
                                            "id: topic\ntitle: A rather long title for a button\nbody: B\n"}))
     assert [str(w) for w in result.warnings] == [
-        "topic.yaml:2:8: warning: title is 32 characters; WhatsApp shows only 24 in a list (20 on a button): "
+        "topic.yaml:2:8: warning: title is 32 characters; WhatsApp shows only 20 on a button (24 in a list): "
         "add a short_title"]
+
+
+def test_title_cut_on_a_whatsapp_button_is_a_warning(tmp_path: Path) -> None:
+    result = load_content(write(tmp_path, {"main.yaml": MAIN, "topic.yaml":
+                                           "id: topic\ntitle: Twenty-two characters\nbody: B\n"}))
+    assert [w.line for w in result.warnings] == [2]
+    ok = load_content(write(tmp_path, {"topic.yaml": "id: topic\ntitle: Twenty-two characters\n"
+                                                     "short_title: Twenty-two\nbody: B\n"}))
+    assert ok.warnings == []
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
