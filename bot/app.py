@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.broadcast import install as install_broadcast
 from bot.content import load_content
 from bot.core import Engine
 from bot.i18n import Catalogs
@@ -16,7 +17,7 @@ from bot.store import SQLiteStore
 async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     """Load and validate the content, open the store, and yield a ready engine.
 
-    Raises :class:`~bot.errors.ContentError` when the content is invalid: the
+    Raises :class:`~bot.errors.ContentError` when the content or the events are invalid: the
     bot refuses to start rather than serve broken content.
     """
     loaded = load_content(settings.content_dir)
@@ -24,6 +25,8 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     store = SQLiteStore(settings.db_path)
     await store.open()
     try:
-        yield Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+        install_broadcast(engine, settings)
+        yield engine
     finally:
         await store.close()

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.app import open_engine
+from bot.broadcast import reminders_job
 from bot.core import Engine
 from bot.errors import ConfigError
 from bot.settings import Settings
@@ -25,7 +26,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = []
+JOBS: list[Job] = [reminders_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 
