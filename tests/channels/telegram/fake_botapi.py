@@ -2,13 +2,18 @@
 
 It records every call, long-polls ``getUpdates`` from a queue the test fills,
 and answers chosen calls with an error (403 blocked, 429 flood control) on
-demand. It runs in a thread, so it also serves a ``marhaba run`` subprocess.
+demand. With ``rate_cap`` it enforces a flood limit as Telegram does: more
+than ``rate_cap`` messages in any one second are refused with 429. It runs in
+a thread, so it also serves a ``marhaba run`` or ``marhaba broadcast`` subprocess.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
@@ -47,7 +52,15 @@ class Failure:
 class FakeBotAPI:
     """The fake server. ``base_url`` is what PTB's ``base_url`` (TELEGRAM_API_BASE_URL) takes."""
 
-    def __init__(self) -> None:
+    SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendVenue", "sendLocation"})
+    """The calls that count against the rate cap."""
+
+    def __init__(self, rate_cap: float | None = None, retry_after: int = 1) -> None:
+        self.rate_cap = rate_cap
+        self.retry_after = retry_after
+        self.too_many = 0
+        """How many calls were refused for going over ``rate_cap``."""
+        self._window: collections.deque[float] = collections.deque()
         self.calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
         self._failures: list[Failure] = []
@@ -157,6 +170,11 @@ class FakeBotAPI:
         with self._cond:
             call = Call(method, params)
             self.calls.append(call)
+            if self.rate_cap is not None and method in self.SEND_METHODS and self._over_cap(call.at):
+                self.too_many += 1
+                call.result = "429"
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": self.retry_after}}
             for failure in self._failures:
                 if failure.method == method and failure.chat_id in (None, params.get("chat_id")):
                     failure.count -= 1
@@ -169,6 +187,21 @@ class FakeBotAPI:
                     return failure.status, body
             call.result = self._result(method, params)
         return 200, {"ok": True, "result": call.result}
+
+    def _over_cap(self, now: float) -> bool:
+        window = self._window
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= (self.rate_cap or 0):
+            return True
+        window.append(now)
+        return False
+
+    def sent_to(self, method: str = "sendMessage") -> collections.Counter[int]:
+        """Accepted ``method`` calls per chat id."""
+        with self._cond:
+            return collections.Counter(c.params.get("chat_id") for c in self.calls
+                                       if c.method == method and isinstance(c.result, dict))
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -184,7 +217,8 @@ class FakeBotAPI:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "editMessageText", "sendVenue", "sendLocation", "editMessageReplyMarkup"):
+        if method in ("sendMessage", "editMessageText", "sendVenue", "sendLocation", "editMessageReplyMarkup",
+                      "sendDocument"):
             chat_id = params.get("chat_id")
             message: dict[str, Any] = {
                 "message_id": params.get("message_id") or next(self._message_ids),
@@ -194,6 +228,10 @@ class FakeBotAPI:
                 message["text"] = params["text"]
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if method == "sendDocument":
+                doc = params.get("document") or {}
+                message["document"] = {"file_id": "doc-1", "file_unique_id": "u1",
+                                       "file_name": doc.get("filename") if isinstance(doc, dict) else None}
             if method == "sendVenue":
                 message["venue"] = {"location": {"latitude": params["latitude"], "longitude": params["longitude"]},
                                     "title": params["title"], "address": params["address"]}
@@ -204,6 +242,8 @@ class FakeBotAPI:
 def _params(content_type: str, body: bytes) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(body or b"{}")
+    if content_type.startswith("multipart/"):
+        return _multipart(content_type, body)
     out: dict[str, Any] = {}
     for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
         value: Any = values[-1]
@@ -211,6 +251,26 @@ def _params(content_type: str, body: bytes) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 value = json.loads(value)
         out[key] = value
+    return out
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """A multipart/form-data body (sendDocument): fields as values, files as {filename, data}."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    out: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename:
+            out[name] = {"filename": filename, "data": data}
+            continue
+        value: Any = data.decode()
+        if name in _JSON_FIELDS:
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        out[name] = value
     return out
 
 
