@@ -1,16 +1,19 @@
 """The drainer: sends a broadcast's outbox rows at each channel's rate cap.
 
 Pacing is by time slots: message *n* of a channel goes out no earlier than
-``n / (cap * PACING_MARGIN)`` seconds after the first, so no one-second window
-ever holds more than the cap, even with some network jitter. A 429 pauses the
-whole channel for the time the platform asks and puts the row back; the
-message is never lost. Each row is marked ``sent`` only after the platform
-accepted it.
+``n / (cap * PACING_MARGIN)`` seconds after the first. On top of that, a
+message starts only a full second after the message ``cap`` places before it
+was *answered*: the platform received that one before answering, so no
+one-second window at the platform ever holds more than the cap, whatever the
+network jitter. A 429 pauses the whole channel for the time the platform asks
+and puts the row back; the message is never lost. Each row is marked ``sent``
+only after the platform accepted it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Callable
@@ -51,8 +54,10 @@ DEFAULT_LIMITS = {
 FALLBACK_LIMITS = ChannelLimits(30.0, 1.0)
 """For a channel without limits of its own: Telegram's, the stricter."""
 
-PACING_MARGIN = 0.98
-"""Slots are spaced for 98% of the cap: about 20 ms of slack a second against network jitter."""
+PACING_MARGIN = 0.99
+"""Slots are spaced for 99% of the cap; the answered-a-second-ago rule guards the rest."""
+WINDOW_SECONDS = 1.0
+"""The platforms count their caps per second."""
 MAX_ATTEMPTS = 8
 """A row asked to wait (429) this many times is marked failed; the broadcast can be resumed later."""
 MAX_CONCURRENT_SENDS = 64
@@ -64,26 +69,44 @@ TEMPLATE_TEXT = "text"
 
 
 class Pacer:
-    """Hands out send slots for one channel at ``rate`` per second; :meth:`pause` stops it for a while."""
+    """Hands out send slots for one channel at ``rate`` per second; :meth:`pause` stops it for a while.
+
+    :meth:`slot` returns a callback to call when the platform has answered that message.
+    """
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.interval = 1.0 / (rate * PACING_MARGIN)
+        self.cap = max(1, int(rate))
         self._clock = clock
         self._next = 0.0
         self._paused_until = 0.0
+        self._answered: collections.deque[asyncio.Future[float]] = collections.deque()
 
-    async def slot(self) -> None:
-        """Wait for the next free slot."""
+    async def slot(self) -> Callable[[], None]:
+        """Wait for the next free slot; call the returned function once the platform answered."""
         while True:
             now = self._clock()
             at = max(self._next, now, self._paused_until)
             self._next = at + self.interval
             if at > now:
                 await asyncio.sleep(at - now)
+            if len(self._answered) >= self.cap:
+                answered_at = await self._answered[0]
+                wait = answered_at + WINDOW_SECONDS - self._clock()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._answered.popleft()
             if self._clock() >= self._paused_until:
-                return
+                break
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._answered.append(future)
+
+        def answered() -> None:
+            if not future.done():
+                future.set_result(self._clock())
+        return answered
 
     def pause(self, seconds: float) -> None:
         """The platform asked to slow down: no slot for ``seconds``."""
@@ -150,8 +173,8 @@ class Drainer:
                     continue
                 for row in rows:
                     await self._slots.acquire()
-                    await self.pacer(row.channel).slot()
-                    task = asyncio.create_task(self._send(broadcast, row))
+                    answered = await self.pacer(row.channel).slot()
+                    task = asyncio.create_task(self._send(broadcast, row, answered))
                     tasks.add(task)
                     task.add_done_callback(self._done(tasks))
             if tasks:
@@ -183,8 +206,11 @@ class Drainer:
             cutoff = time.monotonic() - interval
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v >= cutoff}
 
-    async def _send(self, broadcast: Broadcast, row: Row) -> None:
-        state, reason = await self._attempt(broadcast, row)
+    async def _send(self, broadcast: Broadcast, row: Row, answered: Callable[[], None]) -> None:
+        try:
+            state, reason = await self._attempt(broadcast, row)
+        finally:
+            answered()
         if state == "retry":
             return
         await self.outbox.mark(row.id, state, reason)

@@ -10,6 +10,7 @@ from bot.broadcast import BroadcastSettings, Events, EventsFeature, OutboxStore,
 from bot.content import ContentTree
 from bot.core import Engine
 from bot.store import SQLiteStore
+from tests.channels.whatsapp.conftest import fake_graph  # noqa: F401 - the fake Graph API fixture
 from tests.conftest import SAMPLE_CONTENT, Chat
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

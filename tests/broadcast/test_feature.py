@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from babel.dates import format_date, format_time
 
-from bot.broadcast import BroadcastSettings, EventsFeature, Events, OutboxStore
+from bot.broadcast import BroadcastSettings, Events, EventsFeature, OutboxStore
 from bot.core import Engine
 from bot.store import SQLiteStore
 from tests.broadcast.conftest import NOW, chat_in

@@ -31,6 +31,10 @@ _JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "link_pr
                 "message_id", "latitude", "longitude", "offset", "limit", "timeout"}
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a broadcast opens many connections at once; the default backlog is 5
+
+
 @dataclass
 class Call:
     method: str
@@ -67,7 +71,7 @@ class FakeBotAPI:
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
@@ -136,6 +140,8 @@ class FakeBotAPI:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real Bot API: a broadcast reuses connections
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
