@@ -60,7 +60,7 @@ WINDOW_SECONDS = 1.0
 """The platforms count their caps per second."""
 MAX_ATTEMPTS = 8
 """A row asked to wait (429) this many times is marked failed; the broadcast can be resumed later."""
-MAX_CONCURRENT_SENDS = 64
+MAX_CONCURRENT_SENDS = 16
 """Requests in flight at once per drainer (a slow platform must not stall the pacing)."""
 CLAIM_SECONDS = 0.5
 """Rows are claimed about half a second of sending at a time: few rows are claimed at a crash."""

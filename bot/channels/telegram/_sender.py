@@ -16,8 +16,9 @@ from bot.errors import ConfigError, MarhabaError
 from bot.settings import Settings
 from bot.store import Store
 
-STANDALONE_CONNECTIONS = 64
-"""HTTP connections of a standalone sender: enough for a broadcast at hundreds of messages a second."""
+STANDALONE_CONNECTIONS = 16
+"""HTTP connections of a standalone sender: hundreds of messages a second need only a few at a time, and
+httpcore's pool does work per request in proportion to its size."""
 
 SENDER_MAX_WAIT = 5.0
 """Flood-control waits up to this are absorbed here; longer ones go back to the caller as RetryLater."""
