@@ -58,6 +58,9 @@ PACING_MARGIN = 0.99
 """Slots are spaced for 99% of the cap; the answered-a-second-ago rule guards the rest."""
 WINDOW_SECONDS = 1.0
 """The platforms count their caps per second."""
+CATCH_UP_SECONDS = 0.1
+"""Slots missed in a stall shorter than this (claiming the next rows) are made up; the window rule keeps
+the cap."""
 MAX_ATTEMPTS = 8
 """A row asked to wait (429) this many times is marked failed; the broadcast can be resumed later."""
 MAX_CONCURRENT_SENDS = 16
@@ -88,7 +91,7 @@ class Pacer:
         """Wait for the next free slot; call the returned function once the platform answered."""
         while True:
             now = self._clock()
-            at = max(self._next, now, self._paused_until)
+            at = max(self._next, now - CATCH_UP_SECONDS, self._paused_until)
             self._next = at + self.interval
             if at > now:
                 await asyncio.sleep(at - now)
