@@ -10,6 +10,7 @@ from bot.content import load_content
 from bot.core import Engine
 from bot.i18n import Catalogs
 from bot.settings import Settings
+from bot.staff import install as install_staff_tools
 from bot.store import SQLiteStore
 
 
@@ -26,6 +27,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     await store.open()
     try:
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff)
+        install_staff_tools(engine, settings)
         install_broadcast(engine, settings)
         yield engine
     finally:

@@ -15,7 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.broadcast._cli import register_cli as register_broadcast_cli
+from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
+from bot.i18n._cli import register_cli as i18n_cli
+from bot.staff._cli import register_cli as staff_cli
 
 log = logging.getLogger("marhaba")
 
@@ -86,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate the content; problems are printed as file:line:col")
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
+    content_schema_cli(csub)
+    i18n_cli(sub)
+    staff_cli(sub)
     register_broadcast_cli(sub)
     return parser
 
@@ -117,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`marhaba ... | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the last guard: an operator sees one line, not a traceback
         if os.environ.get("MARHABA_DEBUG"):
             raise

@@ -15,6 +15,7 @@ from bot.broadcast import reminders_job
 from bot.core import Engine
 from bot.errors import ConfigError
 from bot.settings import Settings
+from bot.staff import live_reload
 from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")
@@ -26,7 +27,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = [reminders_job]
+JOBS: list[Job] = [live_reload, reminders_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 

@@ -20,6 +20,7 @@ from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._render import node_title, render_node
+from bot.errors import StoreError
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate
 from bot.store import Store, User
 
@@ -90,6 +91,10 @@ class Engine:
     text_handlers: list[Handler] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
     """Channels register a :class:`Sender` here, so features can message users outside a turn."""
+    extensions: dict[str, object] = field(default_factory=dict)
+    """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
+    retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
     _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +127,23 @@ class Engine:
         """Register a handler for free text; the first that returns messages wins."""
         self.text_handlers.append(handler)
 
+    def swap(self, content: ContentTree | None = None, catalogs: Catalogs | None = None) -> None:
+        """Serve new content and/or catalogs from the next read on (live reload).
+
+        The swap has no ``await`` in it, so every turn sees either the old or the
+        new objects. For each node that disappeared, its old ancestor chain is
+        kept, so a user who was on it is taken to the nearest surviving parent.
+        """
+        if content is not None:
+            old = self.content
+            for node_id in old.nodes.keys() - content.nodes.keys():
+                self.retired[node_id] = (*(n.id for n in old.ancestors(node_id)), node_id)
+            for node_id in content.nodes.keys() & self.retired.keys():
+                del self.retired[node_id]
+            self.content = content
+        if catalogs is not None:
+            self.catalogs = catalogs
+
     def is_staff(self, channel: str, user_id: str) -> bool:
         return (channel, user_id) in self.staff
 
@@ -148,16 +170,23 @@ class Engine:
     async def handle(self, event: Incoming) -> list[Outgoing]:
         """Answer one event. Never raises for bad input: a user gets a message, not an error."""
         async with self._user_lock((event.channel, event.user_id)):
-            user = await self.store.get_or_create_user(event.channel, event.user_id)
-            t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
-            turn = Turn(self, event, user, t)
+            t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
             try:
-                return await self._dispatch(turn)
+                try:
+                    return await self._turn(event)
+                except StoreError:
+                    # The user changed under us (deleted by a retention purge): read again, once.
+                    return await self._turn(event)
             except Exception:
                 log.exception("turn failed (channel=%s)", event.channel)
-                _ = t.gettext
-                return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
-                                   (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+            _ = t.gettext
+            return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
+                               (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+
+    async def _turn(self, event: Incoming) -> list[Outgoing]:
+        user = await self.store.get_or_create_user(event.channel, event.user_id)
+        t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
+        return await self._dispatch(Turn(self, event, user, t))
 
     async def _dispatch(self, turn: Turn) -> list[Outgoing]:
         event, user = turn.event, turn.user
@@ -207,7 +236,9 @@ class Engine:
         node_id = user.current_node
         if node_id and node_id in self.content:
             return node_id
-        return ROOT_ID if not node_id else self.content.nearest_existing([ROOT_ID, node_id])
+        if not node_id:
+            return ROOT_ID
+        return self.content.nearest_existing(list(self.retired.get(node_id, (ROOT_ID, node_id))))
 
     async def show(self, turn: Turn, node_id: str | None, *, notice: str = "") -> list[Outgoing]:
         node = self.content.get(node_id) or self.content.root
@@ -281,8 +312,8 @@ class Engine:
     # -- commands ---------------------------------------------------------
 
     async def _cmd_start(self, turn: Turn) -> list[Outgoing]:
-        current = turn.user.current_node
-        if current and current != ROOT_ID and current in self.content:
+        current = self.current_node_id(turn.user)
+        if current != ROOT_ID:
             _ = turn.t.gettext
             node = self.content.nodes[current]
             title = node_title(node, turn.t)

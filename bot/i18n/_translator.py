@@ -23,6 +23,12 @@ CONTENT_DOMAIN = "content"
 DEFAULT_LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
 
+NATIVE_DIGITS = {
+    "arab": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+    "arabext": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+}
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction where it is defined; translate it where it is shown."""
     return message
@@ -62,7 +68,12 @@ class Translator:
         key = (kind, value)
         text = self._numbers.get(key)
         if text is None:
-            text = fmt(value, locale=self.babel_locale)
+            # The locale's own numbering system (Persian ۱۲ with its separators); Babel gives
+            # the separators of that system but Latin digits, so the digits are mapped here.
+            system = self.babel_locale.default_numbering_system
+            text = fmt(value, locale=self.babel_locale, numbering_system="default")
+            if system in NATIVE_DIGITS:
+                text = text.translate(NATIVE_DIGITS[system])
             if len(self._numbers) < 10_000:
                 self._numbers[key] = text
         return text

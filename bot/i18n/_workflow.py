@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
 
-from bot.errors import MarhabaError
+from bot.errors import ContentError, MarhabaError, Problem
 from bot.i18n._locales import LOCALES
 from bot.i18n._translator import CONTENT_DOMAIN, UI_DOMAIN
 
@@ -58,7 +62,89 @@ def update(project: Path, locales: list[str] | None = None) -> None:
             _pybabel(action, "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code, "--no-wrap")
 
 
-def compile_catalogs(project: Path) -> None:
-    """Compile every ``.po`` to ``.mo``; fuzzy entries are left out, so they fall back to English."""
-    for domain in DOMAINS:
-        _pybabel("compile", "-d", str(project / "locales"), "-D", domain, "--statistics")
+def compile_catalogs(project: Path) -> list[Path]:
+    """Check and compile every ``.po`` to ``.mo``; fuzzy entries are left out, so they fall back to English.
+
+    Good files are compiled even when others are broken; the broken ones keep
+    their old ``.mo`` and are reported together in a :class:`ContentError`.
+    """
+    problems: list[Problem] = []
+    written = []
+    for po in sorted((project / "locales").glob("*/LC_MESSAGES/*.po")):
+        try:
+            written.append(compile_po(po))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    return written
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def read_catalog(po: Path, display: str | None = None) -> Catalog:
+    """Parse one ``.po`` file; a syntax error raises :class:`~bot.errors.ContentError` with file:line."""
+    shown = display or str(po)
+    try:
+        with po.open("rb") as fh:
+            return read_po(fh, abort_invalid=True)
+    except PoFileError as exc:
+        raise ContentError([Problem(shown, exc.lineno, 1, f"translation file syntax error: {exc}; "
+                                    "open it in Poedit to fix it")]) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ContentError([Problem(shown, 1, 1, f"cannot read the translation file: {exc}")]) from None
+
+
+def check_catalog(catalog: Catalog, shown: str) -> list[Problem]:
+    """Translations that would break a message: placeholders like ``{title}`` changed or invented."""
+    problems = []
+    for message in catalog:
+        if not message.id or message.fuzzy or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        expected = set().union(*(_PLACEHOLDER.findall(i) for i in ids))
+        for text in strings:
+            if not text:
+                continue
+            found = set(_PLACEHOLDER.findall(text))
+            if found != expected:
+                missing, extra = sorted(expected - found), sorted(found - expected)
+                what = "; ".join(filter(None, (
+                    f"keep {', '.join('{' + p + '}' for p in missing)}" if missing else "",
+                    f"remove {', '.join('{' + p + '}' for p in extra)} (not in the English text)" if extra else "",
+                )))
+                problems.append(Problem(shown, message.lineno or 1, 1, f"placeholders differ from the English: {what}"))
+                break
+    return problems
+
+
+def mo_bytes(po: Path, display: str | None = None) -> bytes:
+    """The checked, compiled ``.mo`` of one ``.po`` file (fuzzy entries left out).
+
+    Raises :class:`~bot.errors.ContentError` with file:line problems when the
+    file is broken or a translation would break its message.
+    """
+    shown = display or str(po)
+    catalog = read_catalog(po, shown)
+    problems = check_catalog(catalog, shown)
+    if problems:
+        raise ContentError(problems)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` in one step: a reader sees the old or the new file, never half of one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def compile_po(po: Path, display: str | None = None) -> Path:
+    """Check one ``.po`` file and compile it to the ``.mo`` beside it; a broken file keeps its old ``.mo``."""
+    mo = po.with_suffix(".mo")
+    write_atomic(mo, mo_bytes(po, display))
+    return mo

@@ -7,6 +7,7 @@ import contextlib
 import re
 import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -144,6 +145,8 @@ class SQLiteStore(Store):
         self._commits = 0
         self._checkpoint: asyncio.Task[None] | None = None
         self._checkpointer: aiosqlite.Connection | None = None
+        self._users: OrderedDict[tuple[str, str], tuple[User, float]] = OrderedDict()
+        self._user_keys: dict[int, tuple[str, str]] = {}
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -185,6 +188,15 @@ class SQLiteStore(Store):
         so that writers never contend for SQLite's lock.
         """
         await self._writer.submit(list(statements))
+
+    async def _user_write(self, user_id: int, *statements: Statement) -> None:
+        try:
+            await self.write(*statements)
+        except StoreError:
+            # Most likely the user was deleted meanwhile by another process (a retention purge):
+            # forget the cached row so the next turn reads the truth.
+            self._uncache(user_id)
+            raise
 
     async def write_returning(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
         """Run one write statement with ``RETURNING`` and give back its rows, once committed."""
@@ -243,40 +255,74 @@ class SQLiteStore(Store):
         )
         return self._user(next(iter(rows))) if rows else None
 
+    USER_CACHE_SIZE = 20_000
+    USER_CACHE_SECONDS = 30.0
+    """Users are cached briefly: this process writes them, and another process (a purge, a
+    broadcast) changes them rarely; a cached user is re-read at most this long after."""
+
+    def _cache(self, user: User) -> User:
+        key = (user.channel, user.channel_user_id)
+        self._users[key] = (user, time.monotonic())
+        self._users.move_to_end(key)
+        self._user_keys[user.id] = key
+        while len(self._users) > self.USER_CACHE_SIZE:
+            _, (old, _) = self._users.popitem(last=False)
+            self._user_keys.pop(old.id, None)
+        return user
+
+    def _update_cached(self, user_id: int, **changes: object) -> None:
+        key = self._user_keys.get(user_id)
+        entry = self._users.get(key) if key else None
+        if entry is not None:
+            self._users[key] = (replace(entry[0], **changes), entry[1])
+
+    def _uncache(self, user_id: int) -> None:
+        key = self._user_keys.pop(user_id, None)
+        if key:
+            self._users.pop(key, None)
+
     async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
         now = time.time()
-        user = await self.get_user(channel, channel_user_id)
+        cached = self._users.get((channel, channel_user_id))
+        if cached is not None and time.monotonic() - cached[1] < self.USER_CACHE_SECONDS:
+            user = cached[0]
+        else:
+            user = await self.get_user(channel, channel_user_id)
         if user is not None:
             # Seen again: refreshed with the turn's other writes, not awaited on its own.
             touch = self._writer.submit([("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))])
             touch.add_done_callback(_consume)
-            return replace(user, active=True)
+            return self._cache(replace(user, active=True, is_new=False))
         rows = await self.write_returning(
             "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = excluded.last_seen, active = 1 "
             f"RETURNING {_USER_COLUMNS}",
             (channel, channel_user_id, now, now),
         )
-        return self._user(rows[0], is_new=rows[0][6] == now)
+        return self._cache(self._user(rows[0], is_new=rows[0][6] == now))
 
     async def set_locale(self, user_id: int, locale: str) -> None:
-        await self.write(("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id)))
+        await self._user_write(user_id, ("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id)))
+        self._update_cached(user_id, locale=locale)
 
     async def set_pending(self, user_id: int, pending: str | None) -> None:
-        await self.write(("UPDATE users SET pending = ? WHERE id = ?", (pending, user_id)))
+        await self._user_write(user_id, ("UPDATE users SET pending = ? WHERE id = ?", (pending, user_id)))
+        self._update_cached(user_id, pending=pending)
 
     async def record_visit(self, user_id: int, node_id: str) -> None:
         now = time.time()
-        await self.write(
+        await self._user_write(
+            user_id,
             ("INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (?, ?, ?, ?) "
              "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = excluded.last_at, count = count + 1",
              (user_id, node_id, now, now)),
             ("UPDATE users SET current_node = ?, pending = NULL WHERE id = ?", (node_id, user_id)),
         )
+        self._update_cached(user_id, current_node=node_id, pending=None)
 
     async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
         if done:
-            await self.write(("INSERT OR IGNORE INTO steps_done (user_id, node_id, done_at) VALUES (?, ?, ?)",
+            await self._user_write(user_id, ("INSERT OR IGNORE INTO steps_done (user_id, node_id, done_at) VALUES (?, ?, ?)",
                               (user_id, node_id, time.time())))
         else:
             await self.write(("DELETE FROM steps_done WHERE user_id = ? AND node_id = ?", (user_id, node_id)))
@@ -292,10 +338,15 @@ class SQLiteStore(Store):
     async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
         await self.write(("UPDATE users SET active = ? WHERE channel = ? AND channel_user_id = ?",
                           (int(active), channel, channel_user_id)))
+        self._users.pop((channel, channel_user_id), None)
 
     async def forget(self, user_id: int) -> None:
         # ON DELETE CASCADE removes the user's rows in every table that references users.
-        await self.write(("DELETE FROM users WHERE id = ?", (user_id,)))
+        self._uncache(user_id)
+        try:
+            await self.write(("DELETE FROM users WHERE id = ?", (user_id,)))
+        finally:
+            self._uncache(user_id)
 
     async def user_tables(self) -> list[str]:
         tables = []

@@ -125,3 +125,20 @@ async def test_wal_is_checkpointed_and_truncated_on_close(db_path: Path) -> None
     assert not wal.exists() or wal.stat().st_size == 0
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == SQLiteStore.CHECKPOINT_EVERY + 5
+
+
+async def test_user_deleted_by_another_process_is_recreated_on_the_next_turn(db_path: Path, sample_tree,
+                                                                            catalogs) -> None:
+    from bot.core import Engine
+    from tests.conftest import Chat
+
+    async with SQLiteStore(db_path) as store:
+        chat = Chat(Engine(sample_tree, catalogs, store))
+        await chat("/start")
+        await chat.payload("lang:en")
+        with sqlite3.connect(db_path) as other:  # e.g. `marhaba privacy purge` from cron
+            other.execute("PRAGMA foreign_keys=ON")
+            other.execute("DELETE FROM users")
+        out = await chat.payload("n:health")
+        assert "something went wrong" not in chat.text
+        assert all(o.payload.startswith("lang:") for o in out[0].options), "a new user is asked for a language"

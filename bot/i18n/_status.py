@@ -1,0 +1,105 @@
+"""Translation coverage per locale: translated, fuzzy (outdated) and missing, and the nodes affected.
+
+A *fuzzy* entry is one whose English source changed since it was translated
+(``pybabel update`` marks it): it is not compiled, so users see English until
+a translator confirms it. Content entries carry the context
+``<node-id>.<field>``, which tells staff which pages need a translator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.i18n._translator import CONTENT_DOMAIN
+from bot.i18n._workflow import DOMAINS, SHIPPED, read_catalog
+
+
+@dataclass
+class LocaleStatus:
+    """Counts of one locale over both domains; ``nodes`` maps a node id to its untranslated fields."""
+
+    locale: str
+    translated: int = 0
+    fuzzy: int = 0
+    missing: int = 0
+    fuzzy_nodes: dict[str, list[str]] = field(default_factory=dict)
+    missing_nodes: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.missing
+
+    @property
+    def percent(self) -> float:
+        """Share of entries translated and current, 0-100 (100 when there is nothing to translate)."""
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def node_state(self, node_id: str) -> str:
+        """``missing``, ``fuzzy`` or ``translated`` for one content node."""
+        if node_id in self.missing_nodes:
+            return "missing"
+        return "fuzzy" if node_id in self.fuzzy_nodes else "translated"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "total": self.total, "percent": round(self.percent, 1)}
+
+
+def locale_status(locales_dir: Path, locale: str) -> LocaleStatus:
+    """Read ``locales/<locale>/LC_MESSAGES/*.po`` and count; a missing file counts as all missing."""
+    status = LocaleStatus(locale)
+    for domain in DOMAINS:
+        po = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+        if not po.is_file():
+            pot = locales_dir / f"{domain}.pot"
+            if pot.is_file():
+                catalog = read_catalog(pot)
+                status.missing += sum(1 for m in catalog if m.id)
+                if domain == CONTENT_DOMAIN:
+                    for m in catalog:
+                        if m.id and m.context:
+                            _note(status.missing_nodes, m.context)
+            continue
+        for message in read_catalog(po):
+            if not message.id:
+                continue  # the header
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            if message.fuzzy:
+                status.fuzzy += 1
+                target = status.fuzzy_nodes
+            elif all(strings):
+                status.translated += 1
+                continue
+            else:
+                status.missing += 1
+                target = status.missing_nodes
+            if domain == CONTENT_DOMAIN and message.context:
+                _note(target, message.context)
+    return status
+
+
+def _note(nodes: dict[str, list[str]], context: str) -> None:
+    node_id, _, field_name = context.partition(".")
+    fields = nodes.setdefault(node_id, [])
+    if field_name not in fields:
+        fields.append(field_name)
+
+
+def all_status(locales_dir: Path, locales: list[str] | None = None) -> list[LocaleStatus]:
+    """The status of each locale (every shipped locale by default)."""
+    return [locale_status(locales_dir, code) for code in (locales or SHIPPED)]
+
+
+def status_text(statuses: list[LocaleStatus], *, max_nodes: int = 8) -> str:
+    """A table for the terminal, then the nodes that need a translator, per locale."""
+    lines = [f"{'locale':<8}{'translated':>11}{'fuzzy':>8}{'missing':>9}{'done':>8}"]
+    for s in statuses:
+        lines.append(f"{s.locale:<8}{s.translated:>11}{s.fuzzy:>8}{s.missing:>9}{s.percent:>7.1f}%")
+    for s in statuses:
+        for label, nodes in (("fuzzy (English changed)", s.fuzzy_nodes), ("missing", s.missing_nodes)):
+            if nodes:
+                shown = [f"{k} ({', '.join(v)})" for k, v in list(nodes.items())[:max_nodes]]
+                more = f" and {len(nodes) - max_nodes} more" if len(nodes) > max_nodes else ""
+                lines.append(f"{s.locale} {label}: {'; '.join(shown)}{more}")
+    return "\n".join(lines)

@@ -1,0 +1,197 @@
+// Marhaba preview: a chat simulator in front of the real engine (see bot/preview/__init__.py).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const chat = $("chat");
+const state = { user: newUser(), mode: "telegram", locales: {} };
+const MARKS = { translated: "✓", fuzzy: "~", missing: "✗" };
+
+function newUser() {
+  return "preview-" + Math.random().toString(36).slice(2, 10);
+}
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+async function send(body, echo) {
+  if (echo) bubble("me", "", echo);
+  const res = await fetch("/api/send", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ user: state.user, ...body }),
+  });
+  const data = await res.json();
+  for (const m of data.messages || []) show(m);
+  chat.scrollTop = chat.scrollHeight;
+}
+
+function bubble(who, title, text) {
+  const b = el("div", "msg " + who);
+  if (title) b.appendChild(el("span", "title", title));
+  if (text) b.appendChild(document.createTextNode(text));
+  chat.appendChild(b);
+  return b;
+}
+
+function press(label, payload) {
+  hideSheet();
+  send({ payload }, label);
+}
+
+function show(m) {
+  chat.dir = m.rtl ? "rtl" : "ltr";
+  chat.lang = m.locale.replace("_", "-");
+  const select = $("lang");
+  if (select.value !== m.locale && state.locales[m.locale]) select.value = m.locale;
+  if (state.mode === "telegram") {
+    let body = m.text;
+    if (m.title && body.startsWith(m.title)) body = body.slice(m.title.length);
+    bubble("bot", m.title, body.replace(/^\n+/, ""));
+    if (m.options.length) {
+      const kbd = el("div", "kbd");
+      for (const o of m.options) {
+        const b = el("button", "", o.label);
+        b.type = "button";
+        b.onclick = () => press(o.label, o.payload);
+        kbd.appendChild(el("div")).appendChild(b);
+      }
+      chat.appendChild(kbd);
+    }
+    if (m.place) placeBubble(m.place.name, m.place.address, m.place.lat, m.place.lon);
+  } else {
+    for (const w of m.whatsapp) showWhatsApp(w);
+  }
+}
+
+function placeBubble(name, address, lat, lon) {
+  const b = bubble("bot place", "📍 " + (name || ""), [address, `${lat}, ${lon}`].filter(Boolean).join("\n"));
+  b.dir = "auto";
+}
+
+function showWhatsApp(w) {
+  if (w.type === "text") {
+    bubble("bot", "", w.text.body);
+  } else if (w.type === "location") {
+    placeBubble(w.location.name, w.location.address, w.location.latitude, w.location.longitude);
+  } else if (w.type === "interactive") {
+    const i = w.interactive;
+    bubble("bot", "", i.body.text);
+    if (i.type === "button") {
+      const box = el("div", "wa-buttons");
+      for (const b of i.action.buttons) {
+        const btn = el("button", "", b.reply.title);
+        btn.type = "button";
+        btn.onclick = () => press(b.reply.title, b.reply.id);
+        box.appendChild(btn);
+      }
+      chat.appendChild(box);
+    } else if (i.type === "list") {
+      const open = el("button", "wa-list", "☰ " + i.action.button);
+      open.type = "button";
+      open.onclick = () => showSheet(i.action.button, i.action.sections);
+      chat.appendChild(open);
+    }
+  }
+}
+
+function showSheet(title, sections) {
+  $("sheet-title").textContent = title;
+  const list = $("sheet-rows");
+  list.replaceChildren();
+  for (const s of sections) {
+    if (s.title) list.appendChild(el("li", "section", "")).appendChild(el("strong", "", s.title));
+    for (const r of s.rows) {
+      const btn = el("button", "", r.title);
+      btn.type = "button";
+      if (r.description) btn.appendChild(el("small", "", r.description));
+      btn.onclick = () => press(r.title, r.id);
+      list.appendChild(el("li")).appendChild(btn);
+    }
+  }
+  $("sheet").dir = chat.dir;
+  $("sheet").hidden = false;
+}
+
+function hideSheet() {
+  $("sheet").hidden = true;
+}
+
+function setMode(mode) {
+  state.mode = mode;
+  for (const m of ["telegram", "whatsapp"]) {
+    const b = $("mode-" + m);
+    b.classList.toggle("on", m === mode);
+    b.setAttribute("aria-pressed", String(m === mode));
+  }
+  chat.className = "chat " + mode;
+  hideSheet();
+  send({ text: "/menu" }, "/menu");
+}
+
+async function loadMap() {
+  const data = await (await fetch("/api/map")).json();
+  const head = $("map-head");
+  head.replaceChildren(...data.locales.map((l) => el("span", "", l)));
+  $("map").replaceChildren(branch(data.tree, data.locales));
+}
+
+function branch(node, locales) {
+  const li = el("li");
+  const row = el("div", "row");
+  const link = el("a", "", node.title);
+  link.dataset.node = node.id;
+  link.title = node.id;
+  link.onclick = () => send({ payload: "n:" + node.id }, node.title);
+  row.appendChild(link);
+  const states = el("span", "states");
+  for (const l of locales) {
+    const s = node.status[l];
+    const mark = el("span", "st " + s, MARKS[s]);
+    mark.title = `${l}: ${s}`;
+    states.appendChild(mark);
+  }
+  row.appendChild(states);
+  li.appendChild(row);
+  if (node.children.length) {
+    const ul = el("ul");
+    for (const c of node.children) ul.appendChild(branch(c, locales));
+    li.appendChild(ul);
+  }
+  return li;
+}
+
+async function init() {
+  const info = await (await fetch("/api/info")).json();
+  const select = $("lang");
+  for (const l of info.locales) {
+    state.locales[l.code] = l;
+    const opt = el("option", "", `${l.name} (${l.code})`);
+    opt.value = l.code;
+    select.appendChild(opt);
+  }
+  select.onchange = () => send({ payload: "lang:" + select.value }, state.locales[select.value].name);
+  $("mode-telegram").onclick = () => setMode("telegram");
+  $("mode-whatsapp").onclick = () => setMode("whatsapp");
+  $("sheet-close").onclick = hideSheet;
+  $("restart").onclick = () => {
+    state.user = newUser();
+    chat.replaceChildren();
+    send({ text: "/start" }, "/start");
+  };
+  $("compose").onsubmit = (e) => {
+    e.preventDefault();
+    const text = $("text").value.trim();
+    if (!text) return;
+    $("text").value = "";
+    send({ text }, text);
+  };
+  await send({ text: "/start" }, "/start");
+  document.body.dataset.ready = "1";
+  loadMap();
+}
+
+init();

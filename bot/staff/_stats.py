@@ -1,0 +1,186 @@
+"""Usage statistics for staff: aggregates only, never one person's path.
+
+Every figure is a count over many users (users per language and channel,
+active users, people per topic, checklist completion per step, unanswered
+questions). The HTML report is one self-contained file with inline SVG
+charts: it opens offline and can be mailed to a funder as it is.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.content import ContentTree
+from bot.core._render import node_title
+from bot.i18n import LOCALES, Catalogs
+from bot.store import SQLiteStore
+
+DAY = 86_400.0
+TOP_TOPICS = 10
+"""Topics listed in the text and the chart (the main menu has about a dozen)."""
+UNANSWERED_TABLE = "unanswered_questions"
+"""Added by the questions feature (migration 005); older databases do not have it."""
+
+
+@dataclass
+class Stats:
+    """Aggregated figures of one database at one moment."""
+
+    users: int = 0
+    by_locale: dict[str, int] = field(default_factory=dict)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    active_7: int = 0
+    active_30: int = 0
+    topics: list[tuple[str, str, int]] = field(default_factory=list)
+    """(topic id, English title, people who opened it or a page under it), most visited first."""
+    steps: list[tuple[str, str, int]] = field(default_factory=list)
+    """(step id, English title, people who marked it done), in content order."""
+    unanswered: int | None = None
+    """Questions the bot could not answer; ``None`` when the database has no such table."""
+    unanswered_by_locale: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+async def gather(store: SQLiteStore, content: ContentTree, now: float | None = None) -> Stats:
+    """Read the aggregates from the database (reads only)."""
+    now = time.time() if now is None else now
+    db = store.db
+    stats = Stats()
+    for locale, count in await db.execute_fetchall(
+            "SELECT COALESCE(locale, ''), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC, 1"):
+        stats.by_locale[locale or "none"] = count
+    for channel, count in await db.execute_fetchall(
+            "SELECT channel, COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC, 1"):
+        stats.by_channel[channel] = count
+    stats.users = sum(stats.by_channel.values())
+    ((a7, a30),) = await db.execute_fetchall(
+        "SELECT COALESCE(SUM(last_seen >= ?), 0), COALESCE(SUM(last_seen >= ?), 0) FROM users",
+        (now - 7 * DAY, now - 30 * DAY))
+    stats.active_7, stats.active_30 = a7, a30
+    # People per topic: a person counts once per topic however many of its pages they opened.
+    people: dict[str, set[int]] = {}
+    for node_id, user_id in await db.execute_fetchall("SELECT node_id, user_id FROM visits"):
+        topic = content.topic_of(node_id)
+        if topic is not None:
+            people.setdefault(topic.id, set()).add(user_id)
+    ranked = sorted(((len(v), k) for k, v in people.items()), key=lambda x: (-x[0], x[1]))
+    stats.topics = [(k, content.nodes[k].title, n) for n, k in ranked]
+    done = Counter(dict(await db.execute_fetchall("SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")))
+    stats.steps = [(s.id, s.title, done.get(s.id, 0)) for s in content.steps()]
+    if await db.execute_fetchall("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                 (UNANSWERED_TABLE,)):
+        ((stats.unanswered,),) = await db.execute_fetchall(f"SELECT COUNT(*) FROM {UNANSWERED_TABLE}")
+        columns = {row[1] for row in await db.execute_fetchall(f"PRAGMA table_info({UNANSWERED_TABLE})")}
+        if "locale" in columns:
+            rows = await db.execute_fetchall(
+                f"SELECT COALESCE(locale, ''), COUNT(*) FROM {UNANSWERED_TABLE} GROUP BY 1 ORDER BY 2 DESC")
+            stats.unanswered_by_locale = {loc or "none": n for loc, n in rows}
+    return stats
+
+
+def _locale_name(code: str) -> str:
+    info = LOCALES.get(code)
+    return f"{info.native_name} ({code})" if info else code
+
+
+def text_report(stats: Stats) -> str:
+    """The statistics as plain text for the terminal (English, for operators)."""
+    lines = [f"Users: {stats.users}   active in the last 7 days: {stats.active_7}   "
+             f"last 30 days: {stats.active_30}", "", "Users per language:"]
+    lines += [f"  {_locale_name(k):<24} {v:>7}" for k, v in stats.by_locale.items()]
+    lines += ["", "Users per channel:"] + [f"  {k:<24} {v:>7}" for k, v in stats.by_channel.items()]
+    lines += ["", "Most visited topics (people):"]
+    lines += [f"  {title[:40]:<42} {n:>7}" for _, title, n in stats.topics[:TOP_TOPICS]] or ["  (none yet)"]
+    lines += ["", "Checklist steps done (people):"]
+    lines += [f"  {title[:40]:<42} {n:>7}" for _, title, n in stats.steps] or ["  (no steps in the content)"]
+    lines.append("")
+    if stats.unanswered is None:
+        lines.append("Unanswered questions: not recorded by this database")
+    else:
+        lines.append(f"Unanswered questions: {stats.unanswered}")
+        lines += [f"  {_locale_name(k):<24} {v:>7}" for k, v in stats.unanswered_by_locale.items()]
+    return "\n".join(lines)
+
+
+def chat_report(stats: Stats, catalogs: Catalogs, locale: str, content: ContentTree) -> str:
+    """A short translated summary for the staff ``/stats`` command."""
+    t = catalogs.get(locale)
+    _ = t.gettext
+    n = t.number
+    lines = [
+        _("Users: {users}. Active in the last 7 days: {active7}, last 30 days: {active30}.").format(
+            users=n(stats.users), active7=n(stats.active_7), active30=n(stats.active_30)),
+        _("Languages: {list}").format(list=", ".join(
+            f"{LOCALES[k].native_name if k in LOCALES else k} {n(v)}" for k, v in stats.by_locale.items())),
+        _("Channels: {list}").format(list=", ".join(f"{k} {n(v)}" for k, v in stats.by_channel.items())),
+        _("Most visited topics:"),
+    ]
+    for topic_id, _title, count in stats.topics[:5]:
+        lines.append(f"• {node_title(content.nodes[topic_id], t) if topic_id in content else _title}: {n(count)}")
+    if stats.steps:
+        lines.append(_("Checklist steps marked done: {count}").format(count=n(sum(c for _, _, c in stats.steps))))
+    if stats.unanswered is not None:
+        lines.append(_("Unanswered questions: {count}").format(count=n(stats.unanswered)))
+    return "\n".join(lines)
+
+
+# -- HTML ---------------------------------------------------------------------
+
+_BAR_HEIGHT = 22
+_LABEL_WIDTH = 230
+_CHART_WIDTH = 640
+
+
+def bar_chart(title: str, rows: list[tuple[str, int]], color: str) -> str:
+    """A horizontal bar chart as inline SVG (labels left, bars scaled to the largest value)."""
+    esc = html.escape
+    if not rows:
+        return f"<section><h2>{esc(title)}</h2><p>No data yet.</p></section>"
+    peak = max(v for _, v in rows) or 1
+    room = _CHART_WIDTH - _LABEL_WIDTH - 60
+    height = _BAR_HEIGHT * len(rows) + 10
+    parts = [f'<svg role="img" aria-label="{esc(title)}" width="{_CHART_WIDTH}" height="{height}" '
+             f'viewBox="0 0 {_CHART_WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(rows):
+        y = 5 + i * _BAR_HEIGHT
+        width = max(1, round(room * value / peak)) if value else 0
+        parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{esc(label[:34])}</text>'
+                     f'<rect x="{_LABEL_WIDTH}" y="{y + 3}" width="{width}" height="{_BAR_HEIGHT - 6}" '
+                     f'fill="{color}" rx="3"><title>{esc(label)}: {value}</title></rect>'
+                     f'<text x="{_LABEL_WIDTH + width + 6}" y="{y + 15}">{value}</text>')
+    parts.append("</svg>")
+    return f"<section><h2>{esc(title)}</h2>{''.join(parts)}</section>"
+
+
+def html_report(stats: Stats, generated: float | None = None) -> str:
+    """One self-contained HTML page (no scripts, no external files) with the charts."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() if generated is None else generated))
+    charts = [
+        bar_chart("Users per language", [(_locale_name(k), v) for k, v in stats.by_locale.items()], "#2f6f9f"),
+        bar_chart("Users per channel", list(stats.by_channel.items()), "#5b8c3a"),
+        bar_chart("Active users", [("last 7 days", stats.active_7), ("last 30 days", stats.active_30),
+                                   ("all users", stats.users)], "#8a5a9e"),
+        bar_chart("Most visited topics (people)", [(t, n) for _, t, n in stats.topics[:TOP_TOPICS]], "#c0693a"),
+        bar_chart("Checklist steps done (people)", [(t, n) for _, t, n in stats.steps], "#3a8c85"),
+    ]
+    if stats.unanswered is not None:
+        rows = [(_locale_name(k), v) for k, v in stats.unanswered_by_locale.items()] or [("all", stats.unanswered)]
+        charts.append(bar_chart(f"Unanswered questions ({stats.unanswered})", rows, "#a33b3b"))
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Marhaba statistics</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 700px; color: #222; }}
+h1 {{ font-size: 1.5rem; }} h2 {{ font-size: 1.1rem; margin-top: 2rem; }}
+svg text {{ font-size: 13px; fill: #222; }} .note {{ color: #555; font-size: .9rem; }}
+</style></head><body>
+<h1>Marhaba statistics</h1>
+<p class="note">Generated {html.escape(when)}. {stats.users} users; aggregates only, no individual is shown.</p>
+{''.join(charts)}
+</body></html>
+"""

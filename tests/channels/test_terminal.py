@@ -1,0 +1,93 @@
+"""The terminal chat as a newcomer would script it: a real `marhaba chat` process on a pipe."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import Catalogs, content_context
+from tests.conftest import PROJECT
+
+MARHABA = [sys.executable, "-m", "bot"]
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+
+
+def chat(db: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MARHABA_DB": str(db)}
+    return subprocess.run([*MARHABA, "chat", *args], input=script, capture_output=True, text=True,
+                          env=env, cwd=PROJECT, timeout=60)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fa", "ur", "tr", "fr"])
+def test_scripted_chat_in_each_language(tmp_path: Path, catalogs: Catalogs, sample_tree, lang: str) -> None:
+    t = catalogs.get(lang)
+    result = chat(tmp_path / "m.db", "/start\n1\n2\n1\n", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    main_body = t.content(content_context("main", "body"), sample_tree.root.body)
+    assert main_body in out, "the main menu is shown in the chosen language"
+    second_topic = sample_tree.topics[1]
+    assert f"== {t.content(content_context(second_topic.id, 'title'), second_topic.title)} ==" in out
+    if lang in ("ar", "fa", "ur"):
+        assert ARABIC_SCRIPT.search(out.split("[1]", 1)[1])
+    if lang != "en":
+        assert main_body != sample_tree.root.body, f"{lang} content is translated"
+
+
+def test_numbered_options_and_a_number_that_presses_nothing(tmp_path: Path) -> None:
+    result = chat(tmp_path / "m.db", "/start\n1\n99\n۲\n", "--lang", "en")
+    assert result.returncode == 0
+    assert "[1] ✓ English" in result.stdout
+    assert "There is no option 99. Type a number from 1 to 12." in result.stdout
+    assert "== Life in Example City ==" in result.stdout or "== " in result.stdout.split("There is no option")[1]
+
+
+def test_progress_is_kept_between_two_runs(tmp_path: Path, sample_tree) -> None:
+    db = tmp_path / "m.db"
+    step = next(s for s in sample_tree.steps() if not s.children)
+    chain = [*sample_tree.ancestors(step.id), step]
+    presses = [str(parent.children.index(child.id) + 1) for parent, child in zip(chain, chain[1:], strict=False)]
+    mark_done = str(len(step.children) + 1)  # the option after the children
+    first = chat(db, "/start\n1\n" + "\n".join(presses) + f"\n{mark_done}\n", "--lang", "en")
+    assert "Well done! This step is marked as done." in first.stdout, first.stdout[-800:]
+    second = chat(db, "/progress\n")
+    assert f"Your progress: 1 of {len(sample_tree.steps())} checklist steps done." in second.stdout
+
+
+def test_forget_in_the_terminal_deletes_the_user(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "m.db"
+    chat(db, "/start\n1\n1\n", "--lang", "en")
+    result = chat(db, "/forget\n1\n")
+    assert "deleted" in result.stdout
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+        assert raw.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == 0
+
+
+def test_invalid_content_refuses_to_start_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "main.yaml").write_text("id: main\ntitle: Main\nbody: Hi\nchildren: [missing]\n")
+    env = {**os.environ, "MARHABA_DB": str(tmp_path / "m.db"), "MARHABA_CONTENT": str(tmp_path)}
+    result = subprocess.run([*MARHABA, "chat"], input="/start\n", capture_output=True, text=True, env=env,
+                            cwd=PROJECT, timeout=60)
+    assert result.returncode == 1
+    assert f"{tmp_path}/main.yaml:4:12: child 'missing' does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_content_check_command(tmp_path: Path) -> None:
+    ok = subprocess.run([*MARHABA, "content", "check"], capture_output=True, text=True, cwd=PROJECT, timeout=60)
+    assert ok.returncode == 0 and "content is valid" in ok.stdout
+    (tmp_path / "main.yaml").write_text("id: main\ntitle: Main\nbody: Hi\ntittle: x\n")
+    bad = subprocess.run([*MARHABA, "content", "check", str(tmp_path)], capture_output=True, text=True,
+                         cwd=PROJECT, timeout=60)
+    assert bad.returncode == 1
+    assert f"{tmp_path}/main.yaml:4:1: unknown key 'tittle' in a node; did you mean 'title'?" in bad.stderr
+    assert "Traceback" not in bad.stderr

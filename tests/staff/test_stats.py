@@ -1,0 +1,103 @@
+"""Statistics: aggregates from a real database, the text, the HTML report and /stats."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.content import ContentTree
+from bot.core import Engine
+from bot.staff import gather, html_report
+from bot.store import SQLiteStore
+from tests.conftest import Chat
+from tests.staff.conftest import STAFF
+
+
+async def visitor(engine: Engine, user: str, channel: str, lang: str, *pages: str) -> Chat:
+    chat = Chat(engine, user_id=user, channel=channel)
+    await chat("/start")
+    await chat.payload(f"lang:{lang}")
+    for page in pages:
+        await chat.payload(page)
+    return chat
+
+
+@pytest.fixture
+async def used(engine: Engine) -> Engine:
+    await visitor(engine, "a", "telegram", "ar", "n:health-card", "step:health-card", "n:health-clinics")
+    await visitor(engine, "b", "telegram", "ar", "n:health", "n:edu-school-enroll", "step:edu-school-enroll")
+    await visitor(engine, "c", "whatsapp", "fa", "n:health-card", "step:health-card")
+    await visitor(engine, "d", "whatsapp", "so")
+    old = await engine.store.get_or_create_user("telegram", "e")  # seen 40 days ago, never chose a language
+    assert isinstance(engine.store, SQLiteStore)
+    await engine.store.write(("UPDATE users SET last_seen = ? WHERE id = ?", (time.time() - 40 * 86_400, old.id)))
+    return engine
+
+
+async def test_gather_counts_people_not_clicks(used: Engine, sample_tree: ContentTree) -> None:
+    assert isinstance(used.store, SQLiteStore)
+    stats = await gather(used.store, sample_tree)
+    assert stats.users == 5
+    assert stats.by_locale == {"ar": 2, "fa": 1, "none": 1, "so": 1}
+    assert stats.by_channel == {"telegram": 3, "whatsapp": 2}
+    assert (stats.active_7, stats.active_30) == (4, 4)
+    topics = {topic_id: n for topic_id, _, n in stats.topics}
+    assert topics["health"] == 3  # a, b and c; a opened two health pages and counts once
+    assert topics["education"] == 1
+    assert stats.topics[0][0] == "health"
+    steps = {step_id: n for step_id, _, n in stats.steps}
+    assert steps["health-card"] == 2 and steps["edu-school-enroll"] == 1 and steps["culture-welcome-session"] == 0
+    assert stats.unanswered is None
+
+
+async def test_unanswered_questions_are_counted_when_the_table_exists(used: Engine, sample_tree: ContentTree) -> None:
+    store = used.store
+    assert isinstance(store, SQLiteStore)
+    user = await store.get_user("telegram", "a")
+    assert user is not None
+    await store.write(
+        ("CREATE TABLE unanswered_questions (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id) "
+         "ON DELETE CASCADE, locale TEXT, text TEXT, asked_at REAL)", ()),
+        *[("INSERT INTO unanswered_questions (user_id, locale, text, asked_at) VALUES (?, ?, ?, ?)",
+           (user.id, loc, "q", 0.0)) for loc in ("ar", "ar", "fa")])
+    stats = await gather(store, sample_tree)
+    assert stats.unanswered == 3
+    assert stats.unanswered_by_locale == {"ar": 2, "fa": 1}
+    page = html_report(stats)
+    assert "Unanswered questions (3)" in page
+
+
+async def test_marhaba_stats_writes_a_self_contained_html_report_with_charts(
+        used: Engine, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report.html"
+    # The CLI runs its own event loop: call it from a thread, as from a shell beside the running bot.
+    assert await asyncio.to_thread(main, ["stats", "--db", str(db_path), "--html", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<svg") >= 3
+    assert not re.search(r"""(src|href)\s*=|<script|<link|url\(""", page)  # nothing loaded from elsewhere
+    assert "Users per language" in page and "Most visited topics" in page and "Checklist steps done" in page
+    assert ">3</text>" in page  # three people opened Health
+    for user_id in ("telegram:a", ">a<", "whatsapp:c"):
+        assert user_id not in page
+    assert await asyncio.to_thread(main, ["stats", "--db", str(db_path)]) == 0
+    text = capsys.readouterr().out
+    assert "Users: 5" in text and "Unanswered questions: not recorded" in text
+
+
+def test_marhaba_stats_without_a_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(tmp_path / "missing.db")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+async def test_stats_command_for_staff(staff_engine: Engine) -> None:
+    await visitor(staff_engine, "x", "telegram", "ar", "n:health-card")
+    boss = await visitor(staff_engine, STAFF[1], STAFF[0], "en")
+    await boss("/stats")
+    assert "Users: 2." in boss.text
+    assert "Languages: العربية 1, English 1" in boss.text
+    assert "Health: 1" in boss.text
