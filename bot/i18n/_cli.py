@@ -65,7 +65,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     else:
         print(status_text(statuses))
     if args.require is not None:
-        below = [s for s in statuses if s.percent < args.require]
+        below = [s for s in statuses if round(s.percent, 1) < args.require]  # as shown
         for s in below:
             print(f"{s.locale}: {s.percent:.1f}% translated, below the required {args.require:g}%", file=sys.stderr)
         return 1 if below else 0

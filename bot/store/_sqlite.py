@@ -291,7 +291,10 @@ class SQLiteStore(Store):
         if user is not None:
             # Seen again: refreshed with the turn's other writes, not awaited on its own.
             touch = self._writer.submit([("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))])
-            touch.add_done_callback(_consume)
+            if user.active:
+                touch.add_done_callback(_consume)
+            else:  # a user who had blocked the bot writes again: reactivated on disk before the turn goes on
+                await touch
             return self._cache(replace(user, active=True, is_new=False))
         rows = await self.write_returning(
             "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES (?, ?, ?, ?) "
