@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.broadcast import install as install_broadcast
 from bot.content import load_content
 from bot.core import Engine, FloodControl, FloodLimits
 from bot.i18n import Catalogs
@@ -19,7 +20,7 @@ from bot.store import SQLiteStore
 async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     """Load and validate the content, open the store, and yield a ready engine.
 
-    Raises :class:`~bot.errors.ContentError` when the content is invalid: the
+    Raises :class:`~bot.errors.ContentError` when the content or the events are invalid: the
     bot refuses to start rather than serve broken content.
     """
     flood = FloodControl(FloodLimits.from_settings(settings))
@@ -33,6 +34,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
         install_staff_tools(engine, settings)
         install_questions(engine, settings)
+        install_broadcast(engine, settings)
         yield engine
     finally:
         await store.close()

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.broadcast._cli import register_cli as register_broadcast_cli
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.i18n._cli import register_cli as i18n_cli
@@ -50,14 +51,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
+    from bot.broadcast import load_events
     from bot.content import load_content
     from bot.settings import Settings
 
     directory = Path(args.dir) if args.dir else Settings.from_env().content_dir
     result = load_content(directory)
+    events = load_events(directory, result.tree)
     for warning in result.warnings:
         print(warning)
-    print(f"{len(result.tree)} nodes in {len(result.files)} files: content is valid"
+    print(f"{len(result.tree)} nodes in {len(result.files)} files, {len(events)} events: content is valid"
           + (f" ({len(result.warnings)} warnings)" if result.warnings else "") + ".")
     return 0
 
@@ -97,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff_cli(sub)
     register_questions_cli(sub)
     privacy_cli(sub)
+    register_broadcast_cli(sub)
     return parser
 
 

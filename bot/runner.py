@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.app import open_engine
+from bot.broadcast import reminders_job
 from bot.core import Engine
 from bot.errors import ConfigError
 from bot.privacy import retention_job
@@ -27,7 +28,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = [live_reload, retention_job]
+JOBS: list[Job] = [live_reload, retention_job, reminders_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 

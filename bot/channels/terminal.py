@@ -32,6 +32,8 @@ def render(messages: list[Outgoing]) -> str:
             lines.append(msg.text)
         if msg.location:
             lines.append(f"🗺 {map_link(msg.location.lat, msg.location.lon)}")
+        if msg.document:
+            lines.append(f"📎 {msg.document.filename} ({len(msg.document.data)} bytes)")
         for opt in msg.options:
             number += 1
             lines.append(f"[{number}] {opt.label}")

@@ -28,8 +28,10 @@ from bot.content._loader import (
 SCHEMA_ID = "https://marhaba.example.org/schema/content.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-EVENT_KEYS = ("id", "title", "description", "start", "end", "timezone", "rrule", "location", "topics")
-"""The keys of one event in ``content/events.yaml``."""
+EVENT_KEYS = ("id", "title", "description", "start", "end", "timezone", "recurrence", "location", "topics")
+"""The keys of one event in ``content/events.yaml`` (as ``bot.broadcast._events`` reads them)."""
+EVENTS_FILE_KEYS = ("timezone", "topics", "events")
+"""The top-level keys of ``content/events.yaml``."""
 
 _TEXT: dict[str, Any] = {"type": ["string", "number"]}
 _TEXTS: dict[str, Any] = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
@@ -98,19 +100,22 @@ _DATETIME: dict[str, Any] = {
 }
 _EVENT_PROPERTIES: dict[str, dict[str, Any]] = {
     "id": {**_NODE_ID, "description": "Unique name of this event: lowercase letters, digits and hyphens."},
-    "title": {**_TRANSLATED, "description": "Name of the event (translated)."},
-    "description": {**_TRANSLATED, "description": "What happens, who it is for, what to bring."},
+    "title": {**_TEXT, "description": "Name of the event in English; translated in content.po "
+                                      "(context event:<id>.title)."},
+    "description": {**_TEXT, "description": "What happens, who it is for, what to bring (English; "
+                                            "context event:<id>.description)."},
     "start": _DATETIME,
     "end": _DATETIME,
     "timezone": {"type": "string", "pattern": r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$",
                  "description": "IANA time zone, e.g. Europe/Istanbul."},
-    "rrule": {"type": "string", "pattern": r"^(RRULE:)?[A-Z]+=",
-              "description": "Repetition (RFC 5545), e.g. FREQ=WEEKLY;BYDAY=TU."},
+    "recurrence": {"type": "string", "pattern": r"^(RRULE:)?[A-Z]+=",
+                   "description": "Repetition (an iCalendar RRULE), e.g. FREQ=WEEKLY;BYDAY=TU."},
     "location": {
-        "description": "Where: the id of a content node, or an address with a map point.",
+        "description": "Where: the id of a content node, or a name, an address and a map point.",
         "anyOf": [
             _NODE_ID,
-            {"type": "object", "properties": {"node": _NODE_ID, "address": _TEXT, "location": _MAP_POINT},
+            {"type": "object", "properties": {"name": _TEXT, "address": _TEXT, "lat": {"type": "number"},
+                                              "lon": {"type": "number"}},
              "additionalProperties": False},
         ],
     },
@@ -156,8 +161,12 @@ def content_schema() -> dict[str, Any]:
             },
             "eventsFile": {
                 "type": "object",
-                "properties": {"events": {"type": "array", "items": {"$ref": "#/$defs/event"}}},
-                "required": ["events"],
+                "properties": {
+                    "timezone": {"type": "string", "description": "The city's IANA time zone, e.g. Europe/Istanbul."},
+                    "topics": {**_NODE_REFS, "description": "Main-menu topics newcomers can subscribe to."},
+                    "events": {"type": "array", "items": {"$ref": "#/$defs/event"}},
+                },
+                "required": ["timezone", "events"],
                 "additionalProperties": False,
             },
         },

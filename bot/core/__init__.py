@@ -1,7 +1,15 @@
 """The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
 
 from bot.core._engine import KEYWORDS, MAX_TEXT_CHARS, Command, Engine, Handler, Turn, clean_text
-from bot.core._events import MAX_PAYLOAD_BYTES, ContactCard, Incoming, Option, Outgoing, Place
+from bot.core._events import (
+    MAX_PAYLOAD_BYTES,
+    ContactCard,
+    Document,
+    Incoming,
+    Option,
+    Outgoing,
+    Place,
+)
 from bot.core._flood import FloodControl, FloodLimits, Verdict
 from bot.core._render import details_text, node_option, node_title, render_node
 
@@ -11,6 +19,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "Command",
     "ContactCard",
+    "Document",
     "Engine",
     "FloodControl",
     "FloodLimits",

@@ -460,6 +460,8 @@ KEYWORDS = {
     "help": N_("help"),
     "start": N_("start|hi|hello"),
     "progress": N_("progress"),
+    # TRANSLATORS: words that stop every subscription (WhatsApp users type STOP), separated by "|". Lowercase.
+    "unsubscribe": N_("stop|unsubscribe"),
 }
 """Words a user can type instead of a command (WhatsApp has no slash commands).
 

@@ -60,11 +60,21 @@ class ContactCard:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A small file sent with a message (an event's ``.ics``): its name, bytes and MIME type."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One message to the user.
 
     ``title`` is a heading the channel may emphasize, ``text`` the plain text
-    (never markup: channels escape it), ``options`` the buttons. ``locale``
+    (never markup: channels escape it), ``options`` the buttons, ``document``
+    a file sent before the text. ``locale``
     and ``rtl`` tell the channel how to lay it out.
     """
 
@@ -76,6 +86,7 @@ class Outgoing:
     locale: str = "en"
     rtl: bool = False
     node_id: str | None = None
+    document: Document | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property

@@ -20,6 +20,12 @@ TRANSLATABLE = {
 }
 
 
+EVENT_TRANSLATABLE = {
+    "title": "Title of an event; short.",
+    "description": "Description of an event. Plain language, short sentences.",
+}
+
+
 def context(node_id: str, field: str) -> str:
     """The message context of a content field, e.g. ``health-clinics.title``."""
     return f"{node_id}.{field}"
@@ -38,6 +44,8 @@ def extract_content(
         return
     for node in _nodes(doc):
         yield from _node_messages(node)
+    if doc.is_map and "events" in doc.value:
+        yield from _event_messages(doc.value["events"])
 
 
 def _nodes(doc: Y) -> Iterator[Y]:
@@ -79,3 +87,19 @@ def _node_messages(node: Y) -> Iterator[tuple[int, str, tuple[str, str], list[st
                 yield title.line, "pgettext", (context(node_id, "link"), title.text().strip()), [
                     f"{node_id}: title of a web link."
                 ]
+
+
+def _event_messages(events: Y) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """The events file's texts, with contexts ``event:<id>.title`` and ``event:<id>.description``."""
+    if not events.is_list:
+        return
+    for event in events.value:
+        id_y = event.value.get("id") if event.is_map else None
+        event_id = id_y.text() if id_y is not None else None
+        if not event_id:
+            continue
+        for field, comment in EVENT_TRANSLATABLE.items():
+            y = event.value.get(field)
+            value = y.text() if y is not None else None
+            if value and value.strip():
+                yield y.line, "pgettext", (f"event:{event_id}.{field}", value.strip()), [f"event {event_id}: {comment}"]

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bot.broadcast._events import EVENT_KEYS, FILE_KEYS
 from bot.content._loader import DETAIL_KEYS, NODE_KEYS
 from bot.content._schema import content_schema
 from bot.content._yaml import Y, parse
@@ -64,16 +65,18 @@ def test_a_misspelled_key_in_a_nested_child_is_rejected() -> None:
 
 
 def test_the_events_file_validates_and_rejects_unknown_event_keys() -> None:
-    good = doc("events:\n  - id: language-cafe\n    title: {en: Language cafe, ar: مقهى اللغة}\n"
-               "    start: 2025-03-14 10:00\n    timezone: Europe/Istanbul\n    rrule: FREQ=WEEKLY;BYDAY=TU\n"
+    good = doc("timezone: Europe/Istanbul\nevents:\n  - id: language-cafe\n    title: Language cafe\n"
+               "    start: 2025-03-14 10:00\n    timezone: Europe/Istanbul\n    recurrence: FREQ=WEEKLY;BYDAY=TU\n"
                "    location: community-center-harbour\n    topics: [language-classes]\n")
     assert list(validator().iter_errors(good)) == []
-    bad = doc("events:\n  - id: x\n    title: X\n    start: 2025-03-14\n    strat: 2025-03-15\n")
+    bad = doc("timezone: UTC\nevents:\n  - id: x\n    title: X\n    start: 2025-03-14\n    strat: 2025-03-15\n")
     assert any("strat" in e.message for e in validator().iter_errors(bad))
 
 
 def test_schema_properties_follow_the_loader_keys() -> None:
     defs = content_schema()["$defs"]
+    assert tuple(defs["event"]["properties"]) == EVENT_KEYS
+    assert tuple(defs["eventsFile"]["properties"]) == FILE_KEYS
     assert tuple(defs["node"]["properties"]) == NODE_KEYS
     assert tuple(defs["node"]["properties"]["details"]["properties"]) == DETAIL_KEYS
 

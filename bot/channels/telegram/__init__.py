@@ -4,7 +4,7 @@ from bot.channels.telegram._adapter import Delivery, callback_data, to_incoming
 from bot.channels.telegram._channel import TelegramChannel, TelegramUnavailable
 from bot.channels.telegram._commands import command_menus
 from bot.channels.telegram._config import TelegramSettings
-from bot.channels.telegram._sender import TelegramSender
+from bot.channels.telegram._sender import TelegramSender, standalone_sender
 
 __all__ = [
     "Delivery",
@@ -14,5 +14,6 @@ __all__ = [
     "TelegramUnavailable",
     "callback_data",
     "command_menus",
+    "standalone_sender",
     "to_incoming",
 ]

@@ -27,6 +27,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     MessageEntity,
@@ -37,7 +38,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels._text import split_text, utf16_length
-from bot.core import Blocked, Incoming, Option, Outgoing, Place, RetryLater, Undeliverable
+from bot.core import Blocked, Document, Incoming, Option, Outgoing, Place, RetryLater, Undeliverable
 
 log = logging.getLogger("marhaba.telegram")
 
@@ -144,7 +145,14 @@ class PlacePart:
     place: Place
 
 
-Part = TextPart | PlacePart
+@dataclass(frozen=True)
+class DocumentPart:
+    """One sendDocument (an event's calendar file)."""
+
+    document: Document
+
+
+Part = TextPart | PlacePart | DocumentPart
 
 
 def _label(text: str) -> str:
@@ -187,10 +195,12 @@ def _escape(text: str) -> str:
 def plan(messages: list[Outgoing]) -> list[Part]:
     """The Bot API calls for a reply, in order; each message's menu rides on its last text part.
 
-    A map point goes before its text, so the menu stays at the bottom of the chat.
+    A file and a map point go before the text, so the menu stays at the bottom of the chat.
     """
     parts: list[Part] = []
     for message in messages:
+        if message.document is not None:
+            parts.append(DocumentPart(message.document))
         if message.location is not None:
             parts.append(PlacePart(message.location))
         texts = text_parts(message)
@@ -238,6 +248,11 @@ class Delivery:
             await self.call(lambda: self.bot.send_message(
                 chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
                 link_preview_options=self._preview))
+            return
+        if isinstance(part, DocumentPart):
+            doc = part.document
+            await self.call(lambda: self.bot.send_document(
+                chat_id, InputFile(doc.data, filename=doc.filename), disable_content_type_detection=True))
             return
         place = part.place
         if place.name and place.address:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
+from telegram.request import HTTPXRequest
+
 from bot.channels.telegram._adapter import CHANNEL, Delivery
-from bot.core import Blocked, Outgoing, Sender, Undeliverable
+from bot.channels.telegram._config import TelegramSettings
+from bot.core import Blocked, Engine, Outgoing, Sender, Undeliverable
+from bot.errors import ConfigError, MarhabaError
+from bot.settings import Settings
 from bot.store import Store
+
+STANDALONE_CONNECTIONS = 16
+"""HTTP connections of a standalone sender: hundreds of messages a second need only a few at a time, and
+httpcore's pool does work per request in proportion to its size."""
 
 SENDER_MAX_WAIT = 5.0
 """Flood-control waits up to this are absorbed here; longer ones go back to the caller as RetryLater."""
@@ -37,3 +51,26 @@ class TelegramSender(Sender):
         except Blocked:
             await self.store.set_active(CHANNEL, user_id, False)
             raise
+
+
+@asynccontextmanager
+async def standalone_sender(settings: Settings, engine: Engine) -> AsyncIterator[TelegramSender]:
+    """A sender built from the settings without running the bot (for ``marhaba broadcast``).
+
+    Flood control is not waited out here (``max_wait=0``): the broadcast drainer
+    pauses the whole channel and puts the message back.
+    """
+    config = TelegramSettings.from_settings(settings)
+    request = HTTPXRequest(connection_pool_size=STANDALONE_CONNECTIONS)
+    bot = Bot(config.token, base_url=config.base_url, request=request)
+    try:
+        await bot.initialize()
+    except InvalidToken:
+        raise ConfigError("Telegram rejected TELEGRAM_TOKEN: check the token @BotFather gave you") from None
+    except TelegramError as exc:
+        raise MarhabaError(f"cannot reach the Telegram Bot API ({type(exc).__name__}); "
+                           "check the network and TELEGRAM_API_BASE_URL") from None
+    try:
+        yield TelegramSender(Delivery(bot, max_wait=0.0), engine.store)
+    finally:
+        await bot.shutdown()

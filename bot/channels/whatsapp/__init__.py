@@ -5,7 +5,12 @@ Configuration (see the README, section WhatsApp): ``WHATSAPP_TOKEN``,
 optional ``WHATSAPP_API_BASE_URL`` and ``WHATSAPP_TEMPLATES``.
 """
 
-from bot.channels.whatsapp._channel import WEBHOOK_PATH, WhatsAppChannel, WhatsAppSender
+from bot.channels.whatsapp._channel import (
+    WEBHOOK_PATH,
+    WhatsAppChannel,
+    WhatsAppSender,
+    standalone_sender,
+)
 from bot.channels.whatsapp._client import CloudApiClient, CloudApiError
 from bot.channels.whatsapp._config import Template, Templates, WhatsAppConfig
 from bot.channels.whatsapp._store import DeliveryStatus, WhatsAppStore
@@ -24,4 +29,5 @@ __all__ = [
     "WhatsAppStore",
     "language_hint",
     "signature",
+    "standalone_sender",
 ]

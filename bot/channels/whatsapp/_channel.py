@@ -7,6 +7,8 @@ import contextlib
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -190,8 +192,7 @@ class WhatsAppChannel:
         self._remember_long_menus(message.wa_id, replies)
         try:
             for out in replies:
-                for obj in self.render(out):
-                    await self.client.send(message.wa_id, obj)
+                await self.deliver(message.wa_id, out)
         except DeliveryError as exc:
             log.warning("reply not delivered (user=%s): %s", pseudonym(CHANNEL, message.wa_id), type(exc).__name__)
 
@@ -208,6 +209,18 @@ class WhatsAppChannel:
                     await self.store.prune()
             except Exception as exc:
                 log.error("pruning WhatsApp ids failed: %s", safe_traceback(exc))
+
+    async def deliver(self, wa_id: str, out: Outgoing) -> list[str]:
+        """Send one core message (its file first, uploaded to the media endpoint); the message ids."""
+        ids = []
+        if out.document is not None:
+            doc = out.document
+            media_id = await self.client.upload(doc.data, doc.filename, doc.mime)
+            ids.append(await self.client.send(wa_id, {"type": "document",
+                                                      "document": {"id": media_id, "filename": doc.filename}}))
+        for obj in self.render(out):
+            ids.append(await self.client.send(wa_id, obj))
+        return ids
 
     # -- rendering and the channel's own payloads ---------------------------
 
@@ -277,12 +290,15 @@ class WhatsAppSender(Sender):
             raise OutsideWindow("the user has not written in 24 hours; send a template")
         ids = []
         for out in messages:
-            for obj in self._channel.render(out):
-                message_id = await self._channel.client.send(user_id, obj)
+            for message_id in await self._channel.deliver(user_id, out):
                 if message_id:
                     await store.record_sent(message_id, user_id)
                     ids.append(message_id)
         return ids
+
+    def has_template(self, purpose: str, locale: str | None) -> bool:
+        """True when an approved template is configured for ``purpose`` in ``locale`` (or its fallbacks)."""
+        return self._channel.config.templates.get(purpose, locale) is not None
 
     async def send_template(self, user_id: str, purpose: str, locale: str | None, values: dict[str, str]) -> str:
         """Send the approved template configured for ``purpose`` and ``locale``; return its message id.
@@ -312,3 +328,16 @@ def _template_param(value: str) -> str:
     return value[:MAX_TEMPLATE_PARAM_CHARS]
 
 
+
+
+@asynccontextmanager
+async def standalone_sender(settings: Settings, engine: Engine) -> AsyncIterator[WhatsAppSender]:
+    """A sender built from the settings without serving webhooks (for ``marhaba broadcast``)."""
+    if not isinstance(engine.store, SQLiteStore):
+        raise ConfigError("the WhatsApp channel needs the SQLite store")
+    channel = WhatsAppChannel(WhatsAppConfig.from_settings(settings), engine, WebServer("127.0.0.1", 0))
+    channel.store = WhatsAppStore(engine.store, CHANNEL)
+    try:
+        yield channel.sender
+    finally:
+        await channel.client.aclose()

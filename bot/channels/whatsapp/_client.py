@@ -57,6 +57,7 @@ class CloudApiClient:
                  backoff: float = BACKOFF_SECONDS, max_attempts: int = MAX_ATTEMPTS,
                  http: httpx.AsyncClient | None = None) -> None:
         self.url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
+        self.media_url = f"{base_url.rstrip('/')}/{phone_number_id}/media"
         self.backoff = backoff
         self.max_attempts = max_attempts
         self._http = http or httpx.AsyncClient(timeout=TIMEOUT_SECONDS,
@@ -93,6 +94,24 @@ class CloudApiClient:
                 await asyncio.sleep(delay)
                 delay *= 2
         raise error
+
+    async def upload(self, data: bytes, filename: str, mime: str) -> str:
+        """Upload a file to the ``media`` endpoint (multipart); return the media id to send it by.
+
+        Raises :class:`RetryLater` or :class:`CloudApiError` like :meth:`send` (without retrying).
+        """
+        try:
+            resp = await self._http.post(self.media_url, headers=self._headers,
+                                         data={"messaging_product": "whatsapp", "type": mime},
+                                         files={"file": (filename, data, mime)})
+        except httpx.HTTPError:
+            raise RetryLater(self.backoff) from None
+        if resp.status_code >= 300:
+            raise _error(resp, self.backoff)
+        try:
+            return str(resp.json()["id"])
+        except (ValueError, KeyError, TypeError):
+            raise CloudApiError(None, resp.status_code) from None
 
 
 def _message_id(resp: httpx.Response) -> str:

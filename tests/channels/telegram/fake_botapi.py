@@ -2,13 +2,18 @@
 
 It records every call, long-polls ``getUpdates`` from a queue the test fills,
 and answers chosen calls with an error (403 blocked, 429 flood control) on
-demand. It runs in a thread, so it also serves a ``marhaba run`` subprocess.
+demand. With ``rate_cap`` it enforces a flood limit as Telegram does: more
+than ``rate_cap`` messages in any one second are refused with 429. It runs in
+a thread, so it also serves a ``marhaba run`` or ``marhaba broadcast`` subprocess.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
@@ -24,6 +29,13 @@ BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Marhaba", "username"
 # Parameters PTB sends JSON-encoded inside the form body.
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "link_preview_options", "chat_id",
                 "message_id", "latitude", "longitude", "offset", "limit", "timeout"}
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a broadcast opens many connections at once; the default backlog is 5
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client killed mid-request (the crash tests) resets its connections
 
 
 @dataclass
@@ -47,14 +59,22 @@ class Failure:
 class FakeBotAPI:
     """The fake server. ``base_url`` is what PTB's ``base_url`` (TELEGRAM_API_BASE_URL) takes."""
 
-    def __init__(self) -> None:
+    SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendVenue", "sendLocation"})
+    """The calls that count against the rate cap."""
+
+    def __init__(self, rate_cap: float | None = None, retry_after: int = 1) -> None:
+        self.rate_cap = rate_cap
+        self.retry_after = retry_after
+        self.too_many = 0
+        """How many calls were refused for going over ``rate_cap``."""
+        self._window: collections.deque[float] = collections.deque()
         self.calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
         self._failures: list[Failure] = []
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
@@ -123,9 +143,14 @@ class FakeBotAPI:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real Bot API: a broadcast reuses connections
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if len(body) < length:  # the client died mid-request: Telegram would not see a message
+                    self.close_connection = True
+                    return
                 prefix = f"/bot{TOKEN}/"
                 if not self.path.startswith(prefix):
                     self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
@@ -157,6 +182,11 @@ class FakeBotAPI:
         with self._cond:
             call = Call(method, params)
             self.calls.append(call)
+            if self.rate_cap is not None and method in self.SEND_METHODS and self._over_cap(call.at):
+                self.too_many += 1
+                call.result = "429"
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": self.retry_after}}
             for failure in self._failures:
                 if failure.method == method and failure.chat_id in (None, params.get("chat_id")):
                     failure.count -= 1
@@ -169,6 +199,21 @@ class FakeBotAPI:
                     return failure.status, body
             call.result = self._result(method, params)
         return 200, {"ok": True, "result": call.result}
+
+    def _over_cap(self, now: float) -> bool:
+        window = self._window
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= (self.rate_cap or 0):
+            return True
+        window.append(now)
+        return False
+
+    def sent_to(self, method: str = "sendMessage") -> collections.Counter[int]:
+        """Accepted ``method`` calls per chat id."""
+        with self._cond:
+            return collections.Counter(c.params.get("chat_id") for c in self.calls
+                                       if c.method == method and isinstance(c.result, dict))
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -184,7 +229,8 @@ class FakeBotAPI:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "editMessageText", "sendVenue", "sendLocation", "editMessageReplyMarkup"):
+        if method in ("sendMessage", "editMessageText", "sendVenue", "sendLocation", "editMessageReplyMarkup",
+                      "sendDocument"):
             chat_id = params.get("chat_id")
             message: dict[str, Any] = {
                 "message_id": params.get("message_id") or next(self._message_ids),
@@ -194,6 +240,10 @@ class FakeBotAPI:
                 message["text"] = params["text"]
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if method == "sendDocument":
+                doc = params.get("document") or {}
+                message["document"] = {"file_id": "doc-1", "file_unique_id": "u1",
+                                       "file_name": doc.get("filename") if isinstance(doc, dict) else None}
             if method == "sendVenue":
                 message["venue"] = {"location": {"latitude": params["latitude"], "longitude": params["longitude"]},
                                     "title": params["title"], "address": params["address"]}
@@ -204,6 +254,8 @@ class FakeBotAPI:
 def _params(content_type: str, body: bytes) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(body or b"{}")
+    if content_type.startswith("multipart/"):
+        return _multipart(content_type, body)
     out: dict[str, Any] = {}
     for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
         value: Any = values[-1]
@@ -211,6 +263,26 @@ def _params(content_type: str, body: bytes) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 value = json.loads(value)
         out[key] = value
+    return out
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """A multipart/form-data body (sendDocument): fields as values, files as {filename, data}."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    out: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename:
+            out[name] = {"filename": filename, "data": data}
+            continue
+        value: Any = data.decode()
+        if name in _JSON_FIELDS:
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        out[name] = value
     return out
 
 

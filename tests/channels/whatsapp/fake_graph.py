@@ -87,6 +87,10 @@ def check_message(body: dict[str, Any]) -> None:
         loc = body.get("location", {})
         _need(isinstance(loc.get("latitude"), (int, float)) and -90 <= loc["latitude"] <= 90, "latitude")
         _need(isinstance(loc.get("longitude"), (int, float)) and -180 <= loc["longitude"] <= 180, "longitude")
+    elif kind == "document":
+        doc = body.get("document", {})
+        _need(bool(doc.get("id")) != bool(doc.get("link")), "document needs exactly one of id and link")
+        _text_field(doc.get("filename"), "document filename", 240)
     elif kind == "template":
         tpl = body.get("template", {})
         _text_field(tpl.get("name"), "template name", 512)
@@ -119,10 +123,23 @@ class FakeGraph:
     requests: list[dict[str, Any]] = field(default_factory=list)
     fail: dict[str, list[int]] = field(default_factory=dict)
     closed_window: set[str] = field(default_factory=set)
+    media: dict[str, dict[str, Any]] = field(default_factory=dict)
     url: str = ""
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
     _changed: asyncio.Event | None = None
+
+    def upload(self, path: str, auth: str, fields: dict[str, str], files: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """``POST /<phone-number-id>/media`` (multipart): keep the file, answer its media id."""
+        if path != f"/{API_VERSION}/{PHONE_NUMBER_ID}/media":
+            return _error(100, "Unsupported post request", 400)
+        if auth != f"Bearer {TOKEN}":
+            return _error(190, "Invalid OAuth access token", 401)
+        if fields.get("messaging_product") != "whatsapp" or "file" not in files or not fields.get("type"):
+            return _error(100, "Invalid parameter: messaging_product, file and type are required")
+        media_id = f"media-{next(self._ids)}"
+        self.media[media_id] = {"type": fields["type"], **files["file"]}
+        return 200, {"id": media_id}
 
     def handle(self, path: str, auth: str, raw: bytes) -> tuple[int, dict[str, Any]]:
         if path != f"/{API_VERSION}/{PHONE_NUMBER_ID}/messages":
@@ -173,6 +190,15 @@ class FakeGraph:
 
         class Handler(tornado.web.RequestHandler):
             def post(self) -> None:
+                if self.request.path.endswith("/media"):
+                    fields = {k: v[0].decode() for k, v in self.request.body_arguments.items()}
+                    files = {k: {"filename": v[0].filename, "data": v[0].body, "content_type": v[0].content_type}
+                             for k, v in self.request.files.items()}
+                    status, payload = fake.upload(self.request.path, self.request.headers.get("Authorization", ""),
+                                                  fields, files)
+                    self.set_status(status)
+                    self.finish(json.dumps(payload))
+                    return
                 status, payload = fake.handle(self.request.path, self.request.headers.get("Authorization", ""),
                                               self.request.body)
                 self.set_status(status)
