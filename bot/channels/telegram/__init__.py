@@ -1,10 +1,10 @@
 """The Telegram channel on python-telegram-bot. The only package that imports ``telegram``."""
 
 from bot.channels.telegram._adapter import Delivery, callback_data, to_incoming
-from bot.channels.telegram._channel import TelegramChannel, TelegramUnavailable
+from bot.channels.telegram._channel import TelegramChannel
 from bot.channels.telegram._commands import command_menus
 from bot.channels.telegram._config import TelegramSettings
-from bot.channels.telegram._sender import TelegramSender, standalone_sender
+from bot.channels.telegram._sender import TelegramSender, TelegramUnavailable, standalone_sender
 
 __all__ = [
     "Delivery",

@@ -11,16 +11,19 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
 from bot.channels.telegram._config import WEBHOOK_PATH, TelegramSettings
-from bot.channels.telegram._sender import SENDER_MAX_WAIT, TelegramSender
+from bot.channels.telegram._sender import (
+    SENDER_MAX_WAIT,
+    TelegramSender,
+    initialize_checked,
+)
 from bot.core import Blocked, DeliveryError, Engine
-from bot.errors import ConfigError, MarhabaError
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.web import Request, Response, WebServer
@@ -35,10 +38,6 @@ MAX_CONCURRENT_UPDATES = 64
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 """Telegram sends the webhook's secret_token in this header (https://core.telegram.org/bots/api#setwebhook)."""
-
-
-class TelegramUnavailable(MarhabaError):
-    """The Bot API cannot be reached at start-up."""
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -120,13 +119,7 @@ class TelegramChannel:
         # httpx logs every request URL at INFO, and the URL carries the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         app = self.application
-        try:
-            await app.initialize()
-        except InvalidToken:
-            raise ConfigError("Telegram rejected TELEGRAM_TOKEN: check the token @BotFather gave you") from None
-        except TelegramError as exc:
-            raise TelegramUnavailable(f"cannot reach the Telegram Bot API ({type(exc).__name__}); "
-                                      "check the network and TELEGRAM_API_BASE_URL") from None
+        await initialize_checked(app)
         await register_commands(app.bot, self.engine)
         sender_delivery = Delivery(app.bot, max_wait=SENDER_MAX_WAIT)
         self.engine.senders[CHANNEL] = TelegramSender(sender_delivery, self.engine.store)

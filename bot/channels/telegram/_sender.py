@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram._adapter import CHANNEL, Delivery
@@ -15,6 +16,21 @@ from bot.core import Blocked, Engine, Outgoing, Sender, Undeliverable
 from bot.errors import ConfigError, MarhabaError
 from bot.settings import Settings
 from bot.store import Store
+
+
+class TelegramUnavailable(MarhabaError):
+    """The Bot API cannot be reached at start-up."""
+
+
+async def initialize_checked(target: Bot | Application) -> None:
+    """Initialize a PTB bot or application; a rejected token or an unreachable API is a one-line error."""
+    try:
+        await target.initialize()
+    except InvalidToken:
+        raise ConfigError("Telegram rejected TELEGRAM_TOKEN: check the token @BotFather gave you") from None
+    except TelegramError as exc:
+        raise TelegramUnavailable(f"cannot reach the Telegram Bot API ({type(exc).__name__}); "
+                                  "check the network and TELEGRAM_API_BASE_URL") from None
 
 STANDALONE_CONNECTIONS = 16
 """HTTP connections of a standalone sender: hundreds of messages a second need only a few at a time, and
@@ -63,13 +79,7 @@ async def standalone_sender(settings: Settings, engine: Engine) -> AsyncIterator
     config = TelegramSettings.from_settings(settings)
     request = HTTPXRequest(connection_pool_size=STANDALONE_CONNECTIONS)
     bot = Bot(config.token, base_url=config.base_url, request=request)
-    try:
-        await bot.initialize()
-    except InvalidToken:
-        raise ConfigError("Telegram rejected TELEGRAM_TOKEN: check the token @BotFather gave you") from None
-    except TelegramError as exc:
-        raise MarhabaError(f"cannot reach the Telegram Bot API ({type(exc).__name__}); "
-                           "check the network and TELEGRAM_API_BASE_URL") from None
+    await initialize_checked(bot)
     try:
         yield TelegramSender(Delivery(bot, max_wait=0.0), engine.store)
     finally:
