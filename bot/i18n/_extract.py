@@ -61,32 +61,34 @@ def _nodes(doc: Y) -> Iterator[Y]:
             yield from _nodes(Y([c for c in children.value if c.is_map], children.line, children.col))
 
 
+Message = tuple[int, str, tuple[str, str], list[str]]
+
+
+def _message(y: Y | None, ctx: str, comment: str) -> Iterator[Message]:
+    """One extracted message for a scalar text, if it has any text."""
+    value = y.text() if y is not None else None
+    if y is not None and value and value.strip():
+        yield y.line, "pgettext", (ctx, value.strip()), [comment]
+
+
 def _node_messages(node: Y) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     id_y = node.value.get("id")
     node_id = id_y.text() if id_y is not None else None
     if not node_id:
         return
     for field, comment in TRANSLATABLE.items():
-        y = node.value.get(field)
-        value = y.text() if y is not None else None
-        if value and value.strip():
-            yield y.line, "pgettext", (context(node_id, field), value.strip()), [f"{node_id}: {comment}"]
+        yield from _message(node.value.get(field), context(node_id, field), f"{node_id}: {comment}")
     details = node.value.get("details")
     if details is None or not details.is_map:
         return
-    hours = details.value.get("hours")
-    if hours is not None and hours.text():
-        yield hours.line, "pgettext", (context(node_id, "hours"), hours.text().strip()), [
-            f"{node_id}: opening hours; keep numbers and times as they are."
-        ]
+    yield from _message(details.value.get("hours"), context(node_id, "hours"),
+                        f"{node_id}: opening hours; keep numbers and times as they are.")
     links = details.value.get("links")
     if links is not None and links.is_list:
         for link in links.value:
-            if link.is_map and link.value.get("title") is not None and link.value["title"].text():
-                title = link.value["title"]
-                yield title.line, "pgettext", (context(node_id, "link"), title.text().strip()), [
-                    f"{node_id}: title of a web link."
-                ]
+            if link.is_map:
+                yield from _message(link.value.get("title"), context(node_id, "link"),
+                                    f"{node_id}: title of a web link.")
 
 
 def _event_messages(events: Y) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
@@ -99,7 +101,4 @@ def _event_messages(events: Y) -> Iterator[tuple[int, str, tuple[str, str], list
         if not event_id:
             continue
         for field, comment in EVENT_TRANSLATABLE.items():
-            y = event.value.get(field)
-            value = y.text() if y is not None else None
-            if value and value.strip():
-                yield y.line, "pgettext", (f"event:{event_id}.{field}", value.strip()), [f"event {event_id}: {comment}"]
+            yield from _message(event.value.get(field), f"event:{event_id}.{field}", f"event {event_id}: {comment}")
