@@ -165,12 +165,49 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     return _keyboard(message.options) if message.options else None
 
 
+class _SerializedOnce:
+    """A PTB object whose JSON form is computed once.
+
+    PTB turns every object argument into a dict on every request (``to_dict``),
+    which for a menu of ten buttons cost more than the rest of an update's Bot
+    API call. Our keyboards and link-preview options are immutable and shared,
+    so their dict is built once, when they are made (bench/bench_telegram.py).
+    """
+
+    __slots__ = ()
+
+    def _serialize_once(self) -> None:
+        with self._unfrozen():  # type: ignore[attr-defined]
+            self._as_dict = super().to_dict()  # type: ignore[misc]
+
+    def to_dict(self, recursive: bool = True) -> dict:
+        if not recursive:
+            return super().to_dict(recursive)  # type: ignore[misc]
+        return dict(self._as_dict)  # type: ignore[attr-defined]
+
+
+class Keyboard(_SerializedOnce, InlineKeyboardMarkup):
+    __slots__ = ("_as_dict",)
+
+    def __init__(self, rows: list[list[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        self._serialize_once()
+
+
+class NoPreview(_SerializedOnce, LinkPreviewOptions):
+    __slots__ = ("_as_dict",)
+
+    def __init__(self) -> None:
+        super().__init__(is_disabled=True)
+        self._serialize_once()
+
+
 @functools.lru_cache(maxsize=4096)
 def _keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup:
     # Menus repeat (every user sees the same main menu per language) and PTB's
     # objects are immutable, so building each keyboard once is safe and saves
     # a good part of the adapter's time per update (bench/bench_telegram.py).
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [[InlineKeyboardButton(_label(o.label), callback_data=callback_data(o.payload))] for o in options]
     )
 
@@ -230,7 +267,7 @@ class Delivery:
         self.bot = bot
         self.max_wait = max_wait
         self._sleep = sleep
-        self._preview = LinkPreviewOptions(is_disabled=True)
+        self._preview = NoPreview()
 
     async def send(self, chat_id: int, messages: list[Outgoing], *, replace: Message | None = None) -> None:
         """Send ``messages``; with ``replace`` (the pressed menu message), edit it in place when possible."""

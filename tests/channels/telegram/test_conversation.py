@@ -33,6 +33,16 @@ async def chosen_english(telegram: Harness, user_id: int):
     return user
 
 
+async def test_menus_built_once_are_sent_whole_to_every_user(telegram: Harness, sample_tree) -> None:
+    # Keyboards are serialized once and shared; every user must still get the full menu as JSON.
+    expected = [[{"text": t.title, "callback_data": f"n:{t.id}"}] for t in sample_tree.topics]
+    for user_id in (5201, 5202):
+        user = await chosen_english(telegram, user_id)
+        params = user.calls[1].params
+        assert params["reply_markup"] == {"inline_keyboard": expected}
+        assert params["link_preview_options"] == {"is_disabled": True}
+
+
 async def test_navigation_edits_the_menu_in_place_and_goes_back(telegram: Harness) -> None:
     user = await chosen_english(telegram, 5101)
     assert [c.method for c in user.calls] == ["answerCallbackQuery", "editMessageText"]
