@@ -263,11 +263,15 @@ class SQLiteStore(Store):
     USER_CACHE_SIZE = 20_000
     USER_CACHE_SECONDS = 30.0
     """Users are cached briefly: this process writes them, and another process (a purge, a
-    broadcast) changes them rarely; a cached user is re-read at most this long after."""
+    broadcast) changes them rarely; a cached user is re-read at most this long after it was read."""
 
-    def _cache(self, user: User) -> User:
+    TOUCH_SECONDS = 60.0
+    """``last_seen`` is written at most this often per user: it feeds day-scale statistics and the
+    retention purge, and writing it on every turn would add a statement to every commit."""
+
+    def _cache(self, user: User, read_at: float) -> User:
         key = (user.channel, user.channel_user_id)
-        self._users[key] = (user, time.monotonic())
+        self._users[key] = (user, read_at)
         self._users.move_to_end(key)
         self._user_keys[user.id] = key
         while len(self._users) > self.USER_CACHE_SIZE:
@@ -290,24 +294,28 @@ class SQLiteStore(Store):
         now = time.time()
         cached = self._users.get((channel, channel_user_id))
         if cached is not None and time.monotonic() - cached[1] < self.USER_CACHE_SECONDS:
-            user = cached[0]
+            user, read_at = cached
         else:
-            user = await self.get_user(channel, channel_user_id)
+            user, read_at = await self.get_user(channel, channel_user_id), time.monotonic()
         if user is not None:
-            # Seen again: refreshed with the turn's other writes, not awaited on its own.
-            touch = self._writer.submit([("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))])
-            if user.active:
-                touch.add_done_callback(_consume)  # only last_seen changes: not worth a wait
-            else:
-                await touch  # a user who blocked us wrote again: they must be messageable from now on
-            return self._cache(replace(user, active=True, is_new=False))
+            touch = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
+            if not user.active:
+                # A user who blocked us wrote again: they must be messageable from now on.
+                await self._writer.submit(touch)
+                user = replace(user, active=True, last_seen=now)
+            elif now - user.last_seen >= self.TOUCH_SECONDS:
+                # Only last_seen changes: committed with other turns' writes, not waited for.
+                self._writer.submit(touch).add_done_callback(_consume)
+                user = replace(user, last_seen=now)
+            return self._cache(user, read_at)
         rows = await self.write_returning(
             "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = excluded.last_seen, active = 1 "
             f"RETURNING {_USER_COLUMNS}",
             (channel, channel_user_id, now, now),
         )
-        return self._cache(self._user(rows[0], is_new=rows[0][6] == now))
+        user = self._cache(self._user(rows[0]), time.monotonic())
+        return replace(user, is_new=True) if rows[0][6] == now else user
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self._user_write(user_id, ("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id)))

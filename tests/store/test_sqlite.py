@@ -74,6 +74,39 @@ async def test_blocked_user_is_inactive_until_they_write_again(store: SQLiteStor
     assert user.active
 
 
+def last_seen_on_disk(db_path: Path) -> float:
+    with sqlite3.connect(db_path) as raw:
+        return raw.execute("SELECT last_seen FROM users").fetchone()[0]
+
+
+async def test_last_seen_is_written_at_most_once_a_minute(db_path: Path) -> None:
+    async with SQLiteStore(db_path) as store:
+        user = await store.get_or_create_user("telegram", "5")
+        first = last_seen_on_disk(db_path)
+        await store.get_or_create_user("telegram", "5")
+        await store.set_locale(user.id, "ar")  # a write that would carry a touch along
+        assert last_seen_on_disk(db_path) == first, "a second turn within a minute adds no write"
+        store.TOUCH_SECONDS = 0.0
+        await store.get_or_create_user("telegram", "5")
+        await store.set_locale(user.id, "fa")
+        assert last_seen_on_disk(db_path) > first
+
+
+async def test_cached_user_is_read_again_even_while_they_keep_writing(db_path: Path) -> None:
+    import asyncio
+
+    async with SQLiteStore(db_path) as store:
+        store.USER_CACHE_SECONDS = 0.3
+        await store.get_or_create_user("telegram", "6")
+        with sqlite3.connect(db_path) as other:  # another process changes the row
+            other.execute("UPDATE users SET locale = 'so'")
+        seen = []
+        for _ in range(8):  # a turn every 0.1 s: the cache must still expire
+            seen.append((await store.get_or_create_user("telegram", "6")).locale)
+            await asyncio.sleep(0.1)
+        assert seen[0] is None and seen[-1] == "so"
+
+
 async def test_sql_injection_in_ids_is_just_data(store: SQLiteStore) -> None:
     evil = "1'; DROP TABLE users; --"
     user = await store.get_or_create_user("telegram", evil)
