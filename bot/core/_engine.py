@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -80,6 +81,51 @@ class Turn:
         return await self.show(self.engine.current_node_id(self.user), notice=notice)
 
 
+class RenderedPages:
+    """Rendered nodes of one content tree, kept for reuse.
+
+    A page depends only on the node, the translator, which of the node's own
+    steps are done, and the notice above it; every user of a locale sees the
+    same main menu, so most turns find their page here instead of rendering.
+    A reload (new content or catalogs) starts a new, empty cache.
+    """
+
+    SIZE = 4096
+
+    def __init__(self, content: ContentTree | None, catalogs: Catalogs | None) -> None:
+        self.content = content
+        self.catalogs = catalogs
+        self._steps: dict[str, frozenset[str]] = {}
+        self._pages: OrderedDict[tuple, tuple[Translator, Outgoing]] = OrderedDict()
+
+    def steps_shown(self, node: Node) -> frozenset[str]:
+        """The steps whose state ``node``'s page shows: itself and its children."""
+        steps = self._steps.get(node.id)
+        if steps is None:
+            assert self.content is not None
+            nodes = self.content.nodes
+            steps = self._steps[node.id] = frozenset(
+                n for n in (node.id, *node.children) if nodes[n].step)
+        return steps
+
+    def render(self, node: Node, t: Translator, done: frozenset[str], notice: str) -> Outgoing:
+        content = self.content
+        assert content is not None
+        return self.cached((node.id, done, notice), t, lambda: render_node(content, node, t, set(done), notice=notice))
+
+    def cached(self, key: tuple, t: Translator, make: Callable[[], Outgoing]) -> Outgoing:
+        """The message ``make()`` builds for ``key`` in ``t``'s locale, built once."""
+        full = (*key, id(t))
+        hit = self._pages.get(full)
+        if hit is not None and hit[0] is t:
+            return hit[1]
+        page = make()
+        self._pages[full] = (t, page)  # keeping t alive keeps id(t) unique
+        if len(self._pages) > self.SIZE:
+            self._pages.popitem(last=False)
+        return page
+
+
 @dataclass
 class Engine:
     """The conversation engine. Swap :attr:`content` or :attr:`catalogs` to reload."""
@@ -102,6 +148,7 @@ class Engine:
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
     _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
+    _pages: RenderedPages = field(default_factory=lambda: RenderedPages(None, None), repr=False)
 
     def __post_init__(self) -> None:
         c = self.add_command
@@ -183,7 +230,6 @@ class Engine:
         if verdict is not Verdict.ALLOW:
             return await self._flooded(event) if verdict is Verdict.NOTICE else []
         async with self._user_lock((event.channel, event.user_id)):
-            t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
             try:
                 try:
                     return await self._turn(event)
@@ -193,6 +239,7 @@ class Engine:
             except Exception as exc:
                 log.error("turn failed (channel=%s user=%s): %s", event.channel,
                           pseudonym(event.channel, event.user_id), safe_traceback(exc))
+            t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
             _ = t.gettext
             return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
                                (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
@@ -257,6 +304,13 @@ class Engine:
 
     # -- helpers used by handlers -----------------------------------------
 
+    @property
+    def pages(self) -> RenderedPages:
+        """Rendered messages of the current content, reused across users (new after a reload)."""
+        if self._pages.content is not self.content or self._pages.catalogs is not self.catalogs:
+            self._pages = RenderedPages(self.content, self.catalogs)
+        return self._pages
+
     def current_node_id(self, user: User) -> str:
         node_id = user.current_node
         if node_id and node_id in self.content:
@@ -268,11 +322,10 @@ class Engine:
     async def show(self, turn: Turn, node_id: str | None, *, notice: str = "") -> list[Outgoing]:
         node = self.content.get(node_id) or self.content.root
         await self.store.record_visit(turn.user.id, node.id)
-        done = await self.store.steps_done(turn.user.id) if self._has_steps(node) else set()
-        return [render_node(self.content, node, turn.t, done, notice=notice)]
-
-    def _has_steps(self, node: Node) -> bool:
-        return node.step or any(self.content.nodes[c].step for c in node.children)
+        pages = self.pages
+        steps = pages.steps_shown(node)
+        done = steps & await self.store.steps_done(turn.user.id) if steps else frozenset()
+        return [pages.render(node, turn.t, done, notice)]
 
     @staticmethod
     def _text(t: Translator, text: str, options: tuple[Option, ...] = ()) -> Outgoing:
@@ -367,32 +420,37 @@ class Engine:
         return [self.text_reply(turn, "\n".join(lines), (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
 
     async def _cmd_progress(self, turn: Turn) -> list[Outgoing]:
-        t, _ = turn.t, turn.t.gettext
         done = await self.store.steps_done(turn.user.id)
         visited = await self.store.visited(turn.user.id)
+        content = self.content
+        counts = tuple((sum(1 for s in content.steps(topic.id) if s.id in done),
+                        len(content.subtree_ids(topic.id) & visited)) for topic in content.topics)
+        todo = tuple(s.id for topic in content.topics for s in content.steps(topic.id) if s.id not in done)[:3]
+        # Many users share the same counts: the message is built once per locale and counts.
+        return [self.pages.cached(("/progress", counts, todo), turn.t,
+                                  lambda: self._progress_message(turn.t, counts, todo))]
+
+    def _progress_message(self, t: Translator, counts: tuple[tuple[int, int], ...], todo: tuple[str, ...]) -> Outgoing:
+        _ = t.gettext
         lines = []
-        todo: list[Node] = []
         total_steps = total_done = 0
-        for topic in self.content.topics:
+        for topic, (n_done, seen) in zip(self.content.topics, counts, strict=True):
             steps = self.content.steps(topic.id)
-            pages = self.content.subtree_ids(topic.id)
-            seen = len(pages & visited)
-            n_done = sum(1 for s in steps if s.id in done)
             total_steps += len(steps)
             total_done += n_done
-            todo.extend(s for s in steps if s.id not in done)
             mark = "✅" if steps and n_done == len(steps) else "▫️"
             parts = []
             if steps:
                 parts.append(t.ngettext("{done} of {total} step done", "{done} of {total} steps done", len(steps))
                              .format(done=t.number(n_done), total=t.number(len(steps))))
-            parts.append(_("{percent} read").format(percent=t.percent(seen / len(pages))))
+            parts.append(_("{percent} read").format(
+                percent=t.percent(seen / len(self.content.subtree_ids(topic.id)))))
             lines.append(f"{mark} {node_title(topic, t)}: {', '.join(parts)}")
         header = _("Your progress: {done} of {total} checklist steps done.").format(
             done=t.number(total_done), total=t.number(total_steps))
-        options = tuple(Option("☐ " + node_title(s, t), f"n:{s.id}") for s in todo[:3])
+        options = tuple(Option("☐ " + node_title(self.content.nodes[s], t), f"n:{s}") for s in todo)
         options += (Option("🏠 " + _("Main menu"), "cmd:menu"),)
-        return [self.text_reply(turn, header + "\n\n" + "\n".join(lines), options)]
+        return self._text(t, header + "\n\n" + "\n".join(lines), options)
 
     async def _cmd_forget(self, turn: Turn) -> list[Outgoing]:
         _ = turn.t.gettext

@@ -95,6 +95,41 @@ async def test_progress_counts_steps_per_topic(chat: Chat, sample_tree) -> None:
     assert f"Your progress: 0 of {total} checklist steps done." in chat.text
 
 
+async def test_shared_pages_show_each_user_their_own_steps(engine: Engine, sample_tree) -> None:
+    # Rendered pages are reused across users: the reuse must never leak one user's ticks to another.
+    step = sample_tree.steps("health")[0]
+    parent = sample_tree.nodes[step.id].parent
+    done_user, other = Chat(engine, "done"), Chat(engine, "other")
+    for chat in (done_user, other):
+        await start_in_english(chat)
+        await chat.payload(f"n:{parent}")
+    await done_user.payload(f"step:{step.id}")
+    await done_user.payload(f"n:{parent}")
+    await other.payload(f"n:{parent}")
+    assert f"✅ {step.title}" in done_user.labels
+    assert step.title in other.labels and f"✅ {step.title}" not in other.labels
+    await done_user.payload(f"undo:{step.id}")
+    await done_user.payload(f"n:{parent}")
+    assert done_user.labels == other.labels
+
+
+async def test_progress_is_each_users_own_in_their_language(engine: Engine, sample_tree) -> None:
+    total = len(sample_tree.steps())
+    ahead, behind, french = Chat(engine, "ahead"), Chat(engine, "behind"), Chat(engine, "french")
+    for chat, lang in ((ahead, "en"), (behind, "en"), (french, "fr")):
+        await chat("/start")
+        await chat.payload(f"lang:{lang}")
+    await behind("/progress")
+    first_todo = behind.last[0].options[0].payload.removeprefix("n:")
+    await ahead.payload(f"step:{first_todo}")
+    for chat in (ahead, behind, french):
+        await chat("/progress")
+    assert f"Your progress: 1 of {total} checklist steps done." in ahead.text
+    assert f"Your progress: 0 of {total} checklist steps done." in behind.text
+    assert "Your progress" not in french.text and "0" in french.text
+    assert ahead.labels[0] != behind.labels[0], "the next step to do differs"
+
+
 async def test_progress_is_kept_across_restarts(db_path, sample_tree, catalogs) -> None:
     step = sample_tree.steps()[0]
     async with SQLiteStore(db_path) as store:
