@@ -107,6 +107,36 @@ async def test_cached_user_is_read_again_even_while_they_keep_writing(db_path: P
         assert seen[0] is None and seen[-1] == "so"
 
 
+async def test_known_steps_and_visits_follow_writes_and_are_read_again_with_the_user(db_path: Path) -> None:
+    import asyncio
+
+    async with SQLiteStore(db_path) as store:
+        store.USER_CACHE_SECONDS = 0.3
+        user = await store.get_or_create_user("telegram", "8")
+        assert await store.steps_done(user.id) == set() and await store.visited(user.id) == set()
+        await store.set_step(user.id, "a", True)
+        await store.record_visit(user.id, "x")
+        done = await store.steps_done(user.id)
+        assert done == {"a"} and await store.visited(user.id) == {"x"}
+        done.add("not-done")  # a caller's copy: changing it changes nothing stored
+        await store.set_step(user.id, "a", False)
+        assert await store.steps_done(user.id) == set()
+        with sqlite3.connect(db_path) as other:  # another process (an import, a restore) adds a step
+            other.execute("INSERT INTO steps_done (user_id, node_id, done_at) VALUES (?, 'b', 0)", (user.id,))
+        await asyncio.sleep(0.35)
+        await store.get_or_create_user("telegram", "8")  # the next turn reads the user again
+        assert await store.steps_done(user.id) == {"b"}
+
+
+async def test_a_write_after_close_is_a_store_error(db_path: Path) -> None:
+    store = SQLiteStore(db_path)
+    await store.open()
+    user = await store.get_or_create_user("telegram", "1")
+    await store.close()
+    with pytest.raises(StoreError):
+        await store.record_visit(user.id, "health")
+
+
 async def test_sql_injection_in_ids_is_just_data(store: SQLiteStore) -> None:
     evil = "1'; DROP TABLE users; --"
     user = await store.get_or_create_user("telegram", evil)
