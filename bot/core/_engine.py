@@ -13,8 +13,7 @@ import logging
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.content import ROOT_ID, ContentTree, Node
@@ -205,8 +204,16 @@ class Engine:
 
     # -- the turn ---------------------------------------------------------
 
-    @asynccontextmanager
-    async def _user_lock(self, key: tuple[str, str]) -> AsyncIterator[None]:
+    async def handle(self, event: Incoming) -> list[Outgoing]:
+        """Answer one event. Never raises for bad input: a user gets a message, not an error.
+
+        A user who floods gets one notice and then nothing (``[]``) for a
+        while; their messages cost neither a lock nor a database read.
+        """
+        key = (event.channel, event.user_id)
+        verdict = self.flood.check(key)
+        if verdict is not Verdict.ALLOW:
+            return await self._flooded(event) if verdict is Verdict.NOTICE else []
         # One user's turns run in order; different users run concurrently.
         entry = self._locks.get(key)
         if entry is None:
@@ -214,35 +221,26 @@ class Engine:
         entry[1] += 1
         try:
             async with entry[0]:
-                yield
+                return await self._answer(event)
         finally:
             entry[1] -= 1
             if entry[1] == 0:
                 self._locks.pop(key, None)
 
-    async def handle(self, event: Incoming) -> list[Outgoing]:
-        """Answer one event. Never raises for bad input: a user gets a message, not an error.
-
-        A user who floods gets one notice and then nothing (``[]``) for a
-        while; their messages cost neither a lock nor a database read.
-        """
-        verdict = self.flood.check((event.channel, event.user_id))
-        if verdict is not Verdict.ALLOW:
-            return await self._flooded(event) if verdict is Verdict.NOTICE else []
-        async with self._user_lock((event.channel, event.user_id)):
+    async def _answer(self, event: Incoming) -> list[Outgoing]:
+        try:
             try:
-                try:
-                    return await self._turn(event)
-                except StoreError:
-                    # The user changed under us (deleted by a retention purge): read again, once.
-                    return await self._turn(event)
-            except Exception as exc:
-                log.error("turn failed (channel=%s user=%s): %s", event.channel,
-                          pseudonym(event.channel, event.user_id), safe_traceback(exc))
-            t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
-            _ = t.gettext
-            return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
-                               (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+                return await self._turn(event)
+            except StoreError:
+                # The user changed under us (deleted by a retention purge): read again, once.
+                return await self._turn(event)
+        except Exception as exc:
+            log.error("turn failed (channel=%s user=%s): %s", event.channel,
+                      pseudonym(event.channel, event.user_id), safe_traceback(exc))
+        t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
+        _ = t.gettext
+        return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
+                           (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
 
     async def _turn(self, event: Incoming) -> list[Outgoing]:
         user = await self.store.get_or_create_user(event.channel, event.user_id)
@@ -367,6 +365,10 @@ class Engine:
     def language_picker(self, turn: Turn, *, first_contact: bool = False) -> list[Outgoing]:
         """The language picker: every language in its own script, the likely one first."""
         preferred = turn.user.locale or negotiate(turn.event.language_hint)
+        return [self.pages.cached(("/language", preferred, first_contact), turn.t,
+                                  lambda: self._language_picker(turn.t, preferred, first_contact))]
+
+    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool) -> Outgoing:
         codes = list(LOCALES)
         if preferred in codes:
             codes.remove(preferred)
@@ -374,7 +376,6 @@ class Engine:
         options = tuple(
             Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}") for code in codes
         )
-        t = turn.t
         if first_contact:
             # Greet in every language: a newcomer may read only their own.
             lines = []
@@ -385,7 +386,7 @@ class Engine:
             text = "\n".join(lines)
         else:
             text = t.gettext("Choose your language.")
-        return [Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)]
+        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)
 
     # -- commands ---------------------------------------------------------
 
