@@ -349,11 +349,6 @@ class SQLiteStore(Store):
         cached = self._users.get((channel, channel_user_id))
         if cached is not None and time.monotonic() - cached[1] < self.USER_CACHE_SECONDS:
             user, read_at = cached
-        else:
-            user, read_at = await self.get_user(channel, channel_user_id), time.monotonic()
-            if user is not None:
-                self._forget_known(user.id)  # read again with the user
-        if user is not None:
             touch = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
             if not user.active:
                 # A user who blocked us wrote again: they must be messageable from now on.
@@ -364,14 +359,18 @@ class SQLiteStore(Store):
                 self._writer.submit(touch).add_done_callback(_consume)
                 user = _changed(user, last_seen=now)
             return self._cache(user, read_at)
+        # Not cached: one statement reads the user, creating them on first contact, and marks
+        # them seen and active (a user who blocked us and writes again is messageable again).
         rows = await self.write_returning(
             "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = excluded.last_seen, active = 1 "
             f"RETURNING {_USER_COLUMNS}",
             (channel, channel_user_id, now, now),
         )
-        user = self._cache(self._user(rows[0]), time.monotonic())
-        if rows[0][6] != now:  # created meanwhile by another process
+        user = self._user(rows[0])
+        self._forget_known(user.id)  # read again with the user
+        self._cache(user, time.monotonic())
+        if user.created_at != now:
             return user
         self._known[("steps", user.id)] = self._known[("visited", user.id)] = frozenset()
         return _changed(user, is_new=True)
