@@ -18,6 +18,7 @@ import functools
 import html
 import logging
 import warnings
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -234,16 +235,32 @@ def plan(messages: list[Outgoing]) -> list[Part]:
 
     A file and a map point go before the text, so the menu stays at the bottom of the chat.
     """
+    return [part for message in messages for part in _message_parts(message)]
+
+
+_PLANNED: OrderedDict[int, tuple[Outgoing, tuple[Part, ...]]] = OrderedDict()
+_PLANNED_SIZE = 2048
+
+
+def _message_parts(message: Outgoing) -> tuple[Part, ...]:
+    # The engine reuses its rendered pages across users, so the same message object comes
+    # back again and again: its parts are kept by identity (the entry keeps the message
+    # alive, so its id cannot be reused by another object).
+    hit = _PLANNED.get(id(message))
+    if hit is not None and hit[0] is message:
+        return hit[1]
     parts: list[Part] = []
-    for message in messages:
-        if message.document is not None:
-            parts.append(DocumentPart(message.document))
-        if message.location is not None:
-            parts.append(PlacePart(message.location))
-        texts = text_parts(message)
-        parts.extend(TextPart(t) for t in texts[:-1])
-        parts.append(TextPart(texts[-1], keyboard(message)))
-    return parts
+    if message.document is not None:
+        parts.append(DocumentPart(message.document))
+    if message.location is not None:
+        parts.append(PlacePart(message.location))
+    texts = text_parts(message)
+    parts.extend(TextPart(t) for t in texts[:-1])
+    parts.append(TextPart(texts[-1], keyboard(message)))
+    _PLANNED[id(message)] = (message, tuple(parts))
+    if len(_PLANNED) > _PLANNED_SIZE:
+        _PLANNED.popitem(last=False)
+    return _PLANNED[id(message)][1]
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -56,7 +56,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if chat is None:
             await coroutine
             return
-        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
+        entry = self._locks.get(chat.id)
+        if entry is None:
+            entry = self._locks[chat.id] = (asyncio.Lock(), [0])
+        lock, users = entry
         users[0] += 1
         try:
             async with lock:
