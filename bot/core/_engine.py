@@ -38,6 +38,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\uf
 
 def clean_text(text: str) -> str:
     """Make untrusted text safe to process: valid Unicode, no control or bidi-override characters."""
+    if not text:
+        return ""
     text = text.encode("utf-8", "replace").decode("utf-8")[: MAX_TEXT_CHARS * 2]
     text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
     return text.strip()[:MAX_TEXT_CHARS]
