@@ -59,12 +59,15 @@ class GroupCommitter:
         self._thread: ThreadPoolExecutor | None = None
         self._queue: list[_Write] = []
         self._flushing: asyncio.Task[None] | None = None
+        self._open = False
 
     async def open(self) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marhaba-writer")
         self._db = await self._call(self._connect)
+        self._open = True
 
     async def close(self) -> None:
+        self._open = False  # from now on writes fail at once; the ones queued are committed
         if self._flushing is not None:
             await asyncio.gather(self._flushing, return_exceptions=True)
         if self._db is not None:
@@ -84,7 +87,7 @@ class GroupCommitter:
         With ``returning``, the future's result is the rows of the last statement.
         """
         future: asyncio.Future[list[tuple]] = asyncio.get_running_loop().create_future()
-        if self._db is None:
+        if not self._open:
             future.set_exception(StoreError("the store is not open"))
             return future
         key = tuple(sql for sql, _ in statements) + (("\x00returning",) if returning else ())
