@@ -320,9 +320,9 @@ class Engine:
         return self.content.nearest_existing(list(self.retired.get(node_id, (ROOT_ID, node_id))))
 
     async def show(self, turn: Turn, node_id: str | None, *, notice: str = "") -> list[Outgoing]:
-        node = self.content.get(node_id) or self.content.root
+        pages = self.pages  # the node, its page and the tree it renders from stay one version across a reload
+        node = pages.content.get(node_id) or pages.content.root
         await self.store.record_visit(turn.user.id, node.id)
-        pages = self.pages
         steps = pages.steps_shown(node)
         done = steps & await self.store.steps_done(turn.user.id) if steps else frozenset()
         return [pages.render(node, turn.t, done, notice)]

@@ -130,6 +130,33 @@ async def test_progress_is_each_users_own_in_their_language(engine: Engine, samp
     assert ahead.labels[0] != behind.labels[0], "the next step to do differs"
 
 
+async def test_a_reload_during_a_turn_renders_one_version_of_the_tree(engine: Engine, sample_tree) -> None:
+    # Live reload swaps the tree while turns are waiting on the database: a page must be
+    # rendered from the tree its node came from, not half from the new one.
+    import dataclasses
+
+    from bot.content import ContentTree
+
+    gone = {n.id for n in sample_tree if n.id == "health" or "health" in [a.id for a in sample_tree.ancestors(n.id)]}
+    root = dataclasses.replace(sample_tree.root, children=tuple(c for c in sample_tree.root.children if c != "health"))
+    smaller = ContentTree(nodes={**{i: n for i, n in sample_tree.nodes.items() if i not in gone}, root.id: root})
+    chat = Chat(engine)
+    await start_in_english(chat)
+    record_visit = engine.store.record_visit
+
+    async def reload_meanwhile(user_id: int, node_id: str) -> None:
+        engine.swap(content=smaller)
+        await record_visit(user_id, node_id)
+
+    engine.store.record_visit = reload_meanwhile  # type: ignore[method-assign]
+    out = await chat("/menu")
+    assert out[0].node_id == "main" and "something went wrong" not in chat.text
+    assert "n:health" in [o.payload for o in out[0].options], "rendered from the tree it started on"
+    engine.store.record_visit = record_visit  # type: ignore[method-assign]
+    await chat("/menu")
+    assert "n:health" not in [o.payload for o in chat.last[0].options]
+
+
 async def test_progress_is_kept_across_restarts(db_path, sample_tree, catalogs) -> None:
     step = sample_tree.steps()[0]
     async with SQLiteStore(db_path) as store:
