@@ -100,22 +100,26 @@ class GroupCommitter:
         while self._queue:
             batch, self._queue = self._queue, []
             try:
-                results = await self._call(self._commit, batch)
-            except sqlite3.Error:
-                # One bad write (a row deleted meanwhile by another process) must not fail the others.
-                for item in batch:
-                    try:
-                        self._resolve([item], await self._call(self._commit, [item]))
-                    except sqlite3.Error as exc:
-                        if not item.future.done():
-                            item.future.set_exception(StoreError(f"write failed: {exc}"))
+                await self._flush(batch)
             except BaseException as exc:
                 for item in batch:
                     if not item.future.done():
                         item.future.set_exception(exc)
                 raise
-            else:
-                self._resolve(batch, results)
+
+    async def _flush(self, batch: list[_Write]) -> None:
+        try:
+            results = await self._call(self._commit, batch)
+        except sqlite3.Error:
+            # One bad write (a row deleted meanwhile by another process) must not fail the others.
+            for item in batch:
+                try:
+                    self._resolve([item], await self._call(self._commit, [item]))
+                except sqlite3.Error as exc:
+                    if not item.future.done():
+                        item.future.set_exception(StoreError(f"write failed: {exc}"))
+            return
+        self._resolve(batch, results)
 
     def _resolve(self, batch: list[_Write], results: dict[int, list[tuple]]) -> None:
         self._after_commit()
@@ -302,6 +306,7 @@ class SQLiteStore(Store):
         if self._checkpointer is not None:
             checkpointer, self._checkpointer = self._checkpointer, None
             await checkpointer.close()
+        if self._db is not None:
             db, self._db = self._db, None
             await db.close()
 
@@ -326,6 +331,9 @@ class SQLiteStore(Store):
 
     def _cache(self, user: User, read_at: float) -> User:
         key = (user.channel, user.channel_user_id)
+        before = self._users.get(key)
+        if before is not None and before[0].id != user.id:  # deleted and created again meanwhile
+            self._uncache(before[0].id)
         self._users[key] = (user, read_at)
         self._users.move_to_end(key)
         self._user_keys[user.id] = key
@@ -410,9 +418,12 @@ class SQLiteStore(Store):
             ("INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (?, ?, ?, ?) "
              "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = excluded.last_at, count = count + 1",
              (user_id, node_id, now, now)),
-            ("UPDATE users SET current_node = ?, pending = NULL WHERE id = ?", (node_id, user_id)),
+            # Seen and messageable, in the statement the visit writes anyway: another process (a
+            # broadcast that met a block) may have marked the user inactive since we cached them.
+            ("UPDATE users SET current_node = ?, pending = NULL, last_seen = ?, active = 1 WHERE id = ?",
+             (node_id, now, user_id)),
         )
-        self._update_cached(user_id, current_node=node_id, pending=None)
+        self._update_cached(user_id, current_node=node_id, pending=None, last_seen=now, active=True)
         self._update_known("visited", user_id, node_id, True)
 
     async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
@@ -432,7 +443,9 @@ class SQLiteStore(Store):
     async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
         await self.write(("UPDATE users SET active = ? WHERE channel = ? AND channel_user_id = ?",
                           (int(active), channel, channel_user_id)))
-        self._users.pop((channel, channel_user_id), None)
+        cached = self._users.get((channel, channel_user_id))
+        if cached is not None:
+            self._uncache(cached[0].id)
 
     async def forget(self, user_id: int) -> None:
         # ON DELETE CASCADE removes the user's rows in every table that references users.

@@ -137,6 +137,27 @@ async def test_a_write_after_close_is_a_store_error(db_path: Path) -> None:
         await store.record_visit(user.id, "health")
 
 
+async def test_a_user_marked_inactive_by_another_process_is_active_again_when_they_browse(db_path: Path) -> None:
+    async with SQLiteStore(db_path) as bot, SQLiteStore(db_path) as broadcast:
+        user = await bot.get_or_create_user("telegram", "12")  # cached by the bot's process
+        await broadcast.set_active("telegram", "12", False)  # a broadcast met an old block
+        await bot.get_or_create_user("telegram", "12")  # they unblocked and write again
+        await bot.record_visit(user.id, "health")
+        assert (await broadcast.get_user("telegram", "12")).active
+
+
+async def test_what_is_kept_per_user_is_bounded_by_the_user_cache(db_path: Path) -> None:
+    async with SQLiteStore(db_path) as store:
+        store.USER_CACHE_SIZE = 10
+        for i in range(100):
+            user = await store.get_or_create_user("telegram", str(i))
+            await store.set_step(user.id, "health-card", True)
+            if i % 2:
+                await store.set_active("telegram", str(i), False)  # the user blocked the bot
+        assert len(store._known) <= 2 * store.USER_CACHE_SIZE
+        assert len(store._user_keys) <= store.USER_CACHE_SIZE
+
+
 async def test_sql_injection_in_ids_is_just_data(store: SQLiteStore) -> None:
     evil = "1'; DROP TABLE users; --"
     user = await store.get_or_create_user("telegram", evil)
