@@ -243,12 +243,22 @@ _PLANNED_SIZE = 2048
 
 
 def _message_parts(message: Outgoing) -> tuple[Part, ...]:
-    # The engine reuses its rendered pages across users, so the same message object comes
-    # back again and again: its parts are kept by identity (the entry keeps the message
-    # alive, so its id cannot be reused by another object).
+    # The engine reuses its rendered content pages across users, so the same message object
+    # comes back again and again: their parts are kept by identity (the entry keeps the
+    # message alive, so its id cannot be reused by another object). Only content pages:
+    # a message written for one person (a staff answer) is not kept after it is sent.
+    if message.node_id is None:
+        return _plan_message(message)
     hit = _PLANNED.get(id(message))
     if hit is not None and hit[0] is message:
         return hit[1]
+    parts = _PLANNED[id(message)] = (message, _plan_message(message))
+    if len(_PLANNED) > _PLANNED_SIZE:
+        _PLANNED.popitem(last=False)
+    return parts[1]
+
+
+def _plan_message(message: Outgoing) -> tuple[Part, ...]:
     parts: list[Part] = []
     if message.document is not None:
         parts.append(DocumentPart(message.document))
@@ -257,10 +267,7 @@ def _message_parts(message: Outgoing) -> tuple[Part, ...]:
     texts = text_parts(message)
     parts.extend(TextPart(t) for t in texts[:-1])
     parts.append(TextPart(texts[-1], keyboard(message)))
-    _PLANNED[id(message)] = (message, tuple(parts))
-    if len(_PLANNED) > _PLANNED_SIZE:
-        _PLANNED.popitem(last=False)
-    return _PLANNED[id(message)][1]
+    return tuple(parts)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
