@@ -206,6 +206,9 @@ class SQLiteStore(Store):
             self._db = await self._connect()
             await self._migrate()
             await self._writer.open()
+        except StoreError:
+            await self.close()
+            raise
         except sqlite3.DatabaseError as exc:
             await self.close()
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
@@ -272,13 +275,26 @@ class SQLiteStore(Store):
         )
         async with self.db.execute("SELECT version FROM schema_migrations") as cur:
             done = {row[0] for row in await cur.fetchall()}
-        for version, name, sql in migrations():
-            if version in done:
-                continue
-            # One transaction per migration: a crash leaves the schema at a known version.
-            await self.db.executescript(
-                f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});\nCOMMIT;"
-            )
+        pending = [m for m in migrations() if m[0] not in done]
+        if not pending:
+            return
+        # Foreign keys off while migrating, so that a table can be rebuilt without its
+        # DROP cascading to every row that references it; each migration checks them
+        # before it commits (https://www.sqlite.org/lang_altertable.html#otheralter).
+        await self.db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            for version, name, sql in pending:
+                # One transaction per migration: a crash leaves the schema at a known version.
+                await self.db.executescript(
+                    f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});"
+                )
+                broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
+                if broken:
+                    await self.db.execute("ROLLBACK")
+                    raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
+                await self.db.execute("COMMIT")
+        finally:
+            await self.db.execute("PRAGMA foreign_keys=ON")
 
     CHECKPOINT_EVERY = 200
     """Commits between two background WAL checkpoints."""

@@ -226,3 +226,35 @@ async def test_user_deleted_by_another_process_is_recreated_on_the_next_turn(db_
         out = await chat.payload("n:health")
         assert "something went wrong" not in chat.text
         assert all(o.payload.startswith("lang:") for o in out[0].options), "a new user is asked for a language"
+
+
+async def test_a_deleted_users_id_is_never_given_to_a_new_user(db_path: Path) -> None:
+    async with SQLiteStore(db_path) as store:
+        await store.get_or_create_user("telegram", "first")
+        newest = await store.get_or_create_user("telegram", "newest")
+        await store.forget(newest.id)
+        after = await store.get_or_create_user("telegram", "after")
+        assert after.id > newest.id
+
+
+async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_path: Path) -> None:
+    # A database made before migration 008: its users and their progress come through whole.
+    old = [m for m in migrations() if m[0] < 8]
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                    "applied_at REAL NOT NULL)")
+        for version, name, sql in old:
+            raw.executescript(sql)
+            raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
+        raw.execute("INSERT INTO users (id, channel, channel_user_id, locale, created_at, last_seen) "
+                    "VALUES (7, 'telegram', '42', 'ar', 1, 1)")
+        raw.execute("INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (7, 'health', 1, 1)")
+        raw.execute("INSERT INTO steps_done (user_id, node_id, done_at) VALUES (7, 'health-card', 1)")
+    async with SQLiteStore(db_path) as store:
+        user = await store.get_user("telegram", "42")
+        assert user is not None and (user.id, user.locale) == (7, "ar")
+        assert await store.visited(7) == {"health"} and await store.steps_done(7) == {"health-card"}
+        await store.forget(7)  # the cascade still reaches the rows that reference users
+        assert await store.visited(7) == set() and await store.steps_done(7) == set()
+        async with store.db.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
