@@ -44,6 +44,8 @@ def test_changing_a_node_body_makes_status_report_it_fuzzy(project: Path, capsys
 
     _, after = status(project, capsys)
     for locale, s in after.items():
+        if "cultural-orientation" in before[locale]["missing_nodes"]:
+            continue  # a catalog not translated yet (a new language) has nothing to turn fuzzy
         assert s["fuzzy_nodes"].get("cultural-orientation") == ["body"], locale
         assert s["fuzzy"] == before[locale]["fuzzy"] + 1
         assert s["translated"] == before[locale]["translated"] - 1
