@@ -265,9 +265,13 @@ class SQLiteStore(Store):
             self._uncache(user_id)
             raise
 
-    async def write_returning(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
-        """Run one write statement with ``RETURNING`` and give back its rows, once committed."""
-        return await self._writer.submit([(sql, params)], returning=True)
+    async def write_returning(self, sql: str, params: tuple[object, ...],
+                              before: tuple[Statement, ...] = ()) -> list[tuple]:
+        """Run one write statement with ``RETURNING`` and give back its rows, once committed.
+
+        ``before`` runs first, in the same transaction.
+        """
+        return await self._writer.submit([*before, (sql, params)], returning=True)
 
     async def _migrate(self) -> None:
         await self.db.execute(
