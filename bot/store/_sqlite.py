@@ -176,8 +176,10 @@ class _Write:
 class SQLiteStore(Store):
     """Users and progress in one SQLite file. ``path`` may be ``:memory:`` only for a store without writes."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, clock: Callable[[], float] = time.monotonic) -> None:
         self.path = str(path)
+        self.clock = clock
+        """Monotonic seconds, for the user cache's expiry (tests inject one)."""
         self._db: aiosqlite.Connection | None = None
         self._writer = GroupCommitter(self._connect_writer, self._after_commit)
         self._commits = 0
@@ -378,7 +380,7 @@ class SQLiteStore(Store):
     async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
         now = time.time()
         cached = self._users.get((channel, channel_user_id))
-        if cached is not None and time.monotonic() - cached[1] < self.USER_CACHE_SECONDS:
+        if cached is not None and self.clock() - cached[1] < self.USER_CACHE_SECONDS:
             user, read_at = cached
             touch = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
             if not user.active:
@@ -400,7 +402,7 @@ class SQLiteStore(Store):
         )
         user = self._user(rows[0])
         self._forget_known(user.id)  # read again with the user
-        self._cache(user, time.monotonic())
+        self._cache(user, self.clock())
         if user.created_at != now:
             return user
         self._known[("steps", user.id)] = self._known[("visited", user.id)] = frozenset()
