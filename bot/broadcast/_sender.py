@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
+from bot.broadcast._outbox import LEASE_SECONDS, Broadcast, Counts, OutboxStore, Row
 from bot.core import (
     Blocked,
     DeliveryError,
@@ -29,6 +30,7 @@ from bot.core import (
     Sender,
     Undeliverable,
 )
+from bot.errors import StoreError
 from bot.i18n import LOCALES, is_rtl
 from bot.store import Store
 
@@ -134,7 +136,10 @@ class Drainer:
 
     def __init__(self, outbox: OutboxStore, store: Store, senders: dict[str, Sender], *,
                  limits: dict[str, ChannelLimits] | None = None, rate: float | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
+        self.token = "run-" + secrets.token_hex(8)
+        """This sender's leases on outbox rows: random, so no two processes anywhere share one."""
+        self.lease_seconds = lease_seconds
         self.outbox = outbox
         self.store = store
         self.senders = senders
@@ -161,15 +166,18 @@ class Drainer:
             await self.outbox.populate(broadcast.id)
         channels = [c for c in self.senders if broadcast.channel in (None, c)]
         tasks: set[asyncio.Task[None]] = set()
+        renewing = asyncio.create_task(self._renew_leases())
         try:
             while channels:
                 batch = max(1, min(int(self.pacer(c).interval ** -1 * CLAIM_SECONDS) for c in channels))
-                rows = await self.outbox.claim(broadcast.id, channels, batch)
+                rows = await self.outbox.claim(broadcast.id, channels, batch, token=self.token,
+                                               lease_seconds=self.lease_seconds)
                 if not rows:
                     if tasks:
                         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                         continue
-                    when = await self.outbox.next_retry(broadcast.id, channels)
+                    # Rows another sender holds are waited for until its lease runs out.
+                    when = await self.outbox.next_retry(broadcast.id, channels, self.token)
                     if when is None:
                         break
                     await asyncio.sleep(min(max(0.05, when - time.time()), 60.0))
@@ -183,11 +191,21 @@ class Drainer:
             if tasks:
                 await asyncio.gather(*tasks)
         finally:
+            renewing.cancel()
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(renewing, *tasks, return_exceptions=True)
         await self.outbox.finish_if_done(broadcast.id)
         return await self.outbox.counts(broadcast.id)
+
+    async def _renew_leases(self) -> None:
+        """Keep this sender's leases alive while it runs (a slow platform must not let them lapse)."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                await self.outbox.renew(self.token, self.lease_seconds)
+            except StoreError as exc:
+                log.warning("broadcast: renewing leases failed (%s); retrying", type(exc).__name__)
 
     def _done(self, tasks: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
@@ -261,7 +279,7 @@ class Drainer:
 
 async def drain_all(drainer: Drainer, outbox: OutboxStore, kind: str | None = None) -> dict[int, Counts]:
     """Finish every unfinished broadcast (of ``kind``), oldest first; their counts by id."""
-    await outbox.release_dead_claims()
+    await outbox.release_expired_claims()
     out = {}
     for broadcast in await outbox.unfinished(kind):
         out[broadcast.id] = await drainer.drain(broadcast)
