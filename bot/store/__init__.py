@@ -1,6 +1,6 @@
 """Persistence behind a small async interface; SQLite (aiosqlite, WAL) today."""
 
 from bot.store._base import Store, User
-from bot.store._sqlite import SQLiteStore, migrations
+from bot.store._sqlite import SQLiteStore, migrations, serving_lock
 
-__all__ = ["SQLiteStore", "Store", "User", "migrations"]
+__all__ = ["SQLiteStore", "Store", "User", "migrations", "serving_lock"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import re
 import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -216,10 +217,12 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
 
     _PRAGMAS = (
+        # First: a process that opens a new database while another creates it waits for the
+        # lock (switching to WAL needs it too) instead of failing with "database is locked".
+        "PRAGMA busy_timeout=10000",
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",  # in WAL mode: durable across process crashes
         "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=10000",
         # Checkpoints run in the background on a connection of their own (see _after_commit),
         # never inside a commit: an automatic checkpoint there stalls every waiting turn.
         "PRAGMA wal_autocheckpoint=0",
@@ -290,17 +293,36 @@ class SQLiteStore(Store):
         await self.db.execute("PRAGMA foreign_keys=OFF")
         try:
             for version, name, sql in pending:
-                # One transaction per migration: a crash leaves the schema at a known version.
-                await self.db.executescript(
-                    f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});"
-                )
-                broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
-                if broken:
-                    await self.db.execute("ROLLBACK")
-                    raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
-                await self.db.execute("COMMIT")
+                await self._apply(version, name, sql)
         finally:
             await self.db.execute("PRAGMA foreign_keys=ON")
+
+    async def _apply(self, version: int, name: str, sql: str) -> None:
+        """One migration in one ``BEGIN IMMEDIATE`` transaction: a crash leaves the schema at a known
+        version, and of several processes starting at once on one file, exactly one applies it."""
+        try:
+            # The version row is written first, under the write lock: a process that lost the race
+            # finds it there (a UNIQUE failure) and skips the migration its rival applied.
+            await self.db.executescript(
+                f"BEGIN IMMEDIATE;\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});\n{sql}"
+            )
+        except sqlite3.IntegrityError as exc:
+            await self._rollback()
+            if "schema_migrations" in str(exc):
+                return
+            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+        except sqlite3.Error as exc:
+            await self._rollback()
+            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+        broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
+        if broken:
+            await self._rollback()
+            raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
+        await self.db.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        if self.db.in_transaction:
+            await self.db.execute("ROLLBACK")
 
     CHECKPOINT_EVERY = 200
     """Commits between two background WAL checkpoints."""
@@ -486,3 +508,28 @@ class SQLiteStore(Store):
                 if any(r[2] == "users" for r in await cur.fetchall()):
                     tables.append(name)
         return ["users", *sorted(tables)]
+
+
+@contextlib.contextmanager
+def serving_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold ``<db>.lock`` while ``marhaba run`` serves this database: a second one is refused at once.
+
+    Two servers on one SQLite file would each keep their own user cache, poll Telegram twice and
+    run every job twice. The lock is an ``flock``, so the kernel releases it however the process
+    ends (even on SIGKILL): a stale lock file never blocks a restart.
+    """
+    path = Path(f"{Path(db_path).expanduser()}.lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # noqa: SIM115 - held open for the life of the server
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"another `marhaba run` is already serving {db_path}; stop it first "
+                             "(one process per SQLite database; several workers need PostgreSQL)") from None
+        yield
+    finally:
+        handle.close()

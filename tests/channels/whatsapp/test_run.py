@@ -27,9 +27,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
-    port = free_port()
+def run_env(fake_graph: FakeGraph, tmp_path: Path, port: int) -> dict[str, str]:
+    """The environment of `marhaba run whatsapp` against the fake Graph API, on ``tmp_path/run.db``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_", "MARHABA_"))}
     env.update({
         "MARHABA_HOST": "127.0.0.1", "MARHABA_PORT": str(port), "MARHABA_DB": str(tmp_path / "run.db"),
@@ -38,6 +37,13 @@ async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[h
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE_URL": fake_graph.url,
     })
     (tmp_path / "empty.env").write_text("")
+    return env
+
+
+@pytest.fixture
+async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
+    port = free_port()
+    env = run_env(fake_graph, tmp_path, port)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "whatsapp", env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -104,3 +110,39 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
     log = (await proc.stderr.read()).decode()
     assert "Traceback" not in log
     assert TOKEN not in log and APP_SECRET not in log and "hello" not in log  # no secrets, no message text
+
+
+async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
+        served, fake_graph: FakeGraph, tmp_path: Path) -> None:
+    _client, first = served
+    second = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "whatsapp", env=run_env(fake_graph, tmp_path, free_port()),
+        cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(second.communicate(), 60)
+    assert second.returncode != 0
+    assert "another `marhaba run` is already serving" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert first.returncode is None  # the first one serves on
+
+    # Killed, the first leaves no stale lock: the next start serves.
+    first.kill()
+    await first.wait()
+    port = free_port()
+    third = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "whatsapp", env=run_env(fake_graph, tmp_path, port),
+        cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            for _ in range(400):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert third.returncode is None, (await third.stderr.read()).decode()
+                await asyncio.sleep(0.05)
+            else:
+                pytest.fail("marhaba run did not start after the first one was killed")
+    finally:
+        third.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(third.wait(), 30)
