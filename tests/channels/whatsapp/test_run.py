@@ -40,6 +40,19 @@ def run_env(fake_graph: FakeGraph, tmp_path: Path, port: int) -> dict[str, str]:
     return env
 
 
+async def until_healthy(client: httpx.AsyncClient, proc: asyncio.subprocess.Process) -> None:
+    """Wait until the server answers /healthz (it polls while the process starts; fails if it exits)."""
+    for _ in range(600):
+        try:
+            if (await client.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.returncode is None, (await proc.stderr.read()).decode()
+        await asyncio.sleep(0.05)
+    pytest.fail("marhaba run whatsapp did not start")
+
+
 @pytest.fixture
 async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
     port = free_port()
@@ -49,16 +62,7 @@ async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[h
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
     try:
-        for _ in range(200):
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.returncode is None, (await proc.stderr.read()).decode()
-            await asyncio.sleep(0.05)
-        else:
-            pytest.fail("marhaba run whatsapp did not start")
+        await until_healthy(client, proc)
         yield client, proc
     finally:
         await client.aclose()
@@ -133,16 +137,7 @@ async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
         cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            for _ in range(400):
-                try:
-                    if (await client.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert third.returncode is None, (await third.stderr.read()).decode()
-                await asyncio.sleep(0.05)
-            else:
-                pytest.fail("marhaba run did not start after the first one was killed")
+            await until_healthy(client, third)
     finally:
         third.send_signal(signal.SIGTERM)
         await asyncio.wait_for(third.wait(), 30)
