@@ -141,3 +141,32 @@ def test_sigkill_mid_broadcast_then_resume_reaches_every_subscriber_once(capped:
     again = marhaba("resume", api=capped, db=db, cwd=tmp_path)
     assert "No unfinished broadcasts." in again.stdout
     assert sum(capped.sent_to().values()) == sum(received.values())
+
+
+def test_two_broadcasts_sent_from_two_processes_at_once_stay_within_the_cap(tmp_path: Path) -> None:
+    # The cap is the platform's, for all our processes together: they take turns on the channel.
+    # A low cap, so that two processes would surely go over it together even on a busy machine.
+    cap = 40
+    api = FakeBotAPI(rate_cap=cap).start()
+    try:
+        db = tmp_path / "b.db"
+        audiences = {"jobs": [str(600_000 + i) for i in range(120)], "health": [str(700_000 + i) for i in range(120)]}
+
+        async def subscribers() -> None:
+            async with SQLiteStore(db) as store:
+                for topic, chats in audiences.items():
+                    await add_subscribers(store, OutboxStore(store), "telegram", chats, topic, "en")
+
+        asyncio.run(subscribers())
+        processes = [subprocess.Popen(
+            [sys.executable, "-m", "bot", "broadcast", "send", "--topic", topic, "--text", f"News about {topic}",
+             "--rate", str(cap), "--yes"],
+            env=env(api, db), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, text=True) for topic in audiences]
+        for process in processes:
+            _out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+        assert api.too_many == 0
+        assert api.sent_to() == {int(c): 1 for chats in audiences.values() for c in chats}
+    finally:
+        api.stop()
