@@ -33,6 +33,7 @@ def po_files() -> list[Path]:
 
 
 def present_locales() -> list[str]:
+    """Every locale with a catalog folder in this tree."""
     return sorted({p.parent.parent.name for p in po_files()})
 
 
@@ -83,7 +84,7 @@ def test_promised_locales_are_fully_translated(locale: str, domain: str) -> None
     assert not fuzzy, f"{locale}/{domain}: fuzzy {fuzzy[:5]}"
 
 
-@pytest.mark.parametrize("locale", SHIPPED)
+@pytest.mark.parametrize("locale", present_locales())
 @pytest.mark.parametrize("domain", [UI_DOMAIN, CONTENT_DOMAIN])
 def test_translations_keep_placeholders_and_short_titles(locale: str, domain: str) -> None:
     for msg in catalog(locale, domain):
@@ -174,3 +175,11 @@ def test_slavic_plurals_pick_the_form_of_each_count(catalogs: Catalogs, locale: 
     t = catalogs.get(locale)
     for n, form in counts.items():
         assert t.ngettext("{done} of {total} step done", "{done} of {total} steps done", n) == forms[form], n
+
+
+@pytest.mark.parametrize("locale", present_locales())
+def test_the_more_languages_row_fits_a_whatsapp_list_row(catalogs: Catalogs, locale: str) -> None:
+    from bot.channels.whatsapp._render import MAX_ROW_TITLE_CHARS
+
+    label = "🌐 " + catalogs.get(locale).gettext("More languages") + " (2/2)"
+    assert len(label) <= MAX_ROW_TITLE_CHARS, f"{locale}: {label!r} would be cut"
