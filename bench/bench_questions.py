@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python bench/bench_questions.py
 
 Questions: ``../shared/eval/questions_dev.yaml`` (relative to the repository
-root), ``bench/questions_extra.yaml`` and ``bench/questions_newlangs.yaml``. Each is asked as a user whose locale
+root), ``bench/questions_extra.yaml`` and ``bench/questions_newlangs*.yaml``. Each is asked as a user whose locale
 is the question's language, through :func:`bot.questions.rank` (language
 detection included), the same path as ``marhaba ask --batch``. The baseline is
 BM25 (k1=1.2, b=0.75) over the same texts per locale (example questions,
@@ -51,8 +51,9 @@ def dev_set() -> Path:
 
 
 EXTRA_SET = ROOT / "bench" / "questions_extra.yaml"
-NEW_LANGUAGES_SET = ROOT / "bench" / "questions_newlangs.yaml"
-"""Questions in kmr, ckb, ru, uk, bn and ti (issue #15), held out from the content's ``questions:``."""
+NEW_LANGUAGES_SETS = sorted((ROOT / "bench").glob("questions_newlangs*.yaml"))
+"""Questions in kmr, ckb, ru, uk, bn and ti (issue #15), held out from the content's ``questions:``
+(``questions_newlangs.yaml``, and the files beside it that other translators add)."""
 
 
 def load_questions(paths: list[Path]) -> list[dict[str, str]]:
@@ -158,7 +159,7 @@ def main() -> None:
 
     tree = load_content(ROOT / "content").tree
     catalogs = Catalogs(ROOT / "locales")
-    questions = load_questions([dev_set(), EXTRA_SET, NEW_LANGUAGES_SET])
+    questions = load_questions([dev_set(), EXTRA_SET, *NEW_LANGUAGES_SETS])
     started = time.perf_counter()
     index = QuestionIndex(tree, catalogs)
     index.load(LOCALES)
@@ -202,13 +203,14 @@ def main() -> None:
 
     sizes = Counter(q["set"] for q in questions)
     print(f"{len(questions)} questions ({sizes['questions_dev']} dev, {sizes['questions_extra']} extra, "
-          f"{sizes['questions_newlangs']} in the new languages); "
+          f"{sum(sizes[p.stem] for p in NEW_LANGUAGES_SETS)} in the new languages); "
           f"{len(tree)} nodes; {len(LOCALES)} locale indexes built in {build_ms:.0f} ms")
-    print(f"{'group':<18}{'n':>4}  {'Marhaba top1':>12} {'top3':>7}   {'BM25 top1':>10} {'top3':>7}")
-    groups = ["all", "questions_dev", "questions_extra", "questions_newlangs", *sorted({q["lang"] for q in questions})]
+    print(f"{'group':<21}{'n':>4}  {'Marhaba top1':>12} {'top3':>7}   {'BM25 top1':>10} {'top3':>7}")
+    groups = ["all", "questions_dev", "questions_extra", *(p.stem for p in NEW_LANGUAGES_SETS),
+              *sorted({q["lang"] for q in questions})]
     for g in groups:
         m, b = hits["marhaba"][g], hits["bm25"][g]
-        print(f"{g:<18}{m['n']:>4}  {pct(m['top1'], m['n']):>12} {pct(m['top3'], m['n']):>7}   "
+        print(f"{g:<21}{m['n']:>4}  {pct(m['top1'], m['n']):>12} {pct(m['top3'], m['n']):>7}   "
               f"{pct(b['top1'], b['n']):>10} {pct(b['top3'], b['n']):>7}")
     a = hits["marhaba"]["all"]
     print(f"answered with confidence: {pct(a['confident'], a['n'])} of questions, "
