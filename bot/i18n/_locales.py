@@ -48,10 +48,9 @@ _ALIASES = {
     # is what Kurmanji keyboards and phones send. Arabic-script and Iraqi/Iranian Kurdish: below.
     "ku": "kmr", "kur": "kmr", "kurdish": "kmr",
     # Neighbouring languages whose speakers read one of ours best when theirs is missing:
-    # Southern Kurdish (Arabic script) reads Sorani, Sylheti reads Bengali, Belarusian reads Russian.
-    "sdh": "ckb", "syl": "bn", "be": "ru",
-    # Arabic-script languages of neighbours read Persian best when ours are missing.
-    "tg": "fa",
+    # Southern Kurdish (Arabic script) reads Sorani, Sylheti reads Bengali, Belarusian reads Russian,
+    # and Tajik, written in Cyrillic, is read by people who mostly read Russian, not Perso-Arabic script.
+    "sdh": "ckb", "syl": "bn", "be": "ru", "tg": "ru",
 }
 _SORANI_REGIONS = ("iq", "ir")
 """Kurdish from Iraq or Iran, or in Arabic script, is mostly Sorani (Badini and Iranian Kurmanji aside)."""

@@ -18,6 +18,7 @@ from bot.i18n import LOCALES, Catalogs, isolate_ltr, negotiate, negotiate_all, t
     ("ckb", "ckb"), ("ckb-IQ", "ckb"), ("ckb_IR", "ckb"), ("ku-IQ", "ckb"), ("ku-Arab", "ckb"), ("ku-IR", "ckb"),
     ("ru-RU", "ru"), ("ru", "ru"), ("rus", "ru"), ("uk-UA", "uk"), ("ukr", "uk"), ("bn-BD", "bn"), ("bn-IN", "bn"),
     ("ti-ER", "ti"), ("ti_ET", "ti"), ("tir", "ti"),
+    ("tg", "ru"), ("tg-TJ", "ru"),  # Tajik is written in Cyrillic: Russian, not Perso-Arabic Persian
 ])
 def test_negotiate_real_client_codes(code: str | None, expected: str | None) -> None:
     assert negotiate(code) == expected
