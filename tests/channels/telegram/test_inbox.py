@@ -17,6 +17,7 @@ from bot.core import Engine
 from bot.web import WebServer
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI, message_update
 from tests.channels.telegram.test_webhook import SECRET, post, start_update, webhook
+from tests.staff.test_reload import eventually
 
 __all__ = ["webhook"]  # the webhook-mode channel fixture
 
@@ -31,9 +32,13 @@ async def test_an_update_delivered_five_times_is_answered_once(webhook: WebServe
     await fake_api.wait_for("sendMessage", 6102)
     await fake_api.wait_for("sendMessage", 6101)
     assert len(fake_api.calls_of("sendMessage", 6101)) == 1
-    # What is kept of a handled update is its id: the message itself is gone.
-    rows = await engine.store.db.execute_fetchall("SELECT platform_id, payload FROM inbox ORDER BY platform_id")
-    assert rows == [("6101", None), ("6102", None)]
+    # What is kept of a handled update is its id: the message itself is gone. The inbox is told
+    # after the reply was sent, so the test waits for that write rather than for the reply.
+    async def handled() -> bool:
+        rows = await engine.store.db.execute_fetchall("SELECT platform_id, payload FROM inbox ORDER BY platform_id")
+        return list(rows) == [("6101", None), ("6102", None)]
+
+    await eventually(handled)
 
 
 def free_port() -> int:
