@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.channels.whatsapp._channel import CHOOSE, MORE, PROMPT
-from bot.channels.whatsapp._render import PAYLOAD_PREFIX, Labels, render
+from bot.channels.whatsapp._channel import labels as whatsapp_labels
+from bot.channels.whatsapp._render import PAYLOAD_PREFIX, render
 from bot.content import ROOT_ID, ContentTree
 from bot.core import Engine, Incoming, Outgoing
 from bot.i18n import LOCALES
@@ -111,8 +111,7 @@ class Preview:
         return replace(message, extra={**message.extra, "wa_page": page})
 
     def _message(self, m: Outgoing) -> dict[str, Any]:
-        t = self.engine.catalogs.get(m.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
+        labels = whatsapp_labels(self.engine.catalogs.get(m.locale))
         place = None
         if m.location is not None:
             place = {"name": m.location.name, "address": m.location.address,

@@ -11,9 +11,9 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
@@ -35,6 +35,9 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 MAX_CONCURRENT_UPDATES = 64
 """Updates processed at once (different chats); one chat's updates always run in order."""
+
+SHUTDOWN_POLL_SECONDS = 0.5
+"""How long the last ``getUpdates`` (which confirms the fetched updates) may take when stopping."""
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 """Telegram sends the webhook's secret_token in this header (https://core.telegram.org/bots/api#setwebhook)."""
@@ -76,6 +79,34 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+class PollingRequest(HTTPXRequest):
+    """PTB's ``getUpdates`` connection, with a bounded, quiet last call when the bot stops.
+
+    On stop, PTB cancels the pending long poll and then calls ``getUpdates``
+    once more to confirm the updates it fetched. A server that still holds the
+    cancelled poll makes that call wait for its read timeout (5 s) and PTB logs
+    it as an error with a traceback. Once :attr:`stopping` is set, that call
+    gets :data:`SHUTDOWN_POLL_SECONDS`; if the server does not answer in time,
+    it counts as an empty answer and one warning line says what that means.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(connection_pool_size=1)  # PTB's own default for getUpdates
+        self.stopping = False
+
+    async def do_request(self, url: str, method: str, request_data: Any = None,  # type: ignore[override]
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if not self.stopping:
+            return await super().do_request(url, method, request_data, *args, **kwargs)
+        try:
+            async with asyncio.timeout(SHUTDOWN_POLL_SECONDS):
+                return await super().do_request(url, method, request_data, *args, **kwargs)
+        except (TimeoutError, NetworkError):
+            log.warning("Telegram did not confirm the last updates while stopping; "
+                        "a few may be delivered again after a restart")
+            return 200, b'{"ok": true, "result": []}'
+
+
 class TelegramChannel:
     """Serves the engine on Telegram; see the README section "Telegram".
 
@@ -96,8 +127,12 @@ class TelegramChannel:
             .base_url(config.base_url)
             .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         )
+        self._polling: PollingRequest | None = None
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
+        elif not config.webhook:
+            self._polling = PollingRequest()
+            builder = builder.get_updates_request(self._polling)
         if config.webhook:
             builder = builder.updater(None)
         self.application: Application = builder.build()
@@ -141,6 +176,8 @@ class TelegramChannel:
         self.engine.senders.pop(CHANNEL, None)
         app = self.application
         if app.updater is not None and app.updater.running:
+            if self._polling is not None:
+                self._polling.stopping = True
             await app.updater.stop()
         if app.running:
             await app.stop()

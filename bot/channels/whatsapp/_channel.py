@@ -37,7 +37,7 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import ConfigError
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
@@ -56,11 +56,21 @@ MAX_TEMPLATE_PARAM_CHARS = 1024
 """A template body parameter is kept short; the Cloud API refuses newlines, tabs and runs of spaces in it."""
 
 MORE = N_("More")
+# TRANSLATORS: the last row of page 2 of a long WhatsApp list; it goes back to page 1.
+PREVIOUS = N_("Previous")
+# TRANSLATORS: the last row of the last page of a long WhatsApp list; it goes back to page 1.
+FIRST_PAGE = N_("First page")
 CHOOSE = N_("Options")
 PROMPT = N_("Choose an option below.")
 UNSUPPORTED = N_("I can read only text messages and button presses. Choose an option below.")
 
 _SPACES = re.compile(r"\s+")
+
+
+def labels(t: Translator) -> Labels:
+    """The words the list renderer adds, in ``t``'s language."""
+    _ = t.gettext
+    return Labels(more=_(MORE), previous=_(PREVIOUS), first=_(FIRST_PAGE), choose=_(CHOOSE), prompt=_(PROMPT))
 
 
 class WhatsAppChannel:
@@ -226,10 +236,8 @@ class WhatsAppChannel:
 
     def render(self, out: Outgoing) -> list[dict[str, Any]]:
         """The Cloud API message objects for ``out``, labels in its locale."""
-        t = self.engine.catalogs.get(out.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
         page = int(out.extra.get("wa_page", "0") or 0)
-        return render(out, labels, page)
+        return render(out, labels(self.engine.catalogs.get(out.locale)), page)
 
     def _remember_long_menus(self, wa_id: str, replies: list[Outgoing]) -> None:
         # A long menu that is not a node cannot be rebuilt from its "more" payload: keep it.

@@ -62,8 +62,12 @@ class FakeBotAPI:
     SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendVenue", "sendLocation"})
     """The calls that count against the rate cap."""
 
-    def __init__(self, rate_cap: float | None = None, retry_after: int = 1) -> None:
+    def __init__(self, rate_cap: float | None = None, retry_after: int = 1, hold_polls: bool = False) -> None:
         self.rate_cap = rate_cap
+        self.hold_polls = hold_polls
+        """Serve ``getUpdates`` one at a time, each held for its whole timeout (up to 30 s) even when
+        its client has gone: a server that has not noticed a cancelled long poll, as a real one may."""
+        self._poll_lock = threading.Lock()
         self.retry_after = retry_after
         self.too_many = 0
         """How many calls were refused for going over ``rate_cap``."""
@@ -216,8 +220,14 @@ class FakeBotAPI:
                                        if c.method == method and isinstance(c.result, dict))
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.hold_polls:
+            with self._poll_lock:
+                return self._poll(params, 30.0)
+        return self._poll(params, 2.0)
+
+    def _poll(self, params: dict[str, Any], max_timeout: float) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
-        timeout = min(float(params.get("timeout") or 0), 2.0)
+        timeout = min(float(params.get("timeout") or 0), max_timeout)
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
