@@ -245,6 +245,12 @@ class Engine:
                            (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
 
     async def _turn(self, event: Incoming) -> list[Outgoing]:
+        if _is_empty(event):
+            # Nothing was said: no reason to store a new user (a stray Enter after /forget made one).
+            known = await self.store.get_user(event.channel, event.user_id)
+            if known is None:
+                t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
+                return self.language_picker(Turn(self, event, _nobody(event), t), first_contact=True)
         user = await self.store.get_or_create_user(event.channel, event.user_id)
         t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
         return await self._dispatch(Turn(self, event, user, t))
@@ -508,6 +514,16 @@ class Engine:
             return await self._cmd_forget(turn)
         await self.store.set_pending(turn.user.id, None)
         return await turn.current(notice=_("Nothing was deleted."))
+
+
+def _is_empty(event: Incoming) -> bool:
+    return not event.payload and not (event.command or "").strip() and not clean_text(event.text or "")
+
+
+def _nobody(event: Incoming) -> User:
+    """A user who is not stored: someone the bot has not met, for an answer that stores nothing."""
+    return User(id=0, channel=event.channel, channel_user_id=event.user_id, locale=None, current_node=None,
+                pending=None, created_at=0.0, last_seen=0.0, active=True, is_new=True)
 
 
 FLOOD_NOTICE = N_("You are sending messages very fast. Please wait a minute, then try again.")
