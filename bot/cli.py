@@ -18,6 +18,7 @@ from bot.broadcast._cli import register_cli as register_broadcast_cli
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.links._cli import register_cli as links_cli
 from bot.privacy import protect_logging
 from bot.privacy._cli import register_cli as privacy_cli
 from bot.questions import register_cli as register_questions_cli
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
     content_schema_cli(csub)
+    links_cli(csub)
     i18n_cli(sub)
     staff_cli(sub)
     register_questions_cli(sub)

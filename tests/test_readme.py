@@ -43,6 +43,7 @@ COMMANDS = _commands()
 
 def test_the_readme_has_commands_to_check() -> None:
     assert len(COMMANDS) > 15 and any(c.startswith("scripts/chat") for c in COMMANDS)
+    assert any(c.startswith("marhaba content links --out") for c in COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -59,7 +60,7 @@ def run(command: str, tmp_path: Path, stdin: str | None = None) -> subprocess.Co
     env = {**os.environ, "HOME": str(tmp_path), "MARHABA_DB": str(tmp_path / "m.db"), "MARHABA_ENV_FILE": ""}
     env.pop("MARHABA_CONTENT", None)
     argv = [sys.executable, "-m", "bot", *shlex.split(_MARHABA.sub("", command))]
-    return subprocess.run(argv, input=stdin, capture_output=True, text=True, cwd=PROJECT, env=env, timeout=120)
+    return subprocess.run(argv, input=stdin, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
 
 
 def test_the_scripted_chat_example_chats_in_arabic_and_opens_the_second_topic(tmp_path: Path, catalogs,
@@ -79,7 +80,7 @@ def test_the_scripted_chat_example_chats_in_arabic_and_opens_the_second_topic(tm
 @pytest.mark.parametrize("command", [
     c for c in COMMANDS
     if re.match(r"(?:\.venv/bin/)?marhaba (content check$|content schema|i18n status|stats|ask \"|questions unanswered"
-                r"|broadcast list|privacy purge)", c)
+                r"|broadcast list|privacy purge|content links)", c)
 ])
 def test_readme_commands_that_run_offline_succeed(command: str, tmp_path: Path) -> None:
     command, _, _redirect = command.partition(">")
