@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Message, ReactionTypeEmoji, Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
@@ -24,14 +24,18 @@ from bot.channels.telegram._sender import (
     initialize_checked,
 )
 from bot.core import Blocked, DeliveryError, Engine
+from bot.feedback import feedback_of
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.telegram")
 
-ALLOWED_UPDATES = ["message", "callback_query"]
-"""The only update types the bot handles; Telegram does not send the others."""
+ALLOWED_UPDATES = ["message", "callback_query", "message_reaction"]
+"""The only update types the bot handles; Telegram does not send the others.
+
+``message_reaction`` must be asked for explicitly (https://core.telegram.org/bots/api#update):
+reactions to the bot's pages are counted as feedback, never answered."""
 
 MAX_CONCURRENT_UPDATES = 64
 """Updates processed at once (different chats); one chat's updates always run in order."""
@@ -186,6 +190,9 @@ class TelegramChannel:
     # -- updates ------------------------------------------------------------
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message_reaction is not None:
+            await self._on_reaction(update)
+            return
         query = update.callback_query
         if query is not None:
             # Answer first, once, without waiting out flood control: the client's spinner
@@ -198,13 +205,26 @@ class TelegramChannel:
         messages = await self.engine.handle(event)
         pressed = query.message if query is not None and isinstance(query.message, Message) else None
         try:
-            await self.delivery.send(int(event.user_id), messages, replace=pressed)
+            shown = await self.delivery.send(int(event.user_id), messages, replace=pressed)
+            feedback = feedback_of(self.engine)
+            if feedback is not None:
+                await feedback.shown(CHANNEL, event.user_id, [(str(mid), m.node_id, m.locale)
+                                                               for mid, m in shown if m.node_id])
         except Blocked:
             await self.engine.store.set_active(CHANNEL, event.user_id, False)
             log.info("a Telegram user blocked the bot; marked inactive (user=%s)", pseudonym(CHANNEL, event.user_id))
         except DeliveryError as exc:
             log.warning("Telegram reply not delivered (user=%s): %s", pseudonym(CHANNEL, event.user_id),
                         type(exc).__name__)
+
+    async def _on_reaction(self, update: Update) -> None:
+        """A reaction to one of the bot's messages: count it for the page it showed, answer nothing."""
+        reaction = update.message_reaction
+        feedback = feedback_of(self.engine)
+        if reaction is None or feedback is None or reaction.chat.type != "private":
+            return
+        emoji = next((r.emoji for r in reaction.new_reaction if isinstance(r, ReactionTypeEmoji)), "")
+        await feedback.react(CHANNEL, str(reaction.chat.id), str(reaction.message_id), emoji)
 
     def _is_staff_chat(self, chat_id: str) -> bool:
         return self.engine.is_staff(CHANNEL, chat_id)

@@ -37,6 +37,7 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import ConfigError
+from bot.feedback import feedback_of
 from bot.i18n import N_, Translator
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
@@ -193,6 +194,11 @@ class WhatsAppChannel:
 
     async def _turn(self, message: InboundMessage) -> None:
         assert self.store is not None
+        if message.reaction is not None:  # feedback on a page, never answered (a redelivery counts once)
+            feedback = feedback_of(self.engine)
+            if feedback is not None and message.reaction.message_id:
+                await feedback.react(CHANNEL, message.wa_id, message.reaction.message_id, message.reaction.emoji)
+            return
         user = await self.engine.store.get_or_create_user(CHANNEL, message.wa_id)
         if not await self.store.claim_message(message.message_id, user.id, message.sent_at):
             log.info("redelivered webhook message ignored")
@@ -200,9 +206,12 @@ class WhatsAppChannel:
         event = message.event or Incoming(CHANNEL, message.wa_id, payload=f"{PAYLOAD_PREFIX}:unsupported")
         replies = await self.engine.handle(event)
         self._remember_long_menus(message.wa_id, replies)
+        feedback = feedback_of(self.engine)
         try:
             for out in replies:
-                await self.deliver(message.wa_id, out)
+                ids = await self.deliver(message.wa_id, out)
+                if feedback is not None and out.node_id:
+                    await feedback.shown(CHANNEL, message.wa_id, [(i, out.node_id, out.locale) for i in ids if i])
         except DeliveryError as exc:
             log.warning("reply not delivered (user=%s): %s", pseudonym(CHANNEL, message.wa_id), type(exc).__name__)
 
