@@ -1,4 +1,4 @@
-"""The feedback tables (migration ``011_feedback.sql``) and the reaction rules."""
+"""The feedback tables (migration ``011_feedback_and_usage.sql``) and the reaction rules."""
 
 from __future__ import annotations
 

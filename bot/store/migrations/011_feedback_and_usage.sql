@@ -22,3 +22,25 @@ CREATE TABLE IF NOT EXISTS page_feedback (
     negative INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (node_id, locale)
 );
+
+-- Usage over time and where people need a person (issue #17): counts only, no user id.
+-- usage_weeks: per week (its Monday, UTC), the people active in it (counted from users.last_seen
+-- by `marhaba run` every hour and by `marhaba stats`) and the questions asked.
+CREATE TABLE IF NOT EXISTS usage_weeks (
+    week         TEXT PRIMARY KEY,
+    active_users INTEGER NOT NULL DEFAULT 0,
+    questions    INTEGER NOT NULL DEFAULT 0
+);
+
+-- question_outcomes: per language, questions answered with a topic and those answered "not sure".
+CREATE TABLE IF NOT EXISTS question_outcomes (
+    locale   TEXT PRIMARY KEY,
+    answered INTEGER NOT NULL DEFAULT 0,
+    not_sure INTEGER NOT NULL DEFAULT 0
+);
+
+-- handoff_origins: the page people were on just before they asked for a person.
+CREATE TABLE IF NOT EXISTS handoff_origins (
+    node_id TEXT PRIMARY KEY,
+    count   INTEGER NOT NULL DEFAULT 0
+);
