@@ -11,6 +11,7 @@ per locale. Every asset ships in ``static/``: the page works offline.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -120,6 +121,8 @@ class Preview:
             "title": m.title, "text": m.text, "locale": m.locale, "rtl": m.rtl, "node": m.node_id,
             "options": [{"label": o.label, "payload": o.payload} for o in m.options],
             "place": place,
+            "file": ({"name": m.document.filename, "mime": m.document.mime,
+                      "data": base64.b64encode(m.document.data).decode()} if m.document else None),
             "whatsapp": render(m, labels, int(m.extra.get("wa_page", "0"))),
         }
 
