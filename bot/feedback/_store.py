@@ -49,20 +49,27 @@ class PageFeedback:
         """A keyed, one-way name of one sent message (the pseudonym key: not reversible without it)."""
         return pseudonym(channel, f"{chat_id}\x00{message_id}")
 
-    async def shown(self, channel: str, chat_id: str, shown: Iterable[tuple[str, str, str]],
+    async def shown(self, channel: str, chat_id: str, shown: Iterable[tuple[str, str | None, str]],
                     now: float | None = None) -> None:
         """Remember ``(message id, node id, locale)`` for messages just sent (or edited) to ``chat_id``.
 
-        A message edited to show another page starts again without a reaction.
+        A message edited to show another page starts again without a reaction; one edited to
+        show no page (``node id`` ``None``) is forgotten.
         """
         now = time.time() if now is None else now
-        rows = [(self.key(channel, chat_id, mid), node, locale, now) for mid, node, locale in shown]
-        if rows:
-            await self.store.write(*(
-                ("INSERT INTO page_messages (key, node_id, locale, sent_at) VALUES (?, ?, ?, ?) "
-                 "ON CONFLICT (key) DO UPDATE SET node_id = excluded.node_id, locale = excluded.locale, "
-                 "sent_at = excluded.sent_at, reaction = CASE WHEN page_messages.node_id = excluded.node_id "
-                 "THEN page_messages.reaction ELSE 0 END", row) for row in rows))
+        statements = []
+        for mid, node, locale in shown:
+            key = self.key(channel, chat_id, mid)
+            if node is None:
+                statements.append(("DELETE FROM page_messages WHERE key = ?", (key,)))
+                continue
+            statements.append((
+                "INSERT INTO page_messages (key, node_id, locale, sent_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET node_id = excluded.node_id, locale = excluded.locale, "
+                "sent_at = excluded.sent_at, reaction = CASE WHEN page_messages.node_id = excluded.node_id "
+                "THEN page_messages.reaction ELSE 0 END", (key, node, locale, now)))
+        if statements:
+            await self.store.write(*statements)
 
     async def react(self, channel: str, chat_id: str, message_id: str, emoji: str,
                     now: float | None = None) -> bool:

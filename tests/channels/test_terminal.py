@@ -138,3 +138,11 @@ def test_a_stray_enter_at_the_terminal_is_ignored(tmp_path: Path) -> None:
         os.close(master)
     assert b"[1]" in after and after.count(b"[1]") == 1, "only the help's own button, no menu again"
     assert b"empty" not in after
+
+
+def test_start_with_a_deep_link_payload_opens_that_page_in_that_language(tmp_path: Path, catalogs: Catalogs,
+                                                                         sample_tree) -> None:
+    result = chat(tmp_path / "m.db", "/start health-card_ar\n")
+    assert result.returncode == 0, result.stderr
+    title = catalogs.get("ar").content(content_context("health-card", "title"), "Get a health card")
+    assert result.stdout.startswith(f"== {title} ==")

@@ -207,9 +207,9 @@ class TelegramChannel:
         try:
             shown = await self.delivery.send(int(event.user_id), messages, replace=pressed)
             feedback = feedback_of(self.engine)
-            if feedback is not None:
-                await feedback.shown(CHANNEL, event.user_id, [(str(mid), m.node_id, m.locale)
-                                                               for mid, m in shown if m.node_id])
+            if feedback is not None:  # an edited menu may now show another page, or none
+                await feedback.shown(CHANNEL, event.user_id, [
+                    (str(mid), m.node_id, m.locale) for mid, m in shown if m.node_id or pressed is not None])
         except Blocked:
             await self.engine.store.set_active(CHANNEL, event.user_id, False)
             log.info("a Telegram user blocked the bot; marked inactive (user=%s)", pseudonym(CHANNEL, event.user_id))
