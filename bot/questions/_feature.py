@@ -138,7 +138,8 @@ class QuestionFeature:
         action, _sep, rest = turn.payload.partition(":")
         if action != "ask":
             return await self.engine.stale(turn)
-        await record_handoff(self.engine.store, turn.user.current_node)
+        if turn.user.current_node != HANDOFF_NODE:  # counted already when that page was opened
+            await record_handoff(self.engine.store, turn.user.current_node)
         if not self.settings.configured:
             return await self._contacts(turn)
         if not rest:
