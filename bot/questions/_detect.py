@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bot.questions._normalize import normalize, tokens
+from bot.i18n._normalize import normalize, tokens
 
 # Letters only one of the served Arabic-script languages uses.
 _PASHTO = set("ښږځڅټډړڼېۍ")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.i18n import Catalogs, Translator, content_context
 from bot.questions._detect import FUNCTION_WORDS
-from bot.questions._normalize import tokens
+from bot.i18n._normalize import tokens
 
 FIELD_WEIGHTS = {"questions": 3.0, "title": 2.5, "short_title": 1.5, "body": 1.0}
 """How much a word counts in each field: example questions and titles say what a node is about."""
