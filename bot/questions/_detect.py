@@ -44,7 +44,23 @@ _WORDS: dict[str, frozenset[str]] = {
                  "gerek neden kim hangi nereden"),
     "so": _words("waa iyo ma sidee xaggee meeshee aan ka ku u ayaa maxaa qof waxaan rabaa"),
 }
-FUNCTION_WORDS = frozenset().union(*_WORDS.values())
+# Frequent words of romanised Urdu, Arabic (Arabizi), Persian (Finglish) and Pashto: Latin letters, but
+# not a Latin-script language. Seeing them, a question is never taken for Somali or Turkish.
+_ROMAN_WORDS: dict[str, frozenset[str]] = {
+    "ur": _words("hai hain ka ki ke ko se mein mujhe mera meri mere kya kaise kahan kyun nahi nahin chahiye "
+                 "chahie karna karun karoon hoon hun gaya gayi raha rahi aur bhi koi kuch liye wala wali hota "
+                 "hoga hogi milega milegi tha thi aap hum yeh woh bohat bahut madad kab par pe banwana"),
+    "ar": _words("ana enta inta shu sho esh wein wen fein fen kif keef kaif ezay izzay leh lesh lish bidi bde "
+                 "baddi bghit abi abgha ayez 3ayez 3ande 3indi 3andi fi fee el il ma mish msh mafi wallah 3ala "
+                 "3an mn hon hone hena hada hayda shi chi kayn kayna ta3 dyal bas hala2 lazem mumkin momken "
+                 "3afak yalla tayeb 3anna 3anna ya3ni ibni binti"),
+    "fa": _words("man shoma mikham mikhay mikhaim mikhastam kojast koja kojaye chetor chetori chejuri chejoori "
+                 "chera chand chande hast hastam nist ast baraye az ro ham mishe mitunam begiram bedam konam "
+                 "kardam nadaram daram kheili khayli lotfan nadadan befrestam"),
+    "ps": _words("za zma sta mung pa da che sanga tsanga tsenga chirta cherta ghwaram ghwarm larom lrum yam yem "
+                 "dey kawal kawam kho wror zoy"),
+}
+FUNCTION_WORDS = frozenset().union(*_WORDS.values(), *_ROMAN_WORDS.values())
 """Question words and particles of every served language: the index weighs them little."""
 
 _ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
@@ -57,6 +73,8 @@ class Detection:
 
     language: str | None
     candidates: tuple[str, ...]
+    romanised: bool = False
+    """True when the language is written in Latin letters but is not a Latin-script one (Roman Urdu, Arabizi)."""
 
 
 def _script(text: str) -> str:
@@ -97,6 +115,13 @@ def detect(text: str) -> Detection:
         if letters & _ARABIC and not letters & _PERSIAN_OR_URDU:
             return Detection("ar", _ARABIC_SCRIPT)
         return Detection(_by_words(words, _ARABIC_SCRIPT), _ARABIC_SCRIPT)
+    roman = {lang: sum(1 for w in words if w in _ROMAN_WORDS[lang]) for lang in _ROMAN_WORDS}
+    latin = {lang: sum(1 for w in words if w in _WORDS[lang]) for lang in _LATIN}
+    best_roman = max(roman, key=lambda lang: roman[lang])
+    if roman[best_roman] > max(latin.values()) or (roman[best_roman] and not letters & (_TURKISH | _FRENCH)
+                                                   and roman[best_roman] >= max(latin.values())):
+        unique = [lang for lang, n in roman.items() if n == roman[best_roman]]
+        return Detection(best_roman if len(unique) == 1 else None, tuple(unique), romanised=True)
     if letters & _TURKISH:
         return Detection("tr", _LATIN)
     if letters & _FRENCH:
