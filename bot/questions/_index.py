@@ -91,8 +91,23 @@ def token_features(token: str) -> dict[str, float]:
     return out
 
 
+PAIR = 1.0
+"""Two neighbouring words together ("health card", "oturma izni", "kaarka caafimaadka"): the whole question
+decides between the senses of one word (a health card or a transport card, a work or a residence permit)."""
+PAIR_FIELDS = ("questions", "title", "short_title")
+
+
+def pairs(words: list[str]) -> list[str]:
+    """The features of neighbouring content words, by stem and in either order."""
+    content = [stem(w) for w in words if w not in FUNCTION_WORDS and len(w) > 1]
+    return ["p" + "_".join(sorted((a, b))) for a, b in zip(content, content[1:], strict=False) if a != b]
+
+
 ROMAN, ROMAN_GRAMS = 0.8, 0.4
 """Weights of a romanised word's skeleton match, and of all its skeleton trigrams together."""
+
+KEY_WORD_EXPLAINED, UNEXPLAINED_KEY_WORD = 0.34, 0.6
+"""When the rarest word of a question is explained less than this, the node's coverage counts this much."""
 
 SOURCE = 0.7
 """An English word in a question to another locale ("job", "appointment") matching the English source."""
@@ -144,6 +159,9 @@ class LocaleIndex:
                     features = source_features(word) if name == "source" else self.doc_features(word)
                     for f, w in features.items():
                         tf[f] += weight * w
+                if name in PAIR_FIELDS:
+                    for pair in pairs(words):
+                        tf[pair] += weight * PAIR
             doc_tf.append(tf)
             lengths.append(length)
         n = len(docs)
@@ -198,6 +216,8 @@ class LocaleIndex:
             for features in self.query_features(word):
                 for f, w in features.items():
                     query[f] = query.get(f, 0.0) + w
+        for pair in pairs(words):
+            query[pair] = query.get(pair, 0.0) + PAIR
         scores: dict[int, float] = {}
         for f, qw in query.items():
             for doc, w in self.postings.get(f, ()):
@@ -223,16 +243,22 @@ class LocaleIndex:
         """How much of the question the node explains, 0-1, each word weighted by its rarity."""
         have = self.features[doc]
         total = got = 0.0
+        key, key_explained = 0.0, 1.0
         for word in dict.fromkeys(words):
             importance = self.importance(word)
-            total += importance
-            got += importance * max((self._explained(form, have) for form in (word, *self.variants.get(word, ()))),
-                                    default=0.0)
+            explained = max((self._explained(form, have) for form in (word, *self.variants.get(word, ()))),
+                            default=0.0)
             if is_latin_word(word) and self.family != DEFAULT_LOCALE:
                 if "e" + word in have:
-                    got += importance * SOURCE
+                    explained = max(explained, SOURCE)
                 elif self.romanised and (skeleton := latin_skeleton(word)) and "r" + skeleton in have:
-                    got += importance * ROMAN
+                    explained = max(explained, ROMAN)
+            total += importance
+            got += importance * explained
+            if importance > key:
+                key, key_explained = importance, explained
+        if key_explained < KEY_WORD_EXPLAINED:
+            got *= UNEXPLAINED_KEY_WORD  # "how much does an iphone cost": the word that matters is not here
         return min(1.0, got / total) if total else 0.0
 
     def importance(self, word: str) -> float:
