@@ -53,9 +53,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_content_check(args: argparse.Namespace) -> int:
     from bot.broadcast import load_events
     from bot.content import load_content
-    from bot.settings import Settings
-
     from bot.core import keyword_collisions
+    from bot.settings import Settings
 
     settings = Settings.from_env()
     directory = Path(args.dir) if args.dir else settings.content_dir

@@ -1,6 +1,14 @@
 """The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
 
-from bot.core._engine import MAX_TEXT_CHARS, Command, Engine, Handler, Turn, clean_text, typed_number
+from bot.core._engine import (
+    MAX_TEXT_CHARS,
+    Command,
+    Engine,
+    Handler,
+    Turn,
+    clean_text,
+    typed_number,
+)
 from bot.core._events import (
     MAX_PAYLOAD_BYTES,
     ContactCard,

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.i18n import DEFAULT_LOCALE, Catalogs, Translator, content_context, tokens
 from bot.questions._detect import FUNCTION_WORDS
-from bot.questions._roman import ARABIC_SCRIPT_LOCALES, arabic_skeleton, is_latin_word, latin_skeleton
+from bot.questions._roman import (
+    ARABIC_SCRIPT_LOCALES,
+    arabic_skeleton,
+    is_latin_word,
+    latin_skeleton,
+)
 from bot.questions._variants import variants
 
 FIELD_WEIGHTS = {"questions": 3.0, "title": 2.5, "short_title": 1.5, "body": 1.0, "source": 1.0}
@@ -107,7 +112,11 @@ ROMAN, ROMAN_GRAMS = 0.8, 0.4
 """Weights of a romanised word's skeleton match, and of all its skeleton trigrams together."""
 
 KEY_WORD_EXPLAINED, UNEXPLAINED_KEY_WORD = 0.34, 0.6
-"""When the rarest word of a question is explained less than this, the node's coverage counts this much."""
+"""When the rarest word of a question is unknown to the content and a node explains it less than this,
+the node's coverage counts this much."""
+
+UNKNOWN_WORD = 0.5
+"""A word found nowhere in the locale's content is explained by shared letters at most this much."""
 
 SOURCE = 0.7
 """An English word in a question to another locale ("job", "appointment") matching the English source."""
@@ -243,7 +252,7 @@ class LocaleIndex:
         """How much of the question the node explains, 0-1, each word weighted by its rarity."""
         have = self.features[doc]
         total = got = 0.0
-        key, key_explained = 0.0, 1.0
+        explained_by_word = []
         for word in dict.fromkeys(words):
             importance = self.importance(word)
             explained = max((self._explained(form, have) for form in (word, *self.variants.get(word, ()))),
@@ -253,13 +262,27 @@ class LocaleIndex:
                     explained = max(explained, SOURCE)
                 elif self.romanised and (skeleton := latin_skeleton(word)) and "r" + skeleton in have:
                     explained = max(explained, ROMAN)
+            known = self.knows(word)
+            if not known:
+                explained *= UNKNOWN_WORD  # "poeme", "iphone": only letters in common with the content
             total += importance
             got += importance * explained
-            if importance > key:
-                key, key_explained = importance, explained
-        if key_explained < KEY_WORD_EXPLAINED:
-            got *= UNEXPLAINED_KEY_WORD  # "how much does an iphone cost": the word that matters is not here
+            explained_by_word.append((importance, explained, known))
+        # "will it rain tomorrow": the word that matters most is nowhere in the content.
+        key = max(explained_by_word, key=lambda item: item[0], default=(0.0, 1.0, True))
+        if key[1] < KEY_WORD_EXPLAINED and not key[2]:
+            got *= UNEXPLAINED_KEY_WORD
         return min(1.0, got / total) if total else 0.0
+
+    def knows(self, word: str) -> bool:
+        """True when ``word`` (or its stem, skeleton or English form) occurs anywhere in this locale's content."""
+        idf = self.idf
+        if "w" + word in idf or "s" + stem(word) in idf or any("w" + v in idf for v in self.variants.get(word, ())):
+            return True
+        if is_latin_word(word) and self.family != DEFAULT_LOCALE:
+            skeleton = latin_skeleton(word) if self.romanised else ""
+            return "e" + word in idf or bool(skeleton and "r" + skeleton in idf)
+        return False
 
     def importance(self, word: str) -> float:
         """How much a question word says: its rarity in this locale (or any skeleton's), less for particles."""
@@ -281,9 +304,10 @@ class LocaleIndex:
 
 
 def _question_language(node: Node, locale: str) -> tuple[str, ...]:
-    if locale in node.questions:
-        return node.questions[locale]
-    return node.questions.get(locale.partition("_")[0], ())
+    # A regional locale (fa_AF, Dari) has its own example questions and its language's (fa).
+    family = locale.partition("_")[0]
+    own = node.questions.get(locale, ()) if locale != family else ()
+    return (*own, *node.questions.get(family, ()))
 
 
 def _documents(content: ContentTree, t: Translator) -> list[tuple[str, str, dict[str, list[str]]]]:

@@ -14,9 +14,6 @@ CONFIDENT = 0.4
 with bench/bench_questions.py: 94% of right top matches are above it, 4 of 6 wrong ones and
 off-topic questions ("what is the weather tomorrow": 0.15) below."""
 
-SWITCH_MARGIN = 0.1
-"""When detection is unsure, another language's index must explain this much more of the question."""
-
 SWITCH_MIN_WORDS = 3
 """A question of fewer words is too short to say it is in another language ("madad", "help me")."""
 
@@ -64,11 +61,14 @@ def _known_share(index: QuestionIndex, question: str, locale: str) -> float:
 
 
 def rank(index: QuestionIndex, question: str, locale: str, limit: int = 5) -> Ranking:
-    """Search the user's ``locale``, and the language the question seems written in when it is another.
+    """Search the user's ``locale``, and the language the question is written in when it is clearly another.
 
-    The other language wins when detection is sure of it and its content
-    explains the question better, or, when detection only narrows the script,
-    when it explains the question clearly better.
+    Clear means: detection is sure of the other language, or the question's
+    script is not the user's language's at all (an Arabic-script question from
+    an English user); the question has a few words, one script, mostly words
+    of the other language's content; and that content answers it with
+    confidence, better than the user's own. Otherwise the user's own language
+    answers, also when it can only say "not sure".
     """
     own = Ranking(locale, tuple(index.search(question, locale, limit)))
     found = detect(question)
@@ -76,18 +76,16 @@ def rank(index: QuestionIndex, question: str, locale: str, limit: int = 5) -> Ra
         return own  # romanised, mixed-script or short: the user's own language, never a guess
     if found.language is not None:
         others = [found.language] if found.language != _family(locale) else []
-        margin = 0.0
+    elif _family(locale) not in found.candidates:
+        others = list(found.candidates)
     else:
-        others = [c for c in found.candidates if c != _family(locale)]
-        margin = SWITCH_MARGIN
-        if _family(locale) not in found.candidates:
-            margin = 0.0
+        others = []
     best = own
     for other in others:
         ranking = Ranking(other, tuple(index.search(question, other, limit)))
         if not ranking.confident or _known_share(index, question, other) < SWITCH_MIN_KNOWN:
             continue
         current = best.best.confidence if best.best else 0.0
-        if ranking.best.confidence > current + (margin if best is own else 0.0):
+        if ranking.best is not None and ranking.best.confidence > current:
             best = ranking
     return best
