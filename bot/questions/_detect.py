@@ -119,8 +119,7 @@ def detect(text: str) -> Detection:
     roman = {lang: sum(1 for w in words if w in _ROMAN_WORDS[lang]) for lang in _ROMAN_WORDS}
     latin = {lang: sum(1 for w in words if w in _WORDS[lang]) for lang in _LATIN}
     best_roman = max(roman, key=lambda lang: roman[lang])
-    if roman[best_roman] > max(latin.values()) or (roman[best_roman] and not letters & (_TURKISH | _FRENCH)
-                                                   and roman[best_roman] >= max(latin.values())):
+    if roman[best_roman] > max(latin.values()):
         unique = [lang for lang, n in roman.items() if n == roman[best_roman]]
         return Detection(best_roman if len(unique) == 1 else None, tuple(unique), romanised=True)
     if letters & _TURKISH:

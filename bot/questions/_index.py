@@ -99,7 +99,7 @@ def token_features(token: str) -> dict[str, float]:
 PAIR = 1.0
 """Two neighbouring words together ("health card", "oturma izni", "kaarka caafimaadka"): the whole question
 decides between the senses of one word (a health card or a transport card, a work or a residence permit)."""
-PAIR_FIELDS = ("questions", "title", "short_title")
+PAIR_FIELDS = ("questions", "title", "short_title", "source")
 
 
 def pairs(words: list[str]) -> list[str]:
