@@ -59,7 +59,7 @@ _ROMAN_WORDS: dict[str, frozenset[str]] = {
                  "chera chand chande hast hastam nist ast baraye az ro ham mishe mitunam begiram bedam konam "
                  "kardam nadaram daram kheili khayli lotfan nadadan befrestam"),
     "ps": _words("za zma sta mung pa da che sanga tsanga tsenga chirta cherta ghwaram ghwarm larom lrum yam yem "
-                 "dey kawal kawam kho wror zoy"),
+                 "dey kawal kawam kho"),
 }
 FUNCTION_WORDS = frozenset().union(*_WORDS.values(), *_ROMAN_WORDS.values())
 """Question words and particles of every served language: the index weighs them little."""

@@ -54,7 +54,8 @@ STEM_CHARS = 5
 
 
 def stem(token: str) -> str:
-    """A light stem: common Arabic-script affixes or Latin suffixes cut, then the first characters."""
+    """A light stem: common Arabic-script affixes or Latin (English, French, Turkish, Somali) endings cut,
+    then the first characters; a Latin stem also loses a final vowel."""
     if token.isascii():
         for suffix in (*_SOMALI_SUFFIXES, *_LATIN_SUFFIXES):
             if len(token) - len(suffix) >= 3 and token.endswith(suffix):
@@ -322,7 +323,7 @@ def _documents(content: ContentTree, t: Translator) -> list[tuple[str, str, dict
             "short_title": tokens(t.content(content_context(node.id, "short_title"), node.short_title or "")),
             "body": tokens(t.content(content_context(node.id, "body"), node.body)),
         }
-        if not t.locale.startswith(DEFAULT_LOCALE):
+        if t.locale.partition("_")[0] != DEFAULT_LOCALE:
             # The English title and example questions: for English words in other languages ("job", "CV").
             fields["source"] = [w for text in (node.title, node.short_title or "", *node.questions.get("en", ()))
                                 for w in tokens(text)]
