@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.i18n import DEFAULT_LOCALE, Catalogs, Translator, content_context, tokens
@@ -53,6 +54,7 @@ STEM_CHARS = 5
 """A stem is at most this many characters: a light stand-in for stemmers most of our languages lack."""
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(token: str) -> str:
     """A light stem: common Arabic-script affixes or Latin (English, French, Turkish, Somali) endings cut,
     then the first characters; a Latin stem also loses a final vowel."""
@@ -83,8 +85,9 @@ def _grams(token: str) -> list[str]:
     return [padded[i:i + 3] for i in range(len(padded) - 2)] if len(token) > 1 else []
 
 
+@lru_cache(maxsize=1 << 16)
 def token_features(token: str) -> dict[str, float]:
-    """The weighted features of one normalized word: itself, its stem, its trigrams."""
+    """The weighted features of one normalized word: itself, its stem, its trigrams (shared: do not change it)."""
     scale = FUNCTION_WORD if token in FUNCTION_WORDS else 1.0
     out: dict[str, float] = {"w" + token: WORD * scale}
     s = stem(token)
@@ -204,7 +207,7 @@ class LocaleIndex:
         """A content word's features: the word itself and, in Arabic script, its romanised skeleton."""
         features = token_features(word)
         if self.romanised and (skeleton := arabic_skeleton(word)):
-            features.update(roman_features(skeleton))
+            return {**features, **roman_features(skeleton)}
         return features
 
     def query_features(self, word: str) -> list[dict[str, float]]:

@@ -17,6 +17,8 @@ word list or model is needed: the romanised index follows the catalogs.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 MIN_SKELETON = 2
 """Shorter skeletons ("d" for دوا, "n" for عيان) match too many words to say anything."""
 
@@ -42,6 +44,7 @@ def _collapse(letters: list[str]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def arabic_skeleton(token: str) -> str:
     """The consonant skeleton of a normalized Arabic-script word ("" when it is too short to use)."""
     letters = []
@@ -63,6 +66,7 @@ def arabic_skeleton(token: str) -> str:
     return skeleton if len(skeleton) >= MIN_SKELETON else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def latin_skeleton(token: str) -> str:
     """The consonant skeleton of a normalized Latin-letter word, as :func:`arabic_skeleton` writes it."""
     letters = []
