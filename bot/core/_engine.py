@@ -305,7 +305,9 @@ class Engine:
                 return await self.stale(turn)
             turn.payload = rest
             return await handler(turn)
-        if not command and text and (number := typed_number(text)) is not None:
+        # A typed number presses an option, unless a feature waits for this user's text (a question for a person).
+        feature_waits = bool(user.pending) and user.pending != "forget"
+        if not command and text and not feature_waits and (number := typed_number(text)) is not None:
             return await self._press_number(turn, number)
         if command:
             cmd = self.commands.get(command)

@@ -135,6 +135,23 @@ async def qengine_en(sample_tree: ContentTree, catalogs: Catalogs, store: SQLite
     return chat
 
 
+async def test_a_number_written_as_a_question_for_a_person_is_not_an_option(staffed_en: Chat, store: SQLiteStore) -> None:
+    await staffed_en.payload("q:ask")
+    await staffed_en("112")
+    assert "There is no option" not in staffed_en.text
+    user = await store.get_user("test", "u1")
+    assert user is not None and user.pending is None  # the text went to the team, as written
+
+
+@pytest.fixture
+async def staffed_en(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Chat:
+    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    install(engine, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF_CHAT": "-100123"}))
+    chat = Chat(engine)
+    await chat.payload("lang:en")
+    return chat
+
+
 @pytest.mark.parametrize("typed", ["\u200b", "\u200b\u200b\u200b", " \u200c\u200d ", "\u2060\ufeff", "\u00ad"])
 async def test_only_invisible_characters_are_an_empty_message(qengine_en: Chat, typed: str) -> None:
     assert clean_text(typed) == ""
