@@ -2,9 +2,11 @@
 
 No model is loaded: a question's script and its distinctive letters and
 common words say the language in most cases (Pashto ښ ږ ځ, Urdu ے ں ٹ,
-Persian پ چ ژ گ, Arabic ة أ, Turkish ş ğ ı, French é è à ...). When they do
-not, :func:`detect` says so, and the caller compares the question against
-each candidate language's index instead.
+Persian پ چ ژ گ, Arabic ة أ, Turkish ş ğ ı, French é è à ...). Latin
+letters may also be romanised Urdu, Arabic, Persian or Pashto ("mujhe madad
+chahiye", "wein el mostashfa"): their frequent words say so, and such text is
+never taken for Somali or Turkish. When the clues do not settle it,
+:func:`detect` says so and names the candidates instead of guessing.
 """
 
 from __future__ import annotations
