@@ -91,3 +91,16 @@ def test_content_check_command(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert f"{tmp_path}/main.yaml:4:1: unknown key 'tittle' in a node; did you mean 'title'?" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_number_as_the_first_line_of_a_new_session_presses_an_option_of_the_saved_page(
+        tmp_path: Path, sample_tree) -> None:
+    db = tmp_path / "m.db"
+    jobs = sample_tree.topics.index(sample_tree.nodes["jobs"]) + 1
+    first = chat(db, f"/start\n1\n{jobs}\n", "--lang", "en")
+    assert "== Work and jobs ==" in first.stdout
+    second = chat(db, "3\n")  # a new session: the terminal has shown no options yet
+    third_child = sample_tree.nodes[sample_tree.nodes["jobs"].children[2]]
+    assert f"== {third_child.title} ==" in second.stdout
+    again = chat(db, "1.5\n")
+    assert "There is no option 1.5." in again.stdout
