@@ -115,6 +115,9 @@ def pairs(words: list[str]) -> list[str]:
 ROMAN, ROMAN_GRAMS = 0.8, 0.4
 """Weights of a romanised word's skeleton match, and of all its skeleton trigrams together."""
 
+ROMAN_VARIANT_CHARS = 3
+"""A romanised word stands for a dialect word of the same skeleton only from this length ("xdm" for خدمه)."""
+
 KEY_WORD_EXPLAINED, UNEXPLAINED_KEY_WORD = 0.34, 0.6
 """When the rarest word of a question is unknown to the content and a node explains it less than this,
 the node's coverage counts this much."""
@@ -158,6 +161,9 @@ class LocaleIndex:
         self.family = locale.partition("_")[0]
         self.romanised = self.family in ARABIC_SCRIPT_LOCALES
         self.variants = variants(self.family)
+        # Dialect words typed in Latin letters ("khedma", "flous", "shafakhana") meet the table by skeleton.
+        self.roman_variants = {sk: std for word, std in self.variants.items()
+                               if len(sk := arabic_skeleton(word)) >= ROMAN_VARIANT_CHARS} if self.romanised else {}
         self.node_ids = [d[0] for d in docs]
         self.topics = [d[1] for d in docs]
         doc_tf: list[Counter[str]] = []
@@ -210,11 +216,18 @@ class LocaleIndex:
             return {**features, **roman_features(skeleton)}
         return features
 
+    def standard_forms(self, word: str) -> tuple[str, ...]:
+        """The standard words a dialect word stands for, also when it is typed romanised."""
+        forms = self.variants.get(word, ())
+        if not forms and self.roman_variants and is_latin_word(word):
+            forms = self.roman_variants.get(latin_skeleton(word), ())
+        return forms
+
     def query_features(self, word: str) -> list[dict[str, float]]:
         """The ways a question's word can match: itself, its dialect's standard words, its romanised skeleton,
         an English source word."""
         ways = [token_features(word)]
-        ways.extend(token_features(v) for v in self.variants.get(word, ()))
+        ways.extend(token_features(v) for v in self.standard_forms(word))
         if is_latin_word(word) and self.family != DEFAULT_LOCALE:
             ways.append(source_features(word))
             if self.romanised and (skeleton := latin_skeleton(word)):
@@ -259,7 +272,7 @@ class LocaleIndex:
         explained_by_word = []
         for word in dict.fromkeys(words):
             importance = self.importance(word)
-            explained = max((self._explained(form, have) for form in (word, *self.variants.get(word, ()))),
+            explained = max((self._explained(form, have) for form in (word, *self.standard_forms(word))),
                             default=0.0)
             if is_latin_word(word) and self.family != DEFAULT_LOCALE:
                 if "e" + word in have:
@@ -281,7 +294,7 @@ class LocaleIndex:
     def knows(self, word: str) -> bool:
         """True when ``word`` (or its stem, skeleton or English form) occurs anywhere in this locale's content."""
         idf = self.idf
-        if "w" + word in idf or "s" + stem(word) in idf or any("w" + v in idf for v in self.variants.get(word, ())):
+        if "w" + word in idf or "s" + stem(word) in idf or any("w" + v in idf for v in self.standard_forms(word)):
             return True
         if is_latin_word(word) and self.family != DEFAULT_LOCALE:
             skeleton = latin_skeleton(word) if self.romanised else ""

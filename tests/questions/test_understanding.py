@@ -61,6 +61,7 @@ def test_a_romanised_word_and_its_arabic_script_spelling_share_a_skeleton(latin:
     ("fa", "khune ejare mikham", "housing"),
     ("fa", "bimarestan kojast", "health"),
     ("ps", "roghtun chirta de", "health"),
+    ("ar", "kayn chi khedma?", "jobs"),  # Maghrebi خدمة (work), typed in Latin letters
 ])
 def test_romanised_questions_are_answered_from_the_users_own_language(
         index: QuestionIndex, locale: str, question: str, topic: str) -> None:
