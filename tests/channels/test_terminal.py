@@ -104,3 +104,9 @@ def test_a_number_as_the_first_line_of_a_new_session_presses_an_option_of_the_sa
     assert f"== {third_child.title} ==" in second.stdout
     again = chat(db, "1.5\n")
     assert "There is no option 1.5." in again.stdout
+
+
+def test_what_only_looks_like_a_number_is_counted_against_the_options_shown(tmp_path: Path) -> None:
+    result = chat(tmp_path / "m.db", "/start\n1\n-1\n12abc\n", "--lang", "en")
+    assert "There is no option -1. Type a number from 1 to 12." in result.stdout
+    assert "There is no option 12abc. Type a number from 1 to 12." in result.stdout
