@@ -54,9 +54,10 @@ class WhatsAppStore:
     async def claim_message(self, message_id: str, user_id: int, sent_at: float, now: float | None = None) -> bool:
         """Record an inbound message; ``False`` when it was seen before (a redelivery: do not answer)."""
         now = time.time() if now is None else now
+        # ON CONFLICT on the id only: any other failure (a NOT NULL) raises, never passes for a redelivery.
         rows = await self.store.write_returning(
-            "INSERT OR IGNORE INTO whatsapp_inbound (message_id, user_id, sent_at, received_at) VALUES (?, ?, ?, ?) "
-            "RETURNING message_id",
+            "INSERT INTO whatsapp_inbound (message_id, user_id, sent_at, received_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (message_id) DO NOTHING RETURNING message_id",
             (message_id, user_id, min(sent_at, now), now),
         )
         return len(rows) == 1
