@@ -181,10 +181,10 @@ def _timestamp(value: object, now: float) -> float:
     Anything else (``"nan"``, ``"inf"``, ``"-5"``, a list) is not a time: the message counts as sent now,
     so it is answered like any other, never stored with a time that is no number.
     """
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
-        seconds = float(value)
-    elif isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        seconds = float(value)
+    digits = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12
+    number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if digits or number:
+        seconds = float(value)  # type: ignore[arg-type]
     else:
         return now
     return seconds if 0 <= seconds <= now else now
