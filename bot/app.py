@@ -17,8 +17,10 @@ from bot.store import SQLiteStore
 
 
 @asynccontextmanager
-async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
+async def open_engine(settings: Settings, *, production: bool = False) -> AsyncIterator[Engine]:
     """Load and validate the content, open the store, and yield a ready engine.
+
+    ``production`` is ``marhaba run``: serving real people, so missing secrets are warned about.
 
     Raises :class:`~bot.errors.ContentError` when the content or the events are invalid: the
     bot refuses to start rather than serve broken content.
@@ -30,7 +32,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     store = SQLiteStore(settings.db_path)
     await store.open()
     try:
-        await install_key(store, settings)
+        await install_key(store, settings, production=production)
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
         install_staff_tools(engine, settings)
         install_questions(engine, settings)

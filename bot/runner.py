@@ -95,7 +95,7 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with open_engine(settings) as engine:
+    async with open_engine(settings, production=True) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]
         await web.start()
