@@ -17,10 +17,8 @@ from bot.store import SQLiteStore
 
 
 @asynccontextmanager
-async def open_engine(settings: Settings, *, production: bool = False) -> AsyncIterator[Engine]:
+async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     """Load and validate the content, open the store, and yield a ready engine.
-
-    ``production`` is ``marhaba run``: serving real people, so missing secrets are warned about.
 
     Raises :class:`~bot.errors.ContentError` when the content or the events are invalid: the
     bot refuses to start rather than serve broken content.
@@ -32,7 +30,7 @@ async def open_engine(settings: Settings, *, production: bool = False) -> AsyncI
     store = SQLiteStore(settings.db_path)
     await store.open()
     try:
-        await install_key(store, settings, production=production)
+        await install_key(store, settings)
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
         install_staff_tools(engine, settings)
         install_questions(engine, settings)

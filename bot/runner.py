@@ -14,7 +14,7 @@ from bot.app import open_engine
 from bot.broadcast import reminders_job
 from bot.core import Engine
 from bot.errors import ConfigError
-from bot.privacy import retention_job
+from bot.privacy import retention_job, warn_without_own_key
 from bot.settings import Settings
 from bot.staff import live_reload
 from bot.web import WebServer
@@ -95,9 +95,10 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with open_engine(settings, production=True) as engine:
+    async with open_engine(settings) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]
+        warn_without_own_key(settings, settings.db_path)  # once the configuration is known to be good
         await web.start()
         started: list[Channel] = []
         jobs: list[asyncio.Task[None]] = []

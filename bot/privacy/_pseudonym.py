@@ -53,14 +53,13 @@ def key_file(settings: Settings, database: str | Path) -> Path | None:
     return path.with_name(path.name + KEY_FILE_SUFFIX)
 
 
-async def install_key(store: SQLiteStore, settings: Settings, *, production: bool = False) -> None:
+async def install_key(store: SQLiteStore, settings: Settings) -> None:
     """Key :func:`pseudonym` with ``MARHABA_SECRET_KEY``, else with the key file (:func:`key_file`).
 
     The key never lives in the database: whoever holds the database and the logs could otherwise test
     every phone number of a country against the pseudonyms. The key file is created on first start with
     a random key (mode 0600); a key an older version kept in the database's ``settings`` table is moved
-    there, then deleted from the database. With ``production`` (``marhaba run``), starting without a key
-    of the operator's own (``MARHABA_SECRET_KEY`` or ``MARHABA_SECRET_KEY_FILE``) logs a warning.
+    there, then deleted from the database.
     """
     global _key
     configured = settings.secret(SECRET_KEY_VARIABLE) if settings.get(SECRET_KEY_VARIABLE).strip() else ""
@@ -75,12 +74,18 @@ async def install_key(store: SQLiteStore, settings: Settings, *, production: boo
         _key = settings.read_secret_file(SECRET_KEY_VARIABLE, path).encode("utf-8")
         if created and in_database:
             log.warning("the log pseudonym key was moved out of the database into %s (mode 0600)", path)
-        if production and not settings.has_secret(SECRET_KEY_VARIABLE):
-            log.warning("%s is not set: log pseudonyms are keyed with %s, beside the database; keep that file "
-                        "out of the database's backups, or set %s_FILE to a key file kept elsewhere",
-                        SECRET_KEY_VARIABLE, path, SECRET_KEY_VARIABLE)
     if in_database:
         await store.write(("DELETE FROM settings WHERE name = ?", (_KEY_SETTING,)))
+
+
+def warn_without_own_key(settings: Settings, database: str | Path) -> None:
+    """For ``marhaba run`` (serving real people): warn when the operator set no key of their own
+    (``MARHABA_SECRET_KEY`` or ``MARHABA_SECRET_KEY_FILE``), so the key lies beside the database."""
+    if settings.has_secret(SECRET_KEY_VARIABLE):
+        return
+    log.warning("%s is not set: log pseudonyms are keyed with %s, beside the database; keep that file out of "
+                "the database's backups, or set %s_FILE to a key file kept elsewhere",
+                SECRET_KEY_VARIABLE, key_file(settings, database), SECRET_KEY_VARIABLE)
 
 
 async def _database_key(store: SQLiteStore) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import sqlite3
 import time
@@ -19,6 +20,8 @@ import aiosqlite
 
 from bot.errors import StoreError
 from bot.store._base import Store, User
+
+log = logging.getLogger("marhaba.store")
 
 _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -80,6 +83,18 @@ class GroupCommitter:
     def _call(self, fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
         assert self._thread is not None
         return asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def checkpoint_truncate(self) -> bool:
+        """Copy the whole WAL into the database and truncate it to zero bytes, between two commits.
+
+        ``False`` when a reader kept part of it (after the busy timeout); the next checkpoint copies it.
+        """
+        if not self._open or self._db is None:
+            raise StoreError("the store is not open")
+        db = self._db
+        # On the writer thread, so it runs between two commits; the caller's own commit is done already.
+        busy, _log, _done = await self._call(lambda: db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
+        return not busy
 
     def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple]]:
         """Queue ``statements`` to run atomically; the future resolves once they are committed.
@@ -218,6 +233,9 @@ class SQLiteStore(Store):
         "PRAGMA synchronous=NORMAL",  # in WAL mode: durable across process crashes
         "PRAGMA foreign_keys=ON",
         "PRAGMA busy_timeout=10000",
+        # Deleted rows are overwritten with zeros, not left in free space for anyone holding the file to
+        # read: /forget and the retention purge must really remove what people wrote.
+        "PRAGMA secure_delete=ON",
         # Checkpoints run in the background on a connection of their own (see _after_commit),
         # never inside a commit: an automatic checkpoint there stalls every waiting turn.
         "PRAGMA wal_autocheckpoint=0",
@@ -464,12 +482,16 @@ class SQLiteStore(Store):
             self._uncache(cached[0].id)
 
     async def forget(self, user_id: int) -> None:
-        # ON DELETE CASCADE removes the user's rows in every table that references users.
+        # ON DELETE CASCADE removes the user's rows in every table that references users; secure_delete
+        # zeroes them in the pages, and the checkpoint removes the older copies of those pages from the WAL.
         self._uncache(user_id)
         try:
             await self.write(("DELETE FROM users WHERE id = ?", (user_id,)))
         finally:
             self._uncache(user_id)
+        if self.path != ":memory:" and not await self._writer.checkpoint_truncate():
+            log.warning("after a deletion the WAL could not be checkpointed at once (a long read); "
+                        "the next checkpoint removes the old pages")
 
     async def user_tables(self) -> list[str]:
         tables = []

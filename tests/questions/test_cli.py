@@ -67,9 +67,11 @@ def test_questions_unanswered_lists_text_locale_time_and_count(tmp_path: Path) -
     async def seed() -> None:
         async with SQLiteStore(db) as store:
             qs = QuestionStore(store)
-            await qs.record_unanswered("what is the weather", "en")
-            await qs.record_unanswered("What is the weather?", "en")
-            await qs.record_unanswered("هوا چطور است", "fa")
+            a = await store.get_or_create_user("test", "a")
+            b = await store.get_or_create_user("test", "b")
+            await qs.record_unanswered(a.id, "what is the weather", "en")
+            await qs.record_unanswered(b.id, "What is the weather?", "en")  # two people, one question
+            await qs.record_unanswered(a.id, "هوا چطور است", "fa")
 
     asyncio.run(seed())
     done = marhaba("questions", "unanswered", db=db)

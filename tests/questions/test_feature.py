@@ -91,12 +91,14 @@ async def test_forged_ask_payloads_are_stale(staffed: Engine) -> None:
         assert "out of date" in chat.text
 
 
-async def test_someone_elses_ticket_cannot_be_sent(staffed: Engine) -> None:
+async def test_someone_elses_question_cannot_be_sent(staffed: Engine) -> None:
     a, b = await english(staffed, "a"), await english(staffed, "b")
     await a("what is the weather tomorrow")
     ask = next(o.payload for m in a.last for o in m.options if o.payload.startswith("q:ask:"))
+    assert ask == "q:ask:offer"  # the button names no ticket and no text: the offer is the presser's own
     await b.payload(ask)
-    assert "out of date" in b.text
+    assert "Write your question in one message" in b.text
+    assert "weather" not in b.text
 
 
 async def test_staff_unreachable_falls_back_to_contacts(staffed: Engine) -> None:
