@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from tests.staff.conftest import STAFF, RecordingSender
 @pytest.mark.parametrize("name", ["plural header", "syntax error", "wrong charset", "stray closing brace",
                                   "positional placeholder", "far too long"])
 async def test_live_reload_refuses_tells_staff_and_keeps_serving(staff_engine: Engine, project_copy: Path,
-                                                                 name: str) -> None:
+                                                                 name: str, caplog: pytest.LogCaptureFixture) -> None:
     boss = Chat(staff_engine, user_id=STAFF[1], channel=STAFF[0])
     await boss("/start")
     await boss.payload("lang:en")
@@ -30,10 +31,14 @@ async def test_live_reload_refuses_tells_staff_and_keeps_serving(staff_engine: E
     catalogs = staff_engine.catalogs
     line, says = broken(po, name)
     reloader = staff_engine.extensions[RELOADER]
-    result = await reloader.check()  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING, logger="marhaba.reload"):
+        result = await reloader.check()  # type: ignore[attr-defined]
     assert result is not None and not result.ok
     (problem,) = result.problems
     assert problem.path.endswith("tr/LC_MESSAGES/ui.po") and problem.line == line and says in problem.message
+    # One line in the log, with file:line; no traceback.
+    assert [r.getMessage() for r in caplog.records] == [f"reload refused: {problem}"]
+    assert f"ui.po:{line}:1: " in caplog.records[0].getMessage() and caplog.records[0].exc_info is None
     sender = staff_engine.senders["test"]
     assert isinstance(sender, RecordingSender)
     told = [m.text for user, messages in sender.sent if user == STAFF[1] for m in messages]
