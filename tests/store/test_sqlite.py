@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -237,15 +239,22 @@ async def test_a_deleted_users_id_is_never_given_to_a_new_user(db_path: Path) ->
         assert after.id > newest.id
 
 
-async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_path: Path) -> None:
-    # A database made before migration 008: its users and their progress come through whole.
-    old = [m for m in migrations() if m[0] < 8]
+@contextlib.contextmanager
+def database_before(db_path: Path, version: int) -> Iterator[sqlite3.Connection]:
+    """A database file as a version without migration ``version`` and later left it, open for filling."""
     with sqlite3.connect(db_path) as raw:
         raw.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                     "applied_at REAL NOT NULL)")
-        for version, name, sql in old:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
+        for number, name, sql in migrations():
+            if number < version:
+                raw.executescript(sql)
+                raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+        yield raw
+
+
+async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_path: Path) -> None:
+    # A database made before migration 008: its users and their progress come through whole.
+    with database_before(db_path, 8) as raw:
         raw.execute("INSERT INTO users (id, channel, channel_user_id, locale, created_at, last_seen) "
                     "VALUES (7, 'telegram', '42', 'ar', 1, 1)")
         raw.execute("INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (7, 'health', 1, 1)")
@@ -262,14 +271,8 @@ async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_
 
 async def test_migration_010_drops_drafts_and_unattributable_texts_and_keeps_their_counts(db_path: Path) -> None:
     # A database made before migration 010: drafts kept as tickets, unanswered texts that name nobody.
-    old = [m for m in migrations() if m[0] < 10]
     day = 1_780_000_000.0
-    with sqlite3.connect(db_path) as raw:
-        raw.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    "applied_at REAL NOT NULL)")
-        for version, name, sql in old:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
+    with database_before(db_path, 10) as raw:
         raw.execute("INSERT INTO users (id, channel, channel_user_id, created_at, last_seen) "
                     "VALUES (7, 'telegram', '42', 1, 1)")
         raw.executemany("INSERT INTO question_tickets (user_id, locale, question, status, created_at, updated_at) "
