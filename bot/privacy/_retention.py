@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.errors import ConfigError
 from bot.privacy._pseudonym import safe_traceback
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import SQLiteStore, purge_inbox
 
 if TYPE_CHECKING:
     from bot.core import Engine
@@ -29,6 +29,8 @@ log = logging.getLogger("marhaba.privacy")
 DAY_SECONDS = 86_400
 DEFAULT_USER_RETENTION_DAYS = 365
 """Progress of someone who has not written for a year is of no use to them; their data goes."""
+DEFAULT_INBOX_RETENTION_DAYS = 7
+"""Ids of handled webhook updates (no content) are kept a week, to refuse a late redelivery."""
 DEFAULT_QUESTION_RETENTION_DAYS = 30
 """Unanswered questions and tickets are kept long enough for staff to read and answer them, then deleted."""
 DEFAULT_BROADCAST_RETENTION_DAYS = 30
@@ -99,8 +101,14 @@ async def table_exists(store: SQLiteStore, name: str) -> bool:
 
 async def purge_inactive_users(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
     """Delete users who have not written for ``older_than_seconds``; every row about them goes with them."""
-    cutoff = (time.time() if now is None else now) - older_than_seconds
-    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,))
+    now = time.time() if now is None else now
+    cutoff = now - older_than_seconds
+    # Their tickets close as 'expired', not 'forgotten': staff are told the truth (migration 009).
+    close_tickets = ("INSERT OR IGNORE INTO closed_tickets (id, reason, closed_at) "
+                     "SELECT t.id, 'expired', ? FROM question_tickets t JOIN users u ON u.id = t.user_id "
+                     "WHERE u.last_seen < ? AND t.status <> 'draft'", (now, cutoff))
+    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,),
+                                       before=(close_tickets,))
     return len(rows)
 
 
@@ -122,6 +130,9 @@ for _rule in (
                   ("users", "visits", "steps_done", "subscriptions", "question_tickets", "unanswered_questions",
                    "whatsapp_inbound", "whatsapp_statuses", "outbox"),
                   "a person (channel and platform id) and every row about them, after their last message"),
+    RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS, purge_inbox,
+                  ("inbox",), "ids of webhook updates already answered; the update itself (with the message "
+                  "text) is cleared as soon as its answer is sent"),
     RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
                   feature_purge("bot.questions._store", "purge_unanswered", "unanswered_questions"),
                   ("unanswered_questions",), "the wording of questions the content did not answer, after the "

@@ -3,18 +3,25 @@ scanned for the person's platform id, phone number and every text they sent, whi
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 from bot.broadcast._outbox import OutboxStore
 from bot.channels.whatsapp._store import WhatsAppStore
+from bot.core import Engine
 from bot.questions import install
 from bot.settings import Settings
 from bot.store import SQLiteStore
+from bot.web import WebServer
 from tests.channels.telegram.conftest import Harness
+from tests.channels.telegram.fake_botapi import FakeBotAPI, callback_update, message_update
+from tests.channels.telegram.test_webhook import SECRET, post
+from tests.channels.telegram.test_webhook import webhook as webhook  # a fixture, used by name
 from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
 from tests.questions.conftest import STAFF_CHAT
 from tests.questions.conftest import telegram_staffed as telegram_staffed  # a fixture, used by name
+from tests.staff.test_reload import eventually
 
 STAFF = "4915112345678"
 NEWCOMER = "905551234567"
@@ -95,3 +102,32 @@ async def test_forget_on_telegram_leaves_no_user_id_chat_id_or_text(telegram_sta
     await newcomer.send("/forget")
     await newcomer.press("Yes")
     assert leftovers(db_path, needles) == []
+
+
+async def test_forget_by_webhook_leaves_no_copy_of_the_forget_update_itself(
+        webhook: WebServer, fake_api: FakeBotAPI, engine: Engine, db_path: Path) -> None:
+    # In webhook mode every update is stored (the inbox) until it is answered, "forget:yes" included: its
+    # copy, holding the person's id, is cleared only after the forget ran.
+    person = 734598217
+    updates = iter(range(880_000, 890_000))
+
+    async def deliver(update: dict, replies: int, method: str = "sendMessage") -> None:
+        body = json.dumps({"update_id": next(updates), **update}).encode()
+        assert await post(webhook, body, SECRET) == 200
+        await fake_api.wait_for(method, person, count=replies)
+
+    await deliver(message_update(person, "/start", "en"), 1)
+    picker = fake_api.calls_of("sendMessage", person)[-1].result["message_id"]
+    await deliver(callback_update(person, "lang:en", picker, "en"), 1, "editMessageText")
+    await deliver(message_update(person, TEXTS[0], "en"), 2)
+    await deliver(message_update(person, "/forget", "en"), 3)
+    confirm = fake_api.calls_of("sendMessage", person)[-1].result["message_id"]
+    await deliver(callback_update(person, "forget:yes", confirm, "en"), 2, "editMessageText")
+    assert "deleted" in fake_api.calls_of("editMessageText", person)[-1].params["text"]
+
+    async def handled() -> bool:
+        rows = await engine.store.db.execute_fetchall("SELECT 1 FROM inbox WHERE payload IS NOT NULL")
+        return not rows
+
+    await eventually(handled)
+    assert leftovers(db_path, [str(person), TEXTS[0], *WORDS[:3]]) == []

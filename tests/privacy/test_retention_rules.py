@@ -17,7 +17,7 @@ from bot.privacy import RULES, purge
 from bot.privacy._retention import DAY_SECONDS
 from bot.questions import QuestionStore
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import Inbox, SQLiteStore
 from tests.conftest import PROJECT
 
 PERSONAL_COLUMNS = {"channel_user_id", "message_id", "question", "question_key", "texts", "text", "body",
@@ -93,6 +93,12 @@ async def _broadcast(store: SQLiteStore, user: int, at: float) -> None:
                       ("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (at, broadcast)))
 
 
+async def _webhook_update(store: SQLiteStore, user: int, at: float) -> None:
+    inbox = Inbox(store, "telegram")
+    assert await inbox.accept("6101", '{"update_id": 6101}', now=at)
+    await inbox.done("6101", now=at)
+
+
 async def _nothing(store: SQLiteStore, user: int, at: float) -> None:
     return None
 
@@ -100,6 +106,7 @@ async def _nothing(store: SQLiteStore, user: int, at: float) -> None:
 CASES: dict[str, tuple[Setup, str, float]] = {
     # rule: (what to store at time T, a query counting it, the rule's limit in days)
     "inactive users": (_nothing, "SELECT COUNT(*) FROM users", 365),
+    "handled webhook ids": (_webhook_update, "SELECT COUNT(*) FROM inbox", 7),
     "unanswered questions": (_unanswered, "SELECT COUNT(*) FROM unanswered_questions", 30),
     "tickets": (_ticket, "SELECT COUNT(*) FROM question_tickets", 30),
     "unsent questions": (_offer, "SELECT COUNT(*) FROM users WHERE pending IS NOT NULL", 1),
