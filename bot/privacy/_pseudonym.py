@@ -7,6 +7,7 @@ import hmac
 import logging
 import os
 import secrets
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -71,7 +72,11 @@ async def install_key(store: SQLiteStore, settings: Settings) -> None:
         _key = secrets.token_bytes(32)  # an in-memory database: its pseudonyms live as long as it does
     else:
         created = _create_key_file(path, in_database or secrets.token_hex(32))
-        _key = settings.read_secret_file(SECRET_KEY_VARIABLE, path).encode("utf-8")
+        key = settings.read_secret_file(SECRET_KEY_VARIABLE, path)
+        if not key:
+            raise ConfigError(f"{SECRET_KEY_VARIABLE}_FILE: {path} is empty; delete it (a new key is made) "
+                              "or write the key into it")
+        _key = key.encode("utf-8")
         if created and in_database:
             log.warning("the log pseudonym key was moved out of the database into %s (mode 0600)", path)
     if in_database:
@@ -95,17 +100,30 @@ async def _database_key(store: SQLiteStore) -> str:
 
 
 def _create_key_file(path: Path, key: str) -> bool:
-    """Write ``key`` to ``path`` readable by its owner only, unless the file exists; ``True`` when created."""
+    """Write ``key`` to ``path`` readable by its owner only, unless the file exists; ``True`` when created.
+
+    Written whole to a private temporary file first and then linked into place, so a process starting at
+    the same moment (two ``marhaba broadcast send``) sees no file or the whole key, never an empty one.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    except OSError as exc:
+        raise ConfigError(f"cannot create the pseudonym key file {path}: {exc.strerror}; "
+                          f"set {SECRET_KEY_VARIABLE} or {SECRET_KEY_VARIABLE}_FILE") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)
     except FileExistsError:
         return False
     except OSError as exc:
         raise ConfigError(f"cannot create the pseudonym key file {path}: {exc.strerror}; "
                           f"set {SECRET_KEY_VARIABLE} or {SECRET_KEY_VARIABLE}_FILE") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key + "\n")
+    finally:
+        os.unlink(tmp)
     return True
 
 

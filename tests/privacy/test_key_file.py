@@ -111,3 +111,27 @@ def test_a_start_without_a_key_of_ones_own_is_warned_about(
         f"MARHABA_SECRET_KEY is not set: log pseudonyms are keyed with {db}.key, beside the database; keep that "
         "file out of the database's backups, or set MARHABA_SECRET_KEY_FILE to a key file kept elsewhere"]
         if warned else [])
+
+
+def test_processes_starting_at_once_agree_on_one_whole_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.privacy._pseudonym import _create_key_file
+
+    path = tmp_path / "marhaba.db.key"
+    keys = [f"{n:064x}" for n in range(16)]
+    with ThreadPoolExecutor(16) as pool:
+        created = list(pool.map(lambda key: _create_key_file(path, key), keys))
+    assert created.count(True) == 1
+    assert path.read_text(encoding="utf-8").strip() == keys[created.index(True)]
+    assert [p.name for p in tmp_path.iterdir()] == ["marhaba.db.key"], "no temporary file is left"
+
+
+async def test_an_empty_key_file_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "marhaba.db"
+    path = tmp_path / "marhaba.db.key"
+    path.write_text("\n", encoding="utf-8")
+    path.chmod(0o600)
+    async with SQLiteStore(db) as store:
+        with pytest.raises(ConfigError, match="is empty"):
+            await install_key(store, settings(db))
