@@ -185,8 +185,12 @@ PURGE_INTERVAL_SECONDS = DAY_SECONDS
 """``marhaba run`` purges once at start and then daily."""
 
 
-async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS) -> None:
-    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried."""
+async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried.
+
+    ``sleep`` waits out the interval (tests pass one that returns when they say a day has passed).
+    """
     store = engine.store
     if not isinstance(store, SQLiteStore):
         return
@@ -195,4 +199,4 @@ async def retention_job(engine: Engine, settings: Settings, interval: float = PU
             await purge(store, settings)
         except Exception as exc:
             log.error("retention purge failed: %s", safe_traceback(exc))
-        await asyncio.sleep(interval)
+        await sleep(interval)
