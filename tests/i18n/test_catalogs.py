@@ -16,7 +16,7 @@ from bot.i18n import CONTENT_DOMAIN, LOCALES, UI_DOMAIN, Catalogs, content_conte
 from tests.conftest import PROJECT
 
 LOCALES_DIR = PROJECT / "locales"
-SHIPPED = ["ar", "fa", "ps", "ur", "tr", "fr", "so"]
+SHIPPED = ["ar", "fa", "ps", "ur", "tr", "fr", "so", "ckb", "bn", "ti"]
 FULLY_TRANSLATED = ["ar", "fa", "ur", "tr", "fr"]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
