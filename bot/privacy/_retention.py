@@ -74,8 +74,13 @@ async def table_exists(store: SQLiteStore, name: str) -> bool:
 
 async def purge_inactive_users(store: SQLiteStore, older_than_seconds: float) -> int:
     """Delete users who have not written for ``older_than_seconds``; every row about them goes with them."""
-    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id",
-                                       (time.time() - older_than_seconds,))
+    cutoff = time.time() - older_than_seconds
+    # Their tickets close as 'expired', not 'forgotten': staff are told the truth (migration 009).
+    close_tickets = ("INSERT OR IGNORE INTO closed_tickets (id, reason, closed_at) "
+                     "SELECT t.id, 'expired', ? FROM question_tickets t JOIN users u ON u.id = t.user_id "
+                     "WHERE u.last_seen < ? AND t.status <> 'draft'", (time.time(), cutoff))
+    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,),
+                                       before=(close_tickets,))
     return len(rows)
 
 

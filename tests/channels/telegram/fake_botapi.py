@@ -117,7 +117,7 @@ class FakeBotAPI:
                     and (chat_id is None or c.params.get("chat_id") == chat_id)]
 
     async def wait_for(self, method: str, chat_id: int | None = None, *, count: int = 1,
-                       timeout: float = 10.0) -> list[Call]:
+                       timeout: float = 30.0) -> list[Call]:
         """Wait until ``method`` was called ``count`` times (for ``chat_id``); return those calls."""
         deadline = time.monotonic() + timeout
         while True:
