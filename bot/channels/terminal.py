@@ -101,8 +101,8 @@ class TerminalChat:
             self.write(await self.send(line))
 
 
-# Persian and Arabic-Indic digits press options too: people type in their own script.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Persian, Arabic-Indic and Bengali digits press options too: people type in their own script.
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
 
 
 def _read_line(stdin: TextIO, interactive: bool) -> str | None:

@@ -22,7 +22,7 @@ from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._render import node_title, render_node
 from bot.errors import StoreError
-from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate
+from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate, negotiate_all
 from bot.privacy import pseudonym, safe_traceback
 from bot.store import Store, User
 
@@ -146,6 +146,8 @@ class Engine:
     Off by default; :func:`bot.app.open_engine` sets the configured limits."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
+    before_language: set[str] = field(default_factory=lambda: {"lang"})
+    """Payload prefixes handled before a user has chosen a language; anything else gets the picker."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
     _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
@@ -173,9 +175,16 @@ class Engine:
         """Register ``/name``. ``description`` is an English source string marked with ``N_``."""
         self.commands[name] = Command(name, handler, description, staff_only, hidden)
 
-    def add_payload(self, prefix: str, handler: Handler) -> None:
-        """Register a handler for button payloads ``prefix:...``."""
+    def add_payload(self, prefix: str, handler: Handler, *, before_language: bool = False) -> None:
+        """Register a handler for button payloads ``prefix:...``.
+
+        ``before_language`` lets the payload through before the user has chosen
+        a language (a channel's paging of the language picker); the handler
+        must then cope with ``turn.user.locale`` being ``None``.
+        """
         self.payloads[prefix] = handler
+        if before_language:
+            self.before_language.add(prefix)
 
     def add_text_handler(self, handler: Handler) -> None:
         """Register a handler for free text; the first that returns messages wins."""
@@ -274,7 +283,7 @@ class Engine:
         if not command and not payload and text:
             command = self.keyword_command(text)
         # Staff (a staff group chat too) answer tickets; they are never asked to pick a language first.
-        if user.locale is None and not payload.startswith("lang:") and not turn.is_staff:
+        if user.locale is None and payload.partition(":")[0] not in self.before_language and not turn.is_staff:
             if command == "forget":
                 return await self._cmd_forget(turn)
             return self.language_picker(turn, first_contact=True)
@@ -365,16 +374,17 @@ class Engine:
         return table
 
     def language_picker(self, turn: Turn, *, first_contact: bool = False) -> list[Outgoing]:
-        """The language picker: every language in its own script, the likely one first."""
-        preferred = turn.user.locale or negotiate(turn.event.language_hint)
-        return [self.pages.cached(("/language", preferred, first_contact), turn.t,
-                                  lambda: self._language_picker(turn.t, preferred, first_contact))]
+        """The language picker: every language in its own script, the user's and the hinted ones first."""
+        hinted = negotiate_all(turn.event.language_hint)
+        preferred = turn.user.locale or (hinted[0] if hinted else None)
+        likely = tuple(c for c in hinted if c != preferred)
+        return [self.pages.cached(("/language", preferred, likely, first_contact), turn.t,
+                                  lambda: self._language_picker(turn.t, preferred, likely, first_contact))]
 
-    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool) -> Outgoing:
-        codes = list(LOCALES)
-        if preferred in codes:
-            codes.remove(preferred)
-            codes.insert(0, preferred)
+    def _language_picker(self, t: Translator, preferred: str | None, likely: tuple[str, ...],
+                         first_contact: bool) -> Outgoing:
+        first = [c for c in (preferred, *likely) if c in LOCALES]
+        codes = first + [c for c in LOCALES if c not in first]
         options = tuple(
             Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}") for code in codes
         )
@@ -388,7 +398,10 @@ class Engine:
             text = "\n".join(lines)
         else:
             text = t.gettext("Choose your language.")
-        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)
+        # Language names are short: a grid where the channel has one; a list cut into pages says
+        # "more languages" on its last row (its description names the languages that follow).
+        extra = {"columns": "2", "more": "🌐 " + t.gettext(MORE_LANGUAGES)}
+        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl, extra=extra)
 
     # -- commands ---------------------------------------------------------
 
@@ -509,6 +522,10 @@ class Engine:
         await self.store.set_pending(turn.user.id, None)
         return await turn.current(notice=_("Nothing was deleted."))
 
+
+# TRANSLATORS: the row of the language list that shows the other languages; at most 16 characters.
+MORE_LANGUAGES = N_("More languages")
+"""The row of a paged language picker that shows the next languages (WhatsApp: at most 24 characters)."""
 
 FLOOD_NOTICE = N_("You are sending messages very fast. Please wait a minute, then try again.")
 """Sent once when a user's flood-control bucket runs out (see :mod:`bot.core._flood`)."""

@@ -75,7 +75,10 @@ class Outgoing:
     ``title`` is a heading the channel may emphasize, ``text`` the plain text
     (never markup: channels escape it), ``options`` the buttons, ``document``
     a file sent before the text. ``locale``
-    and ``rtl`` tell the channel how to lay it out.
+    and ``rtl`` tell the channel how to lay it out. ``extra`` carries layout
+    hints a channel may use: ``columns`` (options per row where buttons form a
+    grid) and ``more`` (the label of the row that shows the next page of a long
+    list of options).
     """
 
     text: str

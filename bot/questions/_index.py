@@ -39,18 +39,30 @@ K1, B = 1.2, 0.5
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "کال", "لل", "ال")
 _ARABIC_SUFFIXES = ("هاي", "ها", "ات", "ين", "ون", "ان", "وں", "يں", "يه", "ي", "ه")
 _LATIN_SUFFIXES = ("ing", "es", "ed", "s", "e", "x")
+# Sorani's definite and plural endings (as normalized: ە is written ه).
+_SORANI_SUFFIXES = ("هکان", "هکه", "هوه")
+# Russian and Ukrainian case and verb endings, longest first (й and ї are folded to и and і).
+_CYRILLIC_SUFFIXES = tuple(sorted(
+    ["ами", "ями", "ого", "его", "ому", "ему", "ими", "ыми", "ться", "тися", "ать", "ять", "ить", "ети", "ти", "ах", "ях", "ам", "ям", "ом", "ем", "ой", "ей", "ою", "ею", "ую", "юю", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ов", "ев", "ів", "ти", "ть", "ся", "сь", "а", "я", "у", "ю", "ы", "и", "і", "е", "о"], key=len, reverse=True))
+_BENGALI_SUFFIXES = ("গুলো", "গুলি", "দের", "এর", "ের", "কে", "তে", "টি", "টা", "রা", "র")
+_CYRILLIC_START, _CYRILLIC_END = "\u0400", "\u052f"
 STEM_CHARS = 5
 """A stem is at most this many characters: a light stand-in for stemmers most of our languages lack."""
 
 
 def stem(token: str) -> str:
-    """A light stem: common Arabic-script affixes or Latin suffixes cut, then the first characters."""
+    """A light stem: common Arabic-script, Cyrillic, Bengali or Latin affixes cut, then the first characters."""
     if token.isascii():
         for suffix in _LATIN_SUFFIXES:
             if len(token) - len(suffix) >= 3 and token.endswith(suffix):
                 token = token[: -len(suffix)]
                 break
+    elif _CYRILLIC_START <= token[0] <= _CYRILLIC_END:
+        token = _cut_suffix(token, _CYRILLIC_SUFFIXES)
+    elif "\u0980" <= token[0] <= "\u09ff":
+        token = _cut_suffix(token, _BENGALI_SUFFIXES)
     else:
+        token = _cut_suffix(token, _SORANI_SUFFIXES)
         for prefix in _ARABIC_PREFIXES:
             if len(token) - len(prefix) >= 3 and token.startswith(prefix):
                 token = token[len(prefix):]
@@ -62,6 +74,13 @@ def stem(token: str) -> str:
                 token = token[: -len(suffix)]
                 break
     return token[:STEM_CHARS]
+
+
+def _cut_suffix(token: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if len(token) - len(suffix) >= 3 and token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
 
 
 def _grams(token: str) -> list[str]:

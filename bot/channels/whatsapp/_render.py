@@ -114,9 +114,14 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         pages = (len(options) + per_page - 1) // per_page
         page = min(max(page, 0), pages - 1)
         start = page * per_page
-        options = options[start: start + per_page]
-        more = Option(f"{labels.more} ({page + 2 if page + 1 < pages else 1}/{pages})",
-                      page_payload(out.node_id, (page + 1) % pages))
+        shown, rest = options[start: start + per_page], options[start + per_page:] + options[:start]
+        options = shown
+        more_label = out.extra.get("more")
+        # A menu that names its "more" row (the language picker) lists what follows under it, so
+        # that a newcomer finds their language's name without opening every page.
+        more = Option(f"{more_label or labels.more} ({page + 2 if page + 1 < pages else 1}/{pages})",
+                      page_payload(out.node_id, (page + 1) % pages),
+                      description=" · ".join(o.label for o in rest) if more_label else "")
     rows = []
     titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],
                      MAX_ROW_TITLE_CHARS)
@@ -129,7 +134,10 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
             row["description"] = description
         rows.append(row)
     if more is not None:
-        rows.append({"id": more.payload, "title": fit(more.label, MAX_ROW_TITLE_CHARS)})
+        more_row = {"id": more.payload, "title": fit(more.label, MAX_ROW_TITLE_CHARS)}
+        if more.description:
+            more_row["description"] = fit(more.description, MAX_ROW_DESCRIPTION_CHARS)
+        rows.append(more_row)
     section: dict[str, Any] = {"rows": rows}
     section_title = fit(out.title, MAX_SECTION_TITLE_CHARS)
     if section_title:

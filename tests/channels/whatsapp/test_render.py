@@ -13,6 +13,7 @@ from bot.channels.whatsapp._render import Labels, render
 from bot.content import load_content
 from bot.core import Option, Outgoing, Place
 from bot.errors import ConfigError
+from bot.i18n import negotiate, negotiate_all
 from bot.settings import Settings
 from tests.channels.whatsapp.fake_graph import check_message
 
@@ -78,10 +79,19 @@ def test_location_follows_the_text() -> None:
 @pytest.mark.parametrize(("wa_id", "locale"), [
     ("905551112233", "tr"), ("963933000001", "ar"), ("201001234567", "ar"), ("989121234567", "fa"),
     ("93700000001", "fa_AF"), ("923001234567", "ur"), ("33612345678", "fr"), ("221771234567", "fr"),
-    ("252611234567", "so"), ("4915112345678", None), ("12025550123", "en"),
+    ("252611234567", "so"), ("4915112345678", None), ("12025550123", "en"), ("380501234567", "uk"),
+    ("8801712345678", "bn"), ("2917123456", "ti"), ("79161234567", "ru"), ("9647501234567", "ar"),
 ])
 def test_country_code_suggests_a_language(wa_id: str, locale: str | None) -> None:
-    assert language_hint(wa_id) == locale
+    assert negotiate(language_hint(wa_id)) == locale
+
+
+@pytest.mark.parametrize(("wa_id", "likely"), [
+    ("9647501234567", ["ar", "ckb", "kmr"]), ("905551112233", ["tr", "kmr"]), ("380501234567", ["uk", "ru"]),
+    ("2917123456", ["ti", "ar"]), ("8801712345678", ["bn"]), ("4915112345678", []),
+])
+def test_country_code_names_the_languages_shown_first(wa_id: str, likely: list[str]) -> None:
+    assert negotiate_all(language_hint(wa_id)) == likely
 
 
 def test_content_check_warns_where_a_title_would_be_cut(tmp_path: Path) -> None:
