@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.errors import ConfigError
 from bot.privacy._pseudonym import safe_traceback
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import SQLiteStore, purge_inbox
 
 if TYPE_CHECKING:
     from bot.core import Engine
@@ -29,6 +29,8 @@ log = logging.getLogger("marhaba.privacy")
 DAY_SECONDS = 86_400
 DEFAULT_USER_RETENTION_DAYS = 365
 """Progress of someone who has not written for a year is of no use to them; their data goes."""
+DEFAULT_INBOX_RETENTION_DAYS = 7
+"""Ids of handled webhook updates (no content) are kept a week, to refuse a late redelivery."""
 DEFAULT_QUESTION_RETENTION_DAYS = 30
 """Unanswered questions are kept long enough for staff to read and answer them, then deleted."""
 
@@ -98,6 +100,8 @@ async def purge_unanswered_questions(store: SQLiteStore, older_than_seconds: flo
 
 add_retention_rule(RetentionRule("inactive users", "MARHABA_RETENTION_DAYS", DEFAULT_USER_RETENTION_DAYS,
                                  purge_inactive_users))
+add_retention_rule(RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS,
+                                 purge_inbox))
 add_retention_rule(RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS",
                                  DEFAULT_QUESTION_RETENTION_DAYS, purge_unanswered_questions))
 
@@ -128,8 +132,12 @@ PURGE_INTERVAL_SECONDS = DAY_SECONDS
 """``marhaba run`` purges once at start and then daily."""
 
 
-async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS) -> None:
-    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried."""
+async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried.
+
+    ``sleep`` waits out the interval (tests pass one that returns when they say a day has passed).
+    """
     store = engine.store
     if not isinstance(store, SQLiteStore):
         return
@@ -138,4 +146,4 @@ async def retention_job(engine: Engine, settings: Settings, interval: float = PU
             await purge(store, settings)
         except Exception as exc:
             log.error("retention purge failed: %s", safe_traceback(exc))
-        await asyncio.sleep(interval)
+        await sleep(interval)
