@@ -14,7 +14,8 @@ class Incoming:
 
     ``user_id`` is the user's id on ``channel`` (for a staff group chat, the
     chat's id); ``language_hint`` is what the client says the user's language
-    is (``fa-IR``), if anything.
+    is (``fa-IR``), if anything, or a comma-separated list of likely languages,
+    most likely first (``ar,ckb,kmr`` for an Iraqi WhatsApp number).
     """
 
     channel: str

@@ -71,6 +71,22 @@ def test_every_option_of_a_long_menu_is_reachable_through_more_rows() -> None:
     assert seen == [o.payload for o in options] and page == 0
 
 
+def test_a_named_more_row_lists_what_follows_and_other_menus_keep_theirs() -> None:
+    options = tuple(Option(f"Language {i}", f"lang:l{i}") for i in range(15))
+    picker = Outgoing(text="Choose", options=options, extra={"more": "🌐 More languages"})
+    [first] = send_all(picker)
+    rows = first["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[-1]["title"] == "🌐 More languages (2/2)"
+    assert rows[-1]["description"].startswith("Language 9 · Language 10 · ")
+    assert len(rows[-1]["description"]) <= 72
+    [second] = send_all(picker, page=1)
+    rows = second["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[-1]["title"] == "🌐 More languages (1/2)"
+    assert rows[-1]["description"].startswith("Language 0 · Language 1 · "), "back to the first page's names"
+    [menu] = send_all(Outgoing(text="Topics", options=options))
+    assert "description" not in menu["interactive"]["action"]["sections"][0]["rows"][-1]
+
+
 def test_location_follows_the_text() -> None:
     messages = send_all(Outgoing(text="Clinic", location=Place(41.0, 29.0, "Clinic", "1 Road")))
     assert [m["type"] for m in messages] == ["text", "location"]
