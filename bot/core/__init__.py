@@ -1,6 +1,14 @@
 """The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
 
-from bot.core._engine import KEYWORDS, MAX_TEXT_CHARS, Command, Engine, Handler, Turn, clean_text
+from bot.core._engine import (
+    MAX_TEXT_CHARS,
+    Command,
+    Engine,
+    Handler,
+    Turn,
+    clean_text,
+    typed_number,
+)
 from bot.core._events import (
     MAX_PAYLOAD_BYTES,
     ContactCard,
@@ -11,6 +19,7 @@ from bot.core._events import (
     Place,
 )
 from bot.core._flood import FloodControl, FloodLimits, Verdict
+from bot.core._keywords import KEYWORDS, Keywords, keyword_collisions
 from bot.core._render import details_text, node_option, node_title, render_node
 
 __all__ = [
@@ -25,6 +34,7 @@ __all__ = [
     "FloodLimits",
     "Handler",
     "Incoming",
+    "Keywords",
     "Option",
     "Outgoing",
     "Place",
@@ -32,9 +42,11 @@ __all__ = [
     "Verdict",
     "clean_text",
     "details_text",
+    "keyword_collisions",
     "node_option",
     "node_title",
     "render_node",
+    "typed_number",
 ]
 
 from bot.core._delivery import (  # noqa: E402
@@ -47,3 +59,7 @@ from bot.core._delivery import (  # noqa: E402
 )
 
 __all__ += ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender", "Undeliverable"]
+
+from bot.core._engine import DEEP_LINK, deep_link_payload, parse_deep_link  # noqa: E402
+
+__all__ += ["DEEP_LINK", "deep_link_payload", "parse_deep_link"]

@@ -1,4 +1,4 @@
-"""Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation."""
+"""Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation, text folding."""
 
 from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
 from bot.i18n._extract import context as content_context
@@ -11,6 +11,7 @@ from bot.i18n._locales import (
     negotiate_all,
     two_letter_code,
 )
+from bot.i18n._normalize import normalize, tokens
 from bot.i18n._translator import (
     CONTENT_DOMAIN,
     DEFAULT_LOCALES_DIR,
@@ -36,6 +37,8 @@ __all__ = [
     "isolate_ltr",
     "negotiate",
     "negotiate_all",
+    "normalize",
     "two_letter_code",
     "strip_bidi_controls",
+    "tokens",
 ]

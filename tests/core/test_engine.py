@@ -311,3 +311,14 @@ def test_every_catalog_gives_keywords_and_no_word_means_two_commands(engine: Eng
                 assert meaning.setdefault(word, (command, code))[0] == command, (
                     f"{code}: '{word}' means {command}, but {meaning[word]}")
                 assert engine.keyword_command(word) == command
+
+
+async def test_an_empty_message_after_forget_creates_no_user(chat: Chat, store: SQLiteStore) -> None:
+    await start_in_english(chat)
+    await chat("/forget")
+    await chat.payload("forget:yes")
+    out = await chat("   ")
+    assert all(o.payload.startswith("lang:") for o in out[0].options)
+    assert await store.get_user("test", "u1") is None
+    await chat("hello")  # anything said is a first contact again
+    assert await store.get_user("test", "u1") is not None

@@ -17,7 +17,8 @@ from bot.i18n import negotiate, negotiate_all
 from bot.settings import Settings
 from tests.channels.whatsapp.fake_graph import check_message
 
-LABELS = Labels(more="More", choose="Options", prompt="Choose an option below.")
+LABELS = Labels(more="More", previous="Previous", first="First page", choose="Options",
+                prompt="Choose an option below.")
 
 
 def send_all(out: Outgoing, page: int = 0) -> list[dict]:
@@ -85,6 +86,19 @@ def test_a_named_more_row_lists_what_follows_and_other_menus_keep_theirs() -> No
     assert rows[-1]["description"].startswith("Language 0 · Language 1 · "), "back to the first page's names"
     [menu] = send_all(Outgoing(text="Topics", options=options))
     assert "description" not in menu["interactive"]["action"]["sections"][0]["rows"][-1]
+
+
+def nav_row(out: Outgoing, page: int) -> dict:
+    [message] = send_all(out, page)
+    return message["interactive"]["action"]["sections"][0]["rows"][-1]
+
+
+def test_the_row_back_from_the_last_page_says_it_goes_back() -> None:
+    two = Outgoing(text="Topics", options=tuple(Option(f"T {i}", f"n:t{i}") for i in range(12)), node_id="main")
+    assert nav_row(two, 0) == {"id": "wa:p:main:1", "title": "More (2/2)"}
+    assert nav_row(two, 1) == {"id": "wa:p:main:0", "title": "Previous (1/2)"}
+    three = Outgoing(text="Topics", options=tuple(Option(f"T {i}", f"n:t{i}") for i in range(20)), node_id="main")
+    assert [nav_row(three, p)["title"] for p in range(3)] == ["More (2/3)", "More (3/3)", "First page (1/3)"]
 
 
 def test_location_follows_the_text() -> None:
