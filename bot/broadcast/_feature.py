@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot.broadcast._events import Event, Events, load_events
 from bot.broadcast._ics import event_ics
 from bot.broadcast._outbox import OutboxStore
-from bot.broadcast._text import event_description, event_text, event_title
+from bot.broadcast._text import event_description, event_place, event_text, event_title
 from bot.content import ContentTree
 from bot.core import Document, Engine, Option, Outgoing, Turn, node_title
 from bot.errors import ConfigError
@@ -115,7 +115,8 @@ class EventsFeature:
         text = event_text(event, when, self.tree, t, hijri=self.config.hijri)
         options = (Option("📥 " + _("Add to my calendar"), f"ics:{event.id}"),
                    Option("📅 " + _("Upcoming events"), "cmd:events"), self._menu(turn))
-        return [Outgoing(text=text, options=options, location=event.place, locale=t.locale, rtl=t.rtl)]
+        return [Outgoing(text=text, options=options, location=event_place(event, self.tree, t),
+                         locale=t.locale, rtl=t.rtl)]
 
     async def pl_ics(self, turn: Turn) -> list[Outgoing]:
         event = self._event(turn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.core import Engine, Incoming, Option, Outgoing
@@ -20,8 +21,8 @@ def map_link(lat: float, lon: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def render(messages: list[Outgoing]) -> str:
-    """Messages as terminal text, options numbered across the whole reply."""
+def render(messages: list[Outgoing], numerals: Callable[[str], str] = str) -> str:
+    """Messages as terminal text, options numbered across the whole reply (digits by ``numerals``)."""
     blocks = []
     number = 0
     for msg in messages:
@@ -36,7 +37,7 @@ def render(messages: list[Outgoing]) -> str:
             lines.append(f"📎 {msg.document.filename} ({len(msg.document.data)} bytes)")
         for opt in msg.options:
             number += 1
-            lines.append(f"[{number}] {opt.label}")
+            lines.append(f"[{numerals(str(number))}] {opt.label}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -77,7 +78,7 @@ class TerminalChat:
         self.options = [o for m in messages for o in m.options]
         if messages:
             self.locale = messages[-1].locale
-        return render(messages)
+        return render(messages, self.engine.catalogs.get(self.locale).numerals)
 
     def write(self, text: str) -> None:
         self.out.write(text + "\n\n")

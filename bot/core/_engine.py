@@ -448,7 +448,7 @@ class Engine:
                              .format(done=t.number(n_done), total=t.number(len(steps))))
             parts.append(_("{percent} read").format(
                 percent=t.percent(seen / len(self.content.subtree_ids(topic.id)))))
-            lines.append(f"{mark} {node_title(topic, t)}: {', '.join(parts)}")
+            lines.append(f"{mark} {node_title(topic, t)}: {t.join(parts)}")
         header = _("Your progress: {done} of {total} checklist steps done.").format(
             done=t.number(total_done), total=t.number(total_steps))
         options = tuple(Option("☐ " + node_title(self.content.nodes[s], t), f"n:{s}") for s in todo)

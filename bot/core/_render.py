@@ -34,14 +34,19 @@ def details_text(node: Node, t: Translator) -> str:
     _ = t.gettext
     rtl = t.rtl
     lines: list[str] = []
+    # The labels are translated one by one (pybabel does not look inside f-strings).
     if d.address:
-        lines.append(f"📍 {_('Address')}: {isolate(d.address, rtl)}")
+        label = _("Address")
+        lines.append(f"📍 {label}: {isolate(d.address, rtl)}")
     if d.hours:
-        lines.append(f"🕒 {_('Opening hours')}: {t.content(content_context(node.id, 'hours'), d.hours)}")
+        label = _("Opening hours")
+        lines.append(f"🕒 {label}: {t.content(content_context(node.id, 'hours'), d.hours)}")
     if d.phone:
-        lines.append(f"📞 {_('Phone')}: {isolate_ltr(d.phone, rtl)}")
+        label = _("Phone")
+        lines.append(f"📞 {label}: {isolate_ltr(d.phone, rtl)}")
     if d.email:
-        lines.append(f"✉️ {_('Email')}: {isolate_ltr(d.email, rtl)}")
+        label = _("Email")
+        lines.append(f"✉️ {label}: {isolate_ltr(d.email, rtl)}")
     for link in d.links:
         title = t.content(content_context(node.id, "link"), link.title)
         lines.append(f"🔗 {title}: {isolate_ltr(link.url, rtl)}")

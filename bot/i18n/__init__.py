@@ -1,6 +1,6 @@
 """Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation."""
 
-from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
+from bot.i18n._bidi import RLM, isolate, isolate_ltr, rtl_line, rtl_text, strip_bidi_controls
 from bot.i18n._extract import context as content_context
 from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, LocaleInfo, is_rtl, negotiate
 from bot.i18n._translator import (
@@ -20,6 +20,7 @@ __all__ = [
     "UI_DOMAIN",
     "Catalogs",
     "LocaleInfo",
+    "RLM",
     "N_",
     "Translator",
     "content_context",
@@ -27,5 +28,7 @@ __all__ = [
     "isolate",
     "isolate_ltr",
     "negotiate",
+    "rtl_line",
+    "rtl_text",
     "strip_bidi_controls",
 ]

@@ -102,3 +102,8 @@ def _event_messages(events: Y) -> Iterator[tuple[int, str, tuple[str, str], list
             continue
         for field, comment in EVENT_TRANSLATABLE.items():
             yield from _message(event.value.get(field), f"event:{event_id}.{field}", f"event {event_id}: {comment}")
+        location = event.value.get("location")
+        if location is not None and location.is_map:
+            yield from _message(location.value.get("name"), f"event:{event_id}.location",
+                                f"event {event_id}: name of the place, shown on the map pin; "
+                                "write it as people there would say it.")

@@ -39,27 +39,80 @@ def _pybabel(*args: str) -> str:
 
 
 def extract(project: Path) -> list[Path]:
-    """Write ``locales/<domain>.pot`` from the code and the content."""
+    """Write ``locales/<domain>.pot`` from the code and the content.
+
+    Source references are relative to the project (``bot/core/_render.py:12``) and
+    lines are wrapped as plain ``pybabel`` wraps them, so the result does not
+    depend on the machine. A template whose entries did not change is left as it
+    was, creation date included: an unchanged tree gives unchanged files.
+    """
     written = []
     for domain, mapping in DOMAINS.items():
         pot = project / "locales" / f"{domain}.pot"
-        _pybabel(
-            "extract", "-F", str(project / "locales" / mapping), "-k", "N_", "-c", "TRANSLATORS:",
-            "--project", "Marhaba", "--copyright-holder", "Marhaba contributors", "--no-wrap",
-            "--sort-by-file", "-o", str(pot), str(project),
-        )
+        tmp = pot.with_name(pot.name + ".new")
+        with contextlib.chdir(project):
+            _pybabel(
+                "extract", "-F", f"locales/{mapping}", "-k", "N_", "-c", "TRANSLATORS:",
+                "--project", "Marhaba", "--copyright-holder", "Marhaba contributors",
+                "-o", str(tmp), ".",
+            )
+        _replace_if_changed(tmp, pot)
         written.append(pot)
     return written
 
 
+_VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"\n?$', re.M)
+
+
+def _replace_if_changed(new: Path, old: Path) -> bool:
+    """Move ``new`` over ``old`` unless they differ only in their dates; True when ``old`` changed."""
+    data = new.read_bytes()
+    if old.is_file() and _VOLATILE.sub(b"", old.read_bytes()) == _VOLATILE.sub(b"", data):
+        new.unlink()
+        return False
+    new.replace(old)
+    return True
+
+
 def update(project: Path, locales: list[str] | None = None) -> None:
-    """Merge the templates into each locale's catalog (creating missing ones); changed sources turn fuzzy."""
+    """Merge the templates into each locale's catalog (creating missing ones); changed sources turn fuzzy.
+
+    A fuzzy entry keeps the English it was translated from (``#|`` lines), so a
+    translator sees what changed. A catalog the merge would change only in its
+    dates is left untouched.
+    """
     for domain in DOMAINS:
         pot = project / "locales" / f"{domain}.pot"
         for code in locales or SHIPPED:
             po = project / "locales" / code / "LC_MESSAGES" / f"{domain}.po"
-            action = "update" if po.exists() else "init"
-            _pybabel(action, "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code, "--no-wrap")
+            if not po.exists():
+                _pybabel("init", "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code)
+                continue
+            tmp = po.with_name(po.name + ".new")
+            tmp.write_bytes(po.read_bytes())  # pybabel updates the file it writes
+            _pybabel("update", "-i", str(pot), "-o", str(tmp), "-l", code, "--previous")
+            _keep_previous(tmp)
+            _replace_if_changed(tmp, po)
+
+
+def _keep_previous(po: Path) -> None:
+    """Put each entry's previous English (``#|`` lines) after its flags, where gettext expects it.
+
+    Babel writes the previous English of a newly fuzzy entry, but reads such
+    lines back as translator comments (``# | msgid``): without this, a second
+    update would move them and the file would change on every run.
+    """
+    blocks = po.read_text(encoding="utf-8").split("\n\n")
+    for i, block in enumerate(blocks):
+        lines = block.split("\n")
+        previous = [line for line in lines if line.startswith(("#|", "# |"))]
+        if not previous:
+            continue
+        rest = [line for line in lines if not line.startswith(("#|", "# |"))]
+        previous = list(dict.fromkeys("#|" + line[3:] if line.startswith("# |") else line for line in previous))
+        at = next((n for n, line in enumerate(rest) if not line.startswith("#")), len(rest))
+        blocks[i] = "\n".join(rest[:at] + previous + rest[at:])
+    po.write_text("\n\n".join(blocks), encoding="utf-8")
 
 
 def compile_catalogs(project: Path) -> list[Path]:
@@ -109,7 +162,9 @@ def check_catalog(catalog: Catalog, shown: str) -> list[Problem]:
             if not text:
                 continue
             found = set(_PLACEHOLDER.findall(text))
-            if found != expected:
+            # A plural form may leave out the number its noun already says ("خطوتين", two steps).
+            plural = len(strings) > 1
+            if found != expected and not (plural and found < expected):
                 missing, extra = sorted(expected - found), sorted(found - expected)
                 what = "; ".join(filter(None, (
                     f"keep {', '.join('{' + p + '}' for p in missing)}" if missing else "",

@@ -227,7 +227,8 @@ class WhatsAppChannel:
     def render(self, out: Outgoing) -> list[dict[str, Any]]:
         """The Cloud API message objects for ``out``, labels in its locale."""
         t = self.engine.catalogs.get(out.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
+        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT),
+                        numerals=t.numerals)
         page = int(out.extra.get("wa_page", "0") or 0)
         return render(out, labels, page)
 

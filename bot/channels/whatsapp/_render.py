@@ -8,6 +8,7 @@ The objects returned lack only ``to``, which the client adds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,8 @@ class Labels:
     more: str = "More"
     choose: str = "Choose"
     prompt: str = "Choose an option."
+    numerals: Callable[[str], str] = str
+    """Writes the page numbers of "More (2/3)" in the locale's digits."""
 
 
 def fit(text: str, limit: int) -> str:
@@ -115,7 +118,8 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         page = min(max(page, 0), pages - 1)
         start = page * per_page
         options = options[start: start + per_page]
-        more = Option(f"{labels.more} ({page + 2 if page + 1 < pages else 1}/{pages})",
+        more = Option(f"{labels.more} ({labels.numerals(str(page + 2 if page + 1 < pages else 1))}"
+                      f"/{labels.numerals(str(pages))})",
                       page_payload(out.node_id, (page + 1) % pages))
     rows = []
     titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],
