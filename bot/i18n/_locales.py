@@ -36,8 +36,9 @@ _ALIASES = {
     "prs": "fa_AF", "dari": "fa_AF", "fa_af": "fa_AF", "per": "fa", "fas": "fa", "farsi": "fa",
     "persian": "fa", "ara": "ar", "arabic": "ar", "pus": "ps", "pbt": "ps", "pbu": "ps", "pst": "ps",
     "urd": "ur", "tur": "tr", "fre": "fr", "fra": "fr", "som": "so", "eng": "en",
-    # Arabic-script languages of neighbours read Persian or Arabic best when ours are missing.
-    "tg": "fa", "ckb": "ar", "ku": "tr",
+    # Neighbours' languages read Arabic or Turkish best when ours are missing. Not Tajik (tg): it is
+    # written in Cyrillic, so a Tajik reader gets the picker, not Perso-Arabic Persian.
+    "ckb": "ar", "ku": "tr",
 }
 
 

@@ -8,6 +8,7 @@ content entries are keyed by context with the English text as message id.
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -137,18 +138,25 @@ class Translator:
         return self._dates(format_datetime(value, format=fmt, tzinfo=tzinfo, locale=self.babel_locale))
 
 
-def _load(directory: Path, locale: str, domain: str) -> _gettext.NullTranslations:
+def chain_translations(locale: str, compiled: Callable[[str], bytes | None]) -> _gettext.NullTranslations:
+    """The catalogs of ``locale`` and its fallbacks as one chain; ``compiled(code)`` gives a ``.mo``'s bytes."""
     chain: _gettext.NullTranslations | None = None
     for code in reversed(catalog_chain(locale)):
-        mo = directory / code / "LC_MESSAGES" / f"{domain}.mo"
-        if not mo.is_file():
+        data = compiled(code)
+        if data is None:
             continue
-        with mo.open("rb") as fh:
-            cat = _gettext.GNUTranslations(fh)
+        cat = _gettext.GNUTranslations(io.BytesIO(data))
         if chain is not None:
             cat.add_fallback(chain)
         chain = cat
     return chain or _gettext.NullTranslations()
+
+
+def _load(directory: Path, locale: str, domain: str) -> _gettext.NullTranslations:
+    def compiled(code: str) -> bytes | None:
+        mo = directory / code / "LC_MESSAGES" / f"{domain}.mo"
+        return mo.read_bytes() if mo.is_file() else None
+    return chain_translations(locale, compiled)
 
 
 class Catalogs:

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from bot.errors import ContentError, MarhabaError, Problem
 from bot.i18n._locales import LOCALES
@@ -23,8 +23,9 @@ from bot.i18n._translator import CONTENT_DOMAIN, UI_DOMAIN
 DOMAINS = {UI_DOMAIN: "babel-ui.cfg", CONTENT_DOMAIN: "babel-content.cfg"}
 """Each domain's mapping file in ``locales/`` (its patterns are relative to the project)."""
 
-SHIPPED = [code for code in LOCALES if code not in ("en", "fa_AF")]
-"""Locales with catalogs of their own (English is the source; Dari reads the Persian catalog)."""
+SHIPPED = [code for code in LOCALES if code != "en"]
+"""Locales with catalogs of their own (English is the source). A layered catalog (Dari ``fa_AF``)
+holds only what differs from its fallback (Persian); its empty entries read the fallback's."""
 
 
 def _pybabel(*args: str) -> str:
@@ -89,10 +90,53 @@ def update(project: Path, locales: list[str] | None = None) -> None:
                 _pybabel("init", "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code)
                 continue
             tmp = po.with_name(po.name + ".new")
-            tmp.write_bytes(po.read_bytes())  # pybabel updates the file it writes
-            _pybabel("update", "-i", str(pot), "-o", str(tmp), "-l", code, "--previous")
+            _merge(pot, po, tmp, code)
             _keep_previous(tmp)
+            _keep_own_headers(po, tmp)
             _replace_if_changed(tmp, po)
+
+
+_OWN_HEADER = re.compile(r'^"X-[A-Za-z-]+: [^"]*\\n"$', re.M)
+
+
+def _keep_own_headers(old: Path, new: Path) -> None:
+    """Carry the translators' own header fields (``X-Reviewed-By-Native-Speaker``) over a merge.
+
+    Babel keeps only the header fields it knows; these are put back after its last one.
+    """
+    own = _OWN_HEADER.findall(old.read_text(encoding="utf-8").split("\n\n", 1)[0])
+    if not own:
+        return
+    head, sep, rest = new.read_text(encoding="utf-8").partition("\n\n")
+    head = "\n".join(line for line in head.split("\n") if not _OWN_HEADER.match(line))
+    new.write_text(head + "\n" + "\n".join(own) + sep + rest, encoding="utf-8")
+
+
+def _merge(pot: Path, po: Path, out: Path, locale: str) -> None:
+    """What ``pybabel update --previous`` does, except that a changed content text is matched by its context.
+
+    Babel guesses the old entry of a changed English text from similar texts
+    anywhere in the catalog ("Health and care" would inherit the translation of
+    "Get a health card"); a content entry's context names its node and field,
+    so its own old entry is the right one.
+    """
+    with pot.open("rb") as fh:
+        template = read_po(fh)
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    old = {m.context: m for m in catalog if m.id and m.context}
+    catalog.update(template)
+    for message in catalog:
+        before = old.get(message.context) if message.context else None
+        if before is None or before.id == message.id or not before.string:
+            continue
+        if message.fuzzy or not message.string:
+            message.string = before.string
+            message.flags.add("fuzzy")
+            message.previous_id = [before.id] if isinstance(before.id, str) else list(before.id)
+            catalog.obsolete.pop(before.id if not before.context else (before.id, before.context), None)
+    with out.open("wb") as fh:
+        write_po(fh, catalog, include_previous=True, width=76)
 
 
 def _keep_previous(po: Path) -> None:
@@ -134,6 +178,21 @@ def compile_catalogs(project: Path) -> list[Path]:
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+_PARSED: dict[tuple[str, int, int], Catalog] = {}
+
+
+def read_catalog_cached(po: Path) -> Catalog:
+    """:func:`read_catalog`, parsed once per version of the file in this process (for read-only use)."""
+    st = po.stat()
+    key = (str(po), st.st_mtime_ns, st.st_size)
+    catalog = _PARSED.get(key)
+    if catalog is None:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        catalog = _PARSED[key] = read_catalog(po)
+    return catalog
 
 
 def read_catalog(po: Path, display: str | None = None) -> Catalog:
@@ -186,8 +245,22 @@ def mo_bytes(po: Path, display: str | None = None) -> bytes:
     problems = check_catalog(catalog, shown)
     if problems:
         raise ContentError(problems)
+    return catalog_bytes(catalog)
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The ``.mo`` of a parsed catalog: fuzzy entries and incomplete plurals left out."""
+    incomplete = [m for m in catalog if m.id and isinstance(m.string, tuple | list) and not all(m.string)]
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    # Babel would compile an untranslated plural as the English text; left out, it falls back
+    # (to the fallback catalog of a layered locale like Dari, else to English).
+    for message in incomplete:
+        catalog.delete(message.id, message.context)
+    try:
+        write_mo(buffer, catalog)
+    finally:
+        for message in incomplete:
+            catalog[message.id] = message
     return buffer.getvalue()
 
 

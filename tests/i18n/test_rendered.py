@@ -73,8 +73,8 @@ def names() -> set[str]:
 
 
 def english_words(line: str) -> set[str]:
-    """Latin words of a line, except commands (``/start``) and isolated fragments (addresses, links)."""
-    return words(re.sub(r"/[a-z_]+", " ", _ISOLATED.sub(" ", line)))
+    """Latin words of a line, except commands (``/start``); isolated text counts (English can hide there)."""
+    return words(re.sub(r"/[a-z_]+", " ", re.sub("[\u2066-\u2069\u200e\u200f]", " ", line)))
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
@@ -130,3 +130,19 @@ async def test_right_to_left_lines_start_right_to_left_and_use_the_arabic_comma(
                 assert LOCALES[locale].code in ("ar", "ur"), line  # Latin digits keep %, Arabic-script digits ٪
     assert not bad_start, bad_start[:3]
     assert not latin_comma, latin_comma[:3]
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+async def test_whatsapp_cuts_no_translated_label(locale: str, tmp_path_factory) -> None:
+    from bot.channels.whatsapp._render import Labels, render
+
+    pages = await crawled(tmp_path_factory)
+    cut = set()
+    for message in pages[locale]:
+        for sent in render(message, Labels()):
+            interactive = sent.get("interactive", {})
+            action = interactive.get("action", {})
+            titles = [b["reply"]["title"] for b in action.get("buttons", [])]
+            titles += [r["title"] for s in action.get("sections", []) for r in s["rows"]]
+            cut |= {t for t in titles if t.endswith("…")}
+    assert not cut, f"{locale}: {sorted(cut)}"
