@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.channels.whatsapp._channel import CHOOSE, MORE, PROMPT
-from bot.channels.whatsapp._render import PAYLOAD_PREFIX, Labels, render
+from bot.channels.whatsapp._channel import labels_for
+from bot.channels.whatsapp._render import PAYLOAD_PREFIX, render
 from bot.content import ROOT_ID, ContentTree
 from bot.core import Engine, Incoming, Outgoing
 from bot.i18n import LOCALES
@@ -112,7 +112,7 @@ class Preview:
 
     def _message(self, m: Outgoing) -> dict[str, Any]:
         t = self.engine.catalogs.get(m.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
+        labels = labels_for(t)
         place = None
         if m.location is not None:
             place = {"name": m.location.name, "address": m.location.address,
@@ -125,7 +125,7 @@ class Preview:
         }
 
     async def _map(self, req: Request) -> Response:
-        statuses = await asyncio.to_thread(all_status, self.locales_dir)
+        statuses = await asyncio.to_thread(all_status, self.locales_dir, labels=False)
         content = self.engine.content
         return _json({"locales": [s.locale for s in statuses],
                       "tree": _tree(content, ROOT_ID, statuses)})

@@ -125,3 +125,13 @@ def test_dari_counts_what_it_reads_from_persian(project: Path, capsys: pytest.Ca
     dari = data["fa_AF"]
     assert dari["percent"] == 100.0 and dari["missing"] == 0
     assert 0 < dari["inherited"] < dari["translated"] == data["fa"]["translated"]
+
+
+def test_the_readme_says_what_status_says(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    complete = re.search(r"^100% translated: (.+)\. Reviewed by a native speaker: (.+)\.$", readme, re.M)
+    assert complete, "README states the completeness per locale"
+    data = status(PROJECT, capsys)
+    assert complete.group(1).split(", ") == [code for code, s in data.items() if s["percent"] == 100.0]
+    reviewed = [code for code, s in data.items() if s["reviewed"]]
+    assert complete.group(2) == (", ".join(reviewed) if reviewed else "none yet")

@@ -37,7 +37,7 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import ConfigError
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
@@ -62,6 +62,11 @@ UNSUPPORTED = N_("I can read only text messages and button presses. Choose an op
 
 _SPACES = re.compile(r"\s+")
 
+
+
+def labels_for(t: Translator) -> Labels:
+    """The words and digits the renderer adds, in ``t``'s locale."""
+    return Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT), numerals=t.numerals)
 
 class WhatsAppChannel:
     """Serve ``/webhook/whatsapp`` for one business phone number and answer through the Cloud API."""
@@ -226,9 +231,7 @@ class WhatsAppChannel:
 
     def render(self, out: Outgoing) -> list[dict[str, Any]]:
         """The Cloud API message objects for ``out``, labels in its locale."""
-        t = self.engine.catalogs.get(out.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT),
-                        numerals=t.numerals)
+        labels = labels_for(self.engine.catalogs.get(out.locale))
         page = int(out.extra.get("wa_page", "0") or 0)
         return render(out, labels, page)
 
