@@ -35,13 +35,13 @@ _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _ISOLATED = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
 # A run of Latin words (a name like "Example City", "/start", "Old Town"): letters, then words joined by
 # spaces or by punctuation inside them, ending on a letter or digit.
-# A number written before Latin words belongs to them ("6:00 PM" stays in this order).
 _LATIN_RUN = re.compile(
-    r"(?:[0-9][0-9:.]*[ ]+)?/?[A-Za-z\u00c0-\u024f][A-Za-z0-9_.'’&/@:+\-\u00c0-\u024f]*"
-    r"(?:[ ]+(?:[A-Za-z\u00c0-\u024f0-9][A-Za-z0-9_.'’&/@:+\-\u00c0-\u024f]*))*"
+    r"/?[A-Za-z\u00c0-\u024f][A-Za-z0-9_.'’&/@:+\-\u00c0-\u024f]*"
+    r"(?: +[A-Za-z\u00c0-\u024f0-9][A-Za-z0-9_.'’&/@:+\-\u00c0-\u024f]*)*"
 )
-
-
+_NUMBER_BEFORE = re.compile(r"[0-9][0-9:.]* +$")
+"""A number written before Latin words belongs to them ("6:00 PM" stays in this order)."""
+_HAS_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 _LATIN_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 """A comma that does not group digits (``1,234`` keeps its comma)."""
@@ -49,13 +49,21 @@ ARABIC_COMMA = "\u060c"
 
 
 def _finish_segment(segment: str, arabic: bool) -> str:
-    def wrap(match: re.Match[str]) -> str:
-        run = match.group().rstrip(".:'’-/&@+")
-        rest = match.group()[len(run):]
-        return f"{LRI}{run}{PDI}{rest}" if run else match.group()
-    if arabic:
+    if arabic and "," in segment:
         segment = _LATIN_COMMA.sub(ARABIC_COMMA, segment)
-    return _LATIN_RUN.sub(wrap, segment)
+    if not _HAS_LATIN.search(segment):
+        return segment
+    out, last = [], 0
+    for match in _LATIN_RUN.finditer(segment):
+        start, run = match.start(), match.group().rstrip(".:'’-/&@+")
+        number = _NUMBER_BEFORE.search(segment, last, start)
+        if number is not None:
+            start = number.start()
+        out.append(segment[last:start])
+        out.append(f"{LRI}{segment[start:match.start()]}{run}{PDI}{match.group()[len(run):]}")
+        last = match.end()
+    out.append(segment[last:])
+    return "".join(out)
 
 
 def rtl_line(line: str) -> str:
