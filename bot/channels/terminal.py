@@ -1,8 +1,10 @@
 """The terminal chat: the whole conversation on standard input and output.
 
 Options are numbered ``[1] Title``; typing a number presses it, anything
-else is sent as text. When standard input is not a terminal, it reads one
-message per line and ends at end of input, so conversations can be scripted.
+else is sent as text; an empty line is ignored. When standard input is not a
+terminal, it reads one message per line and ends at end of input, so
+conversations can be scripted. Files the bot sends (an event's ``.ics``) are
+saved in a folder and their path is printed.
 """
 
 from __future__ import annotations
@@ -10,22 +12,29 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.core import Engine, Incoming, Option, Outgoing
 
 CHANNEL = "terminal"
+FILES_DIR = Path("marhaba-files")
+"""Where files the bot sends are saved unless ``marhaba chat --files DIR`` says otherwise."""
 
 
 def map_link(lat: float, lon: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def render(messages: list[Outgoing], numerals: Callable[[str], str] = str) -> str:
-    """Messages as terminal text, options numbered across the whole reply (digits by ``numerals``)."""
+def render(messages: list[Outgoing], saved: dict[int, Path] | None = None,
+           numerals: Callable[[str], str] = str) -> str:
+    """Messages as terminal text, options numbered across the whole reply (digits by ``numerals``).
+
+    ``saved`` maps a message's index to the path its document was saved at.
+    """
     blocks = []
     number = 0
-    for msg in messages:
+    for index, msg in enumerate(messages):
         lines = []
         if msg.title:
             lines.append(f"== {msg.title} ==")
@@ -34,7 +43,8 @@ def render(messages: list[Outgoing], numerals: Callable[[str], str] = str) -> st
         if msg.location:
             lines.append(f"🗺 {map_link(msg.location.lat, msg.location.lon)}")
         if msg.document:
-            lines.append(f"📎 {msg.document.filename} ({len(msg.document.data)} bytes)")
+            path = (saved or {}).get(index)
+            lines.append(f"📎 {path if path else msg.document.filename} ({len(msg.document.data)} bytes)")
         for opt in msg.options:
             number += 1
             lines.append(f"[{numerals(str(number))}] {opt.label}")
@@ -46,8 +56,9 @@ class TerminalChat:
     """One terminal user talking to the engine."""
 
     def __init__(self, engine: Engine, user_id: str = "local", language_hint: str | None = None,
-                 out: TextIO | None = None) -> None:
+                 out: TextIO | None = None, files_dir: Path = FILES_DIR) -> None:
         self.engine = engine
+        self.files_dir = files_dir
         self.user_id = user_id
         self.language_hint = language_hint
         self.out = out or sys.stdout
@@ -78,7 +89,28 @@ class TerminalChat:
         self.options = [o for m in messages for o in m.options]
         if messages:
             self.locale = messages[-1].locale
-        return render(messages, self.engine.catalogs.get(self.locale).numerals)
+        return render(messages, self.save_files(messages), self.engine.catalogs.get(self.locale).numerals)
+
+    def save_files(self, messages: list[Outgoing]) -> dict[int, Path]:
+        """Write each message's document into :attr:`files_dir`; their paths by message index.
+
+        A file that cannot be written is announced by name only (the chat goes on).
+        """
+        saved: dict[int, Path] = {}
+        for index, msg in enumerate(messages):
+            if msg.document is None:
+                continue
+            name = Path(msg.document.filename).name  # never a path out of the folder
+            if not name or name.startswith("."):
+                continue
+            path = (self.files_dir / name).absolute()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(msg.document.data)
+            except OSError:
+                continue
+            saved[index] = path
+        return saved
 
     def write(self, text: str) -> None:
         self.out.write(text + "\n\n")
@@ -97,7 +129,7 @@ class TerminalChat:
                 return 0
             if line is None:
                 return 0
-            if not line.strip() and not interactive:
+            if not line.strip():  # a stray Enter: nothing to answer, no menu to reprint
                 continue
             self.write(await self.send(line))
 

@@ -58,3 +58,7 @@ from bot.core._delivery import (  # noqa: E402
 )
 
 __all__ += ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender", "Undeliverable"]
+
+from bot.core._engine import DEEP_LINK, deep_link_payload, parse_deep_link  # noqa: E402
+
+__all__ += ["DEEP_LINK", "deep_link_payload", "parse_deep_link"]

@@ -245,6 +245,12 @@ class Engine:
                            (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
 
     async def _turn(self, event: Incoming) -> list[Outgoing]:
+        if _is_empty(event):
+            # Nothing was said: no reason to store a new user (a stray Enter after /forget made one).
+            known = await self.store.get_user(event.channel, event.user_id)
+            if known is None:
+                t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
+                return self.language_picker(Turn(self, event, _nobody(event), t), first_contact=True)
         user = await self.store.get_or_create_user(event.channel, event.user_id)
         t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
         return await self._dispatch(Turn(self, event, user, t))
@@ -273,6 +279,10 @@ class Engine:
             text = ""
         if not command and not payload and text:
             command = self.keyword_command(text)
+        if command == "start" and args:  # a deep link (t.me/<bot>?start=..., wa.me/...?text=/start ...)
+            link = parse_deep_link(args, self.content)
+            if link is not None:
+                return await self._open_link(turn, *link)
         # Staff (a staff group chat too) answer tickets; they are never asked to pick a language first.
         if user.locale is None and not payload.startswith("lang:") and not turn.is_staff:
             if command == "forget":
@@ -370,13 +380,16 @@ class Engine:
         return [self.pages.cached(("/language", preferred, first_contact), turn.t,
                                   lambda: self._language_picker(turn.t, preferred, first_contact))]
 
-    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool) -> Outgoing:
+    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool,
+                         then: str = "") -> Outgoing:
         codes = list(LOCALES)
         if preferred in codes:
             codes.remove(preferred)
             codes.insert(0, preferred)
+        suffix = f":{then}" if then else ""  # the page to open once the language is chosen
         options = tuple(
-            Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}") for code in codes
+            Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}{suffix}")
+            for code in codes
         )
         if first_contact:
             # Greet in every language: a newcomer may read only their own.
@@ -407,6 +420,21 @@ class Engine:
                 ui_option(turn.t, "🌐 ", N_("Change language"), "cmd:language"),
             ))]
         return await turn.show(ROOT_ID)
+
+    async def _open_link(self, turn: Turn, node_id: str, locale: str | None) -> list[Outgoing]:
+        """Open a deep link's page, in its language when it names one.
+
+        Without a language, a newcomer first picks one (the picker's buttons
+        carry the page, so nothing is stored for it) and then sees the page.
+        """
+        if locale is not None:
+            await self.store.set_locale(turn.user.id, locale)
+            turn.t = self.catalogs.get(locale)
+        elif turn.user.locale is None:
+            preferred = negotiate(turn.event.language_hint)
+            return [self.pages.cached(("/language", preferred, True, node_id), turn.t,
+                                      lambda: self._language_picker(turn.t, preferred, True, then=node_id))]
+        return await turn.show(node_id)
 
     async def _cmd_menu(self, turn: Turn) -> list[Outgoing]:
         return await turn.show(ROOT_ID)
@@ -478,12 +506,13 @@ class Engine:
         return await turn.show(turn.payload)
 
     async def _pl_language(self, turn: Turn) -> list[Outgoing]:
-        code = negotiate(turn.payload)
+        code_text, _, then = turn.payload.partition(":")
+        code = negotiate(code_text)
         if code is None or code not in LOCALES:
             return self.language_picker(turn, first_contact=turn.user.locale is None)
         await self.store.set_locale(turn.user.id, code)
         turn.t = self.catalogs.get(code)
-        return await turn.show(ROOT_ID)
+        return await turn.show(then if then in self.content else ROOT_ID)
 
     async def _pl_step(self, turn: Turn) -> list[Outgoing]:
         node = self.content.get(turn.payload)
@@ -513,6 +542,38 @@ class Engine:
             return await self._cmd_forget(turn)
         await self.store.set_pending(turn.user.id, None)
         return await turn.current(notice=_("Nothing was deleted."))
+
+
+DEEP_LINK = re.compile(r"^([a-z0-9-]{1,40})(?:_([A-Za-z]{2,3}(?:_[A-Za-z]{2})?))?$")
+"""A deep-link payload: a node id, optionally ``_`` and a language (``health-card_ar``, ``jobs_fa_AF``).
+
+Telegram allows ``A-Z a-z 0-9 _ -`` in a start parameter, at most 64 characters."""
+
+
+def parse_deep_link(payload: str, content: ContentTree) -> tuple[str, str | None] | None:
+    """The node and language a deep link names; ``None`` when it names no node or no shipped language."""
+    match = DEEP_LINK.match(payload.strip())
+    if match is None or match[1] not in content:
+        return None
+    if match[2] is None:
+        return match[1], None
+    locale = negotiate(match[2])
+    return (match[1], locale) if locale in LOCALES else None
+
+
+def deep_link_payload(node_id: str, locale: str | None = None) -> str:
+    """The payload that :func:`parse_deep_link` reads back: ``node`` or ``node_locale``."""
+    return f"{node_id}_{locale}" if locale else node_id
+
+
+def _is_empty(event: Incoming) -> bool:
+    return not event.payload and not (event.command or "").strip() and not clean_text(event.text or "")
+
+
+def _nobody(event: Incoming) -> User:
+    """A user who is not stored: someone the bot has not met, for an answer that stores nothing."""
+    return User(id=0, channel=event.channel, channel_user_id=event.user_id, locale=None, current_node=None,
+                pending=None, created_at=0.0, last_seen=0.0, active=True, is_new=True)
 
 
 FLOOD_NOTICE = N_("You are sending messages very fast. Please wait a minute, then try again.")

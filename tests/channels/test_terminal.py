@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pty
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +94,56 @@ def test_content_check_command(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert f"{tmp_path}/main.yaml:4:1: unknown key 'tittle' in a node; did you mean 'title'?" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_calendar_file_is_saved_and_its_path_printed(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    env = {**os.environ, "MARHABA_DB": str(tmp_path / "m.db")}
+    script = "/start\n1\n/events\n1\n1\n"  # English, the events, the first event, "Add to my calendar"
+    result = subprocess.run([*MARHABA, "chat", "--lang", "en", "--files", str(files)], input=script,
+                            capture_output=True, text=True, env=env, cwd=PROJECT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    [saved] = list(files.glob("*.ics"))
+    assert f"📎 {saved} ({saved.stat().st_size} bytes)" in result.stdout
+    assert saved.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_stray_enter_at_the_terminal_is_ignored(tmp_path: Path) -> None:
+    """At a real terminal (a pty), an empty line gets no answer: the menu is not printed again."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "MARHABA_DB": str(tmp_path / "m.db")}
+    process = subprocess.Popen([*MARHABA, "chat", "--lang", "en"], stdin=slave, stdout=slave, stderr=slave,
+                               env=env, cwd=PROJECT)
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: bytes) -> bytes:
+        nonlocal seen
+        start = len(seen)
+        while marker not in seen[start:]:
+            ready, _, _ = select.select([master], [], [], 30)
+            assert ready, f"no {marker!r} in {seen[start:]!r}"
+            seen += os.read(master, 65536)
+        return seen[start:]
+
+    try:
+        read_until("✓ English".encode())  # the language picker of /start
+        os.write(master, b"1\n")
+        read_until(b"[12]")  # the main menu
+        os.write(master, b"\n")
+        os.write(master, b"/help\n")
+        after = read_until(b"/forget")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        os.close(master)
+    assert b"[1]" in after and after.count(b"[1]") == 1, "only the help's own button, no menu again"
+    assert b"empty" not in after
+
+
+def test_start_with_a_deep_link_payload_opens_that_page_in_that_language(tmp_path: Path, catalogs: Catalogs,
+                                                                         sample_tree) -> None:
+    result = chat(tmp_path / "m.db", "/start health-card_ar\n")
+    assert result.returncode == 0, result.stderr
+    title = catalogs.get("ar").content(content_context("health-card", "title"), "Get a health card")
+    assert result.stdout.startswith(f"== {title} ==")
