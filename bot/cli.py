@@ -55,11 +55,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_content_check(args: argparse.Namespace) -> int:
     from bot.broadcast import load_events
     from bot.content import load_content
+    from bot.core import keyword_collisions
     from bot.settings import Settings
 
-    directory = Path(args.dir) if args.dir else Settings.from_env().content_dir
+    settings = Settings.from_env()
+    directory = Path(args.dir) if args.dir else settings.content_dir
     result = load_content(directory)
     events = load_events(directory, result.tree)
+    collisions = keyword_collisions(settings.locales_dir)
+    if collisions:
+        raise ContentError(collisions)
     for warning in result.warnings:
         print(warning)
     print(f"{len(result.tree)} nodes in {len(result.files)} files, {len(events)} events: content is valid"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.core import Engine, Incoming, Option, Outgoing
+from bot.core import Engine, Incoming, Option, Outgoing, typed_number
 
 CHANNEL = "terminal"
 FILES_DIR = Path("marhaba-files")
@@ -67,15 +67,12 @@ class TerminalChat:
 
     def event_for(self, line: str) -> Incoming | None:
         """The event a typed line means; ``None`` when it is a number that presses no option."""
-        stripped = line.strip()
-        digits = stripped.translate(_DIGITS)
-        if digits.isdigit() and len(digits) <= 4:
-            index = int(digits)
-            if 1 <= index <= len(self.options):
-                return Incoming(CHANNEL, self.user_id, payload=self.options[index - 1].payload,
+        number = typed_number(line)  # Persian and Arabic digits too; "-1", "1.5", "12abc" look like one
+        if number is not None and self.options:
+            if number.isdigit() and 1 <= int(number) <= len(self.options):
+                return Incoming(CHANNEL, self.user_id, payload=self.options[int(number) - 1].payload,
                                 language_hint=self.language_hint)
-            if self.options:
-                return None
+            return None
         return Incoming(CHANNEL, self.user_id, text=line, language_hint=self.language_hint)
 
     async def send(self, line: str) -> str:
@@ -84,7 +81,7 @@ class TerminalChat:
         if event is None:
             t = self.engine.catalogs.get(self.locale)
             return t.gettext("There is no option {number}. Type a number from 1 to {last}.").format(
-                number=line.strip(), last=t.number(len(self.options)))
+                number=typed_number(line), last=t.number(len(self.options)))
         messages = await self.engine.handle(event)
         self.options = [o for m in messages for o in m.options]
         if messages:
@@ -132,10 +129,6 @@ class TerminalChat:
             if not line.strip():  # a stray Enter: nothing to answer, no menu to reprint
                 continue
             self.write(await self.send(line))
-
-
-# Persian and Arabic-Indic digits press options too: people type in their own script.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def _read_line(stdin: TextIO, interactive: bool) -> str | None:

@@ -1,6 +1,14 @@
 """The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
 
-from bot.core._engine import KEYWORDS, MAX_TEXT_CHARS, Command, Engine, Handler, Turn, clean_text
+from bot.core._engine import (
+    MAX_TEXT_CHARS,
+    Command,
+    Engine,
+    Handler,
+    Turn,
+    clean_text,
+    typed_number,
+)
 from bot.core._events import (
     MAX_PAYLOAD_BYTES,
     ContactCard,
@@ -11,6 +19,7 @@ from bot.core._events import (
     Place,
 )
 from bot.core._flood import FloodControl, FloodLimits, Verdict
+from bot.core._keywords import KEYWORDS, Keywords, keyword_collisions
 from bot.core._render import (
     MAIN_MENU,
     MARK_DONE,
@@ -35,6 +44,7 @@ __all__ = [
     "FloodLimits",
     "Handler",
     "Incoming",
+    "Keywords",
     "Option",
     "Outgoing",
     "Place",
@@ -42,10 +52,12 @@ __all__ = [
     "Verdict",
     "clean_text",
     "details_text",
+    "keyword_collisions",
     "node_option",
     "node_title",
     "render_node",
     "ui_option",
+    "typed_number",
 ]
 
 from bot.core._delivery import (  # noqa: E402

@@ -147,3 +147,22 @@ def test_start_with_a_deep_link_payload_opens_that_page_in_that_language(tmp_pat
     assert result.returncode == 0, result.stderr
     title = catalogs.get("ar").content(content_context("health-card", "title"), "Get a health card")
     assert result.stdout.startswith(f"== {title} ==")
+
+
+def test_a_number_as_the_first_line_of_a_new_session_presses_an_option_of_the_saved_page(
+        tmp_path: Path, sample_tree) -> None:
+    db = tmp_path / "m.db"
+    jobs = sample_tree.topics.index(sample_tree.nodes["jobs"]) + 1
+    first = chat(db, f"/start\n1\n{jobs}\n", "--lang", "en")
+    assert "== Work and jobs ==" in first.stdout
+    second = chat(db, "3\n")  # a new session: the terminal has shown no options yet
+    third_child = sample_tree.nodes[sample_tree.nodes["jobs"].children[2]]
+    assert f"== {third_child.title} ==" in second.stdout
+    again = chat(db, "1.5\n")
+    assert "There is no option 1.5." in again.stdout
+
+
+def test_what_only_looks_like_a_number_is_counted_against_the_options_shown(tmp_path: Path) -> None:
+    result = chat(tmp_path / "m.db", "/start\n1\n-1\n12abc\n", "--lang", "en")
+    assert "There is no option -1. Type a number from 1 to 12." in result.stdout
+    assert "There is no option 12abc. Type a number from 1 to 12." in result.stdout

@@ -113,6 +113,7 @@ class WhatsAppChannel:
         self.store = WhatsAppStore(self.engine.store, CHANNEL)
         await self.store.prune()
         self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel)
+        self.engine.word_channels.add(CHANNEL)  # no slash commands: help lists the typed words
         self.engine.senders[CHANNEL] = self.sender
         self.web.add_route(WEBHOOK_PATH, self._route)
         self._pruner = asyncio.create_task(self._prune_forever())
