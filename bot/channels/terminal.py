@@ -81,7 +81,7 @@ class TerminalChat:
         if event is None:
             t = self.engine.catalogs.get(self.locale)
             return t.gettext("There is no option {number}. Type a number from 1 to {last}.").format(
-                number=typed_number(line), last=t.number(len(self.options)))
+                number=t.numerals(typed_number(line) or line.strip()), last=t.number(len(self.options)))
         messages = await self.engine.handle(event)
         self.options = [o for m in messages for o in m.options]
         if messages:

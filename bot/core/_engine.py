@@ -402,7 +402,7 @@ class Engine:
             return await self._dispatch(Turn(self, pressed, turn.user, turn.t))
         _ = turn.t.gettext
         return await turn.show(node.id, notice=_("There is no option {number}. Type a number from 1 to {last}.").format(
-            number=number, last=turn.t.number(len(options))))
+            number=turn.t.numerals(number), last=turn.t.number(len(options))))
 
     def language_picker(self, turn: Turn, *, first_contact: bool = False) -> list[Outgoing]:
         """The language picker: every language in its own script, the likely one first."""
