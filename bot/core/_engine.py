@@ -522,7 +522,7 @@ class Engine:
         _ = turn.t.gettext
         await self.store.set_pending(turn.user.id, "forget")
         return [self.text_reply(turn, _(
-            "This deletes everything stored about you: your language, your progress and your subscriptions. "
+            "This deletes everything stored about you: your language, your progress, your subscriptions and your questions. "
             "It cannot be undone. Delete everything?"), (
             # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
             ui_option(turn.t, "🗑 ", N_("Yes, delete everything"), "forget:yes"),

@@ -52,7 +52,7 @@ def _translations(locales_dir: Path, locale: str, domain: str) -> gettext.NullTr
             return catalog_bytes(read_catalog_cached(po))
         except ContentError:
             return None  # `marhaba i18n compile` reports a broken file
-    return chain_translations(locale, compiled)
+    return chain_translations(locale, compiled, domain)
 
 
 def translator(locales_dir: Path, locale: str) -> Translator:

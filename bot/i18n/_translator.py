@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -19,6 +20,8 @@ from babel.numbers import format_decimal, format_percent
 
 from bot.i18n._digits import ARABIC_PERCENT, default_system, localize_digits, to_system
 from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, catalog_chain, is_rtl
+
+log = logging.getLogger("marhaba.i18n")
 
 UI_DOMAIN = "ui"
 CONTENT_DOMAIN = "content"
@@ -138,14 +141,20 @@ class Translator:
         return self._dates(format_datetime(value, format=fmt, tzinfo=tzinfo, locale=self.babel_locale))
 
 
-def chain_translations(locale: str, compiled: Callable[[str], bytes | None]) -> _gettext.NullTranslations:
+def chain_translations(locale: str, compiled: Callable[[str], bytes | None],
+                       domain: str = "") -> _gettext.NullTranslations:
     """The catalogs of ``locale`` and its fallbacks as one chain; ``compiled(code)`` gives a ``.mo``'s bytes."""
     chain: _gettext.NullTranslations | None = None
     for code in reversed(catalog_chain(locale)):
         data = compiled(code)
         if data is None:
             continue
-        cat = _gettext.GNUTranslations(io.BytesIO(data))
+        try:
+            cat = _gettext.GNUTranslations(io.BytesIO(data))
+        except Exception as exc:  # a .mo compiled by hand with a broken header: serve English, not a crash
+            log.error("cannot load the %s catalog of %s (%s); its texts are shown in English until "
+                      "`marhaba i18n compile` succeeds", domain, code, type(exc).__name__)
+            continue
         if chain is not None:
             cat.add_fallback(chain)
         chain = cat
@@ -156,7 +165,7 @@ def _load(directory: Path, locale: str, domain: str) -> _gettext.NullTranslation
     def compiled(code: str) -> bytes | None:
         mo = directory / code / "LC_MESSAGES" / f"{domain}.mo"
         return mo.read_bytes() if mo.is_file() else None
-    return chain_translations(locale, compiled)
+    return chain_translations(locale, compiled, domain)
 
 
 class Catalogs:
