@@ -11,6 +11,7 @@ after ``||`` (``Long words||Short``).
 from __future__ import annotations
 
 import gettext
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,15 +45,15 @@ class CutLabel:
 
 
 def _translations(locales_dir: Path, locale: str, domain: str) -> gettext.NullTranslations:
-    def compiled(code: str) -> bytes | None:
+    def load(code: str) -> gettext.GNUTranslations | None:
         po = locales_dir / code / "LC_MESSAGES" / f"{domain}.po"
         if not po.is_file():
             return None
         try:
-            return catalog_bytes(read_catalog_cached(po))
-        except ContentError:
+            return gettext.GNUTranslations(io.BytesIO(catalog_bytes(read_catalog_cached(po))))
+        except (ContentError, ValueError, OSError):
             return None  # `marhaba i18n compile` reports a broken file
-    return chain_translations(locale, compiled, domain)
+    return chain_translations(locale, load)
 
 
 def translator(locales_dir: Path, locale: str) -> Translator:

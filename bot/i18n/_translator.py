@@ -8,7 +8,6 @@ content entries are keyed by context with the English text as message id.
 from __future__ import annotations
 
 import gettext as _gettext
-import io
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -141,19 +140,13 @@ class Translator:
         return self._dates(format_datetime(value, format=fmt, tzinfo=tzinfo, locale=self.babel_locale))
 
 
-def chain_translations(locale: str, compiled: Callable[[str], bytes | None],
-                       domain: str = "") -> _gettext.NullTranslations:
-    """The catalogs of ``locale`` and its fallbacks as one chain; ``compiled(code)`` gives a ``.mo``'s bytes."""
+def chain_translations(locale: str, load: Callable[[str], _gettext.GNUTranslations | None]
+                       ) -> _gettext.NullTranslations:
+    """The catalogs of ``locale`` and its fallbacks as one chain; ``load(code)`` gives one catalog, or None."""
     chain: _gettext.NullTranslations | None = None
     for code in reversed(catalog_chain(locale)):
-        data = compiled(code)
-        if data is None:
-            continue
-        try:
-            cat = _gettext.GNUTranslations(io.BytesIO(data))
-        except Exception as exc:  # a .mo compiled by hand with a broken header: serve English, not a crash
-            log.error("cannot load the %s catalog of %s (%s); its texts are shown in English until "
-                      "`marhaba i18n compile` succeeds", domain, code, type(exc).__name__)
+        cat = load(code)
+        if cat is None:
             continue
         if chain is not None:
             cat.add_fallback(chain)
@@ -162,10 +155,18 @@ def chain_translations(locale: str, compiled: Callable[[str], bytes | None],
 
 
 def _load(directory: Path, locale: str, domain: str) -> _gettext.NullTranslations:
-    def compiled(code: str) -> bytes | None:
+    def load(code: str) -> _gettext.GNUTranslations | None:
         mo = directory / code / "LC_MESSAGES" / f"{domain}.mo"
-        return mo.read_bytes() if mo.is_file() else None
-    return chain_translations(locale, compiled, domain)
+        if not mo.is_file():
+            return None
+        try:
+            with mo.open("rb") as fh:
+                return _gettext.GNUTranslations(fh)
+        except Exception as exc:  # a .mo compiled by hand with a broken header: serve English, not a crash
+            log.error("cannot load %s (%s); its texts are shown in English until `marhaba i18n compile` "
+                      "succeeds", mo, type(exc).__name__)
+            return None
+    return chain_translations(locale, load)
 
 
 class Catalogs:
