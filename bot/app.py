@@ -27,7 +27,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     flood = FloodControl(FloodLimits.from_settings(settings))
     check_limits(settings)
     loaded = load_content(settings.content_dir)
-    catalogs = Catalogs(settings.locales_dir)
+    catalogs = Catalogs(settings.locales_dir, settings.digits)
     store = SQLiteStore(settings.db_path)
     await store.open()
     try:

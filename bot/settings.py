@@ -66,6 +66,13 @@ def _ids(value: str) -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
+def _digits(value: str) -> dict[str, str]:
+    from bot.i18n import LOCALES
+    from bot.i18n._digits import parse_policy
+
+    return parse_policy(value, LOCALES)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting Marhaba reads. Secrets are kept out of ``repr``."""
@@ -74,6 +81,8 @@ class Settings:
     content_dir: Path
     locales_dir: Path
     staff: frozenset[tuple[str, str]] = frozenset()
+    digits: Mapping[str, str] = field(default_factory=dict)
+    """``MARHABA_DIGITS=fa:latn,ps:arab``: the digit system of a locale, where the CLDR default is not wanted."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -89,6 +98,7 @@ class Settings:
             content_dir=Path(env.get("MARHABA_CONTENT") or PROJECT_DIR / "content"),
             locales_dir=Path(env.get("MARHABA_LOCALES") or PROJECT_DIR / "locales"),
             staff=_ids(env.get("MARHABA_STAFF", "")),
+            digits=_digits(env.get("MARHABA_DIGITS", "")),
             env=env,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser
+from bot.i18n import rtl_text
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
@@ -74,7 +75,8 @@ def test_the_scripted_chat_example_chats_in_arabic_and_opens_the_second_topic(tm
     for _ in range(2):  # and it does the same when run again
         result = run(command.strip(), tmp_path, stdin=lines)
         assert result.returncode == 0, result.stderr
-        assert f"== {title} ==" in result.stdout and "Traceback" not in result.stderr
+        shown = rtl_text(title)  # as a right-to-left message shows it: Latin names isolated
+        assert f"== {shown} ==" in result.stdout and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("command", [

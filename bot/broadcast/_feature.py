@@ -12,14 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.broadcast._events import Event, Events, load_events
+from bot.broadcast._events import Event, Events, event_context, load_events
 from bot.broadcast._ics import event_ics
 from bot.broadcast._outbox import OutboxStore
-from bot.broadcast._text import event_description, event_text, event_title
+from bot.broadcast._text import event_description, event_place, event_text, event_title
 from bot.content import ContentTree
-from bot.core import Document, Engine, Option, Outgoing, Turn, node_title
+from bot.core import (
+    MAIN_MENU,
+    Document,
+    Engine,
+    Option,
+    Outgoing,
+    Turn,
+    node_option,
+    node_title,
+    ui_option,
+)
 from bot.errors import ConfigError
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.settings import Settings
 from bot.store import SQLiteStore
 
@@ -30,6 +40,17 @@ EVENTS_HORIZON = timedelta(days=60)
 DEFAULT_REMINDER_LEAD_MINUTES = 24 * 60
 """Subscribers are reminded a day before an event starts unless MARHABA_REMINDER_LEAD_MINUTES says otherwise."""
 ICS_MIME = "text/calendar"
+
+# TRANSLATORS: a button and a command; WhatsApp shows at most 18 characters. A shorter form may follow ||.
+UPCOMING = N_("Upcoming events")
+# TRANSLATORS: a button and a command; WhatsApp shows at most 18 characters. A shorter form may follow ||.
+GET_NEWS = N_("Get news about a topic")
+
+
+def event_option(event: Event, t: Translator) -> Option:
+    """The button of one event: its title, or the translator's short form of it."""
+    short = t.content_short(event_context(event.id, "title"), event.title)
+    return Option(f"📅 {event_title(event, t)}", f"ev:{event.id}", short_label=f"📅 {short}" if short else None)
 
 
 @dataclass(frozen=True)
@@ -74,8 +95,8 @@ class EventsFeature:
 
     def register(self) -> None:
         e = self.engine
-        e.add_command("events", self.cmd_events, N_("Upcoming events"))
-        e.add_command("subscribe", self.cmd_subscribe, N_("Get news about a topic"))
+        e.add_command("events", self.cmd_events, UPCOMING)
+        e.add_command("subscribe", self.cmd_subscribe, GET_NEWS)
         e.add_command("unsubscribe", self.cmd_unsubscribe, N_("Stop getting news"))
         e.add_payload("ev", self.pl_event)
         e.add_payload("ics", self.pl_ics)
@@ -87,15 +108,15 @@ class EventsFeature:
         return self.engine.content
 
     def _menu(self, turn: Turn) -> Option:
-        return Option("🏠 " + turn.t.gettext("Main menu"), "cmd:menu")
+        return ui_option(turn.t, "🏠 ", MAIN_MENU, "cmd:menu")
 
     # -- events ---------------------------------------------------------------
 
     async def cmd_events(self, turn: Turn) -> list[Outgoing]:
         t, _ = turn.t, turn.t.gettext
         upcoming = self.events.upcoming(self.now(), EVENTS_SHOWN, EVENTS_HORIZON)
-        options = [Option(f"📅 {event_title(ev, t)}", f"ev:{ev.id}") for _when, ev in upcoming]
-        options += [Option("🔔 " + _("Get news about a topic"), "cmd:subscribe"), self._menu(turn)]
+        options = [event_option(ev, t) for _when, ev in upcoming]
+        options += [ui_option(t, "🔔 ", GET_NEWS, "cmd:subscribe"), self._menu(turn)]
         if not upcoming:
             return [self.engine.text_reply(turn, _("There are no upcoming events right now."), tuple(options))]
         blocks = [event_text(ev, when, self.tree, t, hijri=self.config.hijri, description=False)
@@ -113,9 +134,11 @@ class EventsFeature:
             return await self.cmd_events(turn)
         t, _ = turn.t, turn.t.gettext
         text = event_text(event, when, self.tree, t, hijri=self.config.hijri)
-        options = (Option("📥 " + _("Add to my calendar"), f"ics:{event.id}"),
-                   Option("📅 " + _("Upcoming events"), "cmd:events"), self._menu(turn))
-        return [Outgoing(text=text, options=options, location=event.place, locale=t.locale, rtl=t.rtl)]
+        # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
+        options = (ui_option(t, "📥 ", N_("Add to my calendar"), f"ics:{event.id}"),
+                   ui_option(t, "📅 ", UPCOMING, "cmd:events"), self._menu(turn))
+        return [Outgoing(text=text, options=options, location=event_place(event, self.tree, t),
+                         locale=t.locale, rtl=t.rtl)]
 
     async def pl_ics(self, turn: Turn) -> list[Outgoing]:
         event = self._event(turn)
@@ -126,7 +149,7 @@ class EventsFeature:
         data = event_ics(event, title, event_description(event, t), now=self.now())
         return [Outgoing(
             text=_("Open the file to add “{title}” to your calendar.").format(title=title),
-            options=(Option("📅 " + _("Upcoming events"), "cmd:events"), self._menu(turn)),
+            options=(ui_option(turn.t, "📅 ", UPCOMING, "cmd:events"), self._menu(turn)),
             document=Document(f"{event.id}.ics", data, ICS_MIME), locale=t.locale, rtl=t.rtl)]
 
     # -- subscriptions ----------------------------------------------------------
@@ -134,6 +157,11 @@ class EventsFeature:
     def _topic_title(self, topic: str, turn: Turn) -> str:
         node = self.tree.get(topic)
         return node_title(node, turn.t) if node else topic
+
+    def _topic_option(self, topic: str, turn: Turn, prefix: str) -> Option:
+        node = self.tree.get(topic)
+        return node_option(node, turn.t, prefix=prefix, payload=f"sub:{topic}") if node else Option(
+            prefix + topic, f"sub:{topic}")
 
     def _find_topic(self, text: str, turn: Turn) -> str | None:
         wanted = text.strip().casefold()
@@ -148,10 +176,10 @@ class EventsFeature:
         lines = [notice, ""] if notice else []
         lines.append(_("Choose the topics you want news about. We send a message when there is a new event "
                        "or announcement."))
-        options = [Option(("✅ " if topic in mine else "☐ ") + self._topic_title(topic, turn), f"sub:{topic}")
-                   for topic in self.events.topics]
+        options = [self._topic_option(topic, turn, "✅ " if topic in mine else "☐ ") for topic in self.events.topics]
         if mine:
-            options.append(Option("🔕 " + _("Stop all news"), "unsub:all"))
+            # TRANSLATORS: a button; WhatsApp shows at most 22 characters. A shorter form may follow ||.
+            options.append(ui_option(turn.t, "🔕 ", N_("Stop all news"), "unsub:all"))
         options.append(self._menu(turn))
         return [self.engine.text_reply(turn, "\n".join(lines), tuple(options))]
 
@@ -184,7 +212,7 @@ class EventsFeature:
         await self.outbox.unsubscribe(turn.user.id)
         return [self.engine.text_reply(turn, "🔕 " + _(
             "You will get no more news from us. Send /subscribe to choose topics again."),
-            (Option("🔔 " + _("Get news about a topic"), "cmd:subscribe"), self._menu(turn)))]
+            (ui_option(turn.t, "🔔 ", GET_NEWS, "cmd:subscribe"), self._menu(turn)))]
 
     async def pl_toggle(self, turn: Turn) -> list[Outgoing]:
         _ = turn.t.gettext

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.numbers import format_decimal
-
 from bot.i18n import N_, Translator
 
 EPOCH_JDN = 1948440
@@ -51,5 +49,5 @@ def from_hijri(year: int, month: int, day: int) -> date:
 def format_hijri(day: date, t: Translator) -> str:
     """``day`` as a Hijri date in the translator's language and digits."""
     year, month, d = to_hijri(day)
-    fmt = lambda n: format_decimal(n, locale=t.babel_locale, group_separator=False)  # noqa: E731
+    fmt = lambda n: t.numerals(str(n))  # noqa: E731  (a year is not grouped: 1448, not 1,448)
     return t.gettext(HIJRI_DATE).format(day=fmt(d), month=t.gettext(MONTHS[month - 1]), year=fmt(year))

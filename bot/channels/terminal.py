@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -25,8 +26,9 @@ def map_link(lat: float, lon: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def render(messages: list[Outgoing], saved: dict[int, Path] | None = None) -> str:
-    """Messages as terminal text, options numbered across the whole reply.
+def render(messages: list[Outgoing], saved: dict[int, Path] | None = None,
+           numerals: Callable[[str], str] = str) -> str:
+    """Messages as terminal text, options numbered across the whole reply (digits by ``numerals``).
 
     ``saved`` maps a message's index to the path its document was saved at.
     """
@@ -45,7 +47,7 @@ def render(messages: list[Outgoing], saved: dict[int, Path] | None = None) -> st
             lines.append(f"📎 {path if path else msg.document.filename} ({len(msg.document.data)} bytes)")
         for opt in msg.options:
             number += 1
-            lines.append(f"[{number}] {opt.label}")
+            lines.append(f"[{numerals(str(number))}] {opt.label}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -79,12 +81,12 @@ class TerminalChat:
         if event is None:
             t = self.engine.catalogs.get(self.locale)
             return t.gettext("There is no option {number}. Type a number from 1 to {last}.").format(
-                number=typed_number(line), last=t.number(len(self.options)))
+                number=t.numerals(typed_number(line) or line.strip()), last=t.number(len(self.options)))
         messages = await self.engine.handle(event)
         self.options = [o for m in messages for o in m.options]
         if messages:
             self.locale = messages[-1].locale
-        return render(messages, self.save_files(messages))
+        return render(messages, self.save_files(messages), self.engine.catalogs.get(self.locale).numerals)
 
     def save_files(self, messages: list[Outgoing]) -> dict[int, Path]:
         """Write each message's document into :attr:`files_dir`; their paths by message index.

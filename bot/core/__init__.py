@@ -20,9 +20,19 @@ from bot.core._events import (
 )
 from bot.core._flood import FloodControl, FloodLimits, Verdict
 from bot.core._keywords import KEYWORDS, Keywords, keyword_collisions
-from bot.core._render import details_text, node_option, node_title, render_node
+from bot.core._render import (
+    MAIN_MENU,
+    MARK_DONE,
+    details_text,
+    node_option,
+    node_title,
+    render_node,
+    ui_option,
+)
 
 __all__ = [
+    "MAIN_MENU",
+    "MARK_DONE",
     "KEYWORDS",
     "MAX_PAYLOAD_BYTES",
     "MAX_TEXT_CHARS",
@@ -46,6 +56,7 @@ __all__ = [
     "node_option",
     "node_title",
     "render_node",
+    "ui_option",
     "typed_number",
 ]
 

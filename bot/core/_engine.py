@@ -14,14 +14,14 @@ import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
-from bot.core._render import node_title, render_node
+from bot.core._render import MAIN_MENU, node_option, node_title, render_node, ui_option
 from bot.errors import StoreError
 from bot.i18n import (
     DEFAULT_LOCALE,
@@ -420,7 +420,7 @@ class Engine:
             return await self._dispatch(Turn(self, pressed, turn.user, turn.t))
         _ = turn.t.gettext
         return await turn.show(node.id, notice=_("There is no option {number}. Type a number from 1 to {last}.").format(
-            number=number, last=turn.t.number(len(options))))
+            number=turn.t.numerals(number), last=turn.t.number(len(options))))
 
     def language_picker(self, turn: Turn, *, first_contact: bool = False, then: str = "") -> list[Outgoing]:
         """The language picker: every language in its own script, the user's and the hinted ones first.
@@ -466,9 +466,12 @@ class Engine:
             node = self.content.nodes[current]
             title = node_title(node, turn.t)
             return [self.text_reply(turn, _("Welcome back! Do you want to continue where you left off?"), (
-                Option("▶ " + _("Continue: {title}").format(title=title), f"n:{current}"),
-                Option("🏠 " + _("Main menu"), "cmd:menu"),
-                Option("🌐 " + _("Change language"), "cmd:language"),
+                # TRANSLATORS: a button; WhatsApp shows at most 18 characters with the title. A shorter form may follow ||.
+                replace(ui_option(turn.t, "▶ ", N_("Continue: {title}"), f"n:{current}", title=title),
+                        short_label="▶ " + (node_option(node, turn.t).short_label or title)),
+                ui_option(turn.t, "🏠 ", MAIN_MENU, "cmd:menu"),
+                # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
+                ui_option(turn.t, "🌐 ", N_("Change language"), "cmd:language"),
             ))]
         return await turn.show(ROOT_ID)
 
@@ -530,10 +533,10 @@ class Engine:
                              .format(done=t.number(n_done), total=t.number(len(steps))))
             parts.append(_("{percent} read").format(
                 percent=t.percent(seen / len(self.content.subtree_ids(topic.id)))))
-            lines.append(f"{mark} {node_title(topic, t)}: {', '.join(parts)}")
+            lines.append(f"{mark} {node_title(topic, t)}: {t.join(parts)}")
         header = _("Your progress: {done} of {total} checklist steps done.").format(
             done=t.number(total_done), total=t.number(total_steps))
-        options = tuple(Option("☐ " + node_title(self.content.nodes[s], t), f"n:{s}") for s in todo)
+        options = tuple(node_option(self.content.nodes[s], t, prefix="☐ ") for s in todo)
         options += (Option("🏠 " + _("Main menu"), "cmd:menu"),)
         return self._text(t, header + "\n\n" + "\n".join(lines), options)
 
@@ -543,8 +546,10 @@ class Engine:
         return [self.text_reply(turn, _(
             "This deletes everything stored about you: your language, your progress, your subscriptions and your questions. "
             "It cannot be undone. Delete everything?"), (
-            Option("🗑 " + _("Yes, delete everything"), "forget:yes"),
-            Option(_("No, keep my data"), "forget:no"),
+            # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
+            ui_option(turn.t, "🗑 ", N_("Yes, delete everything"), "forget:yes"),
+            # TRANSLATORS: a button; WhatsApp shows at most 20 characters. A shorter form may follow ||.
+            ui_option(turn.t, "", N_("No, keep my data"), "forget:no"),
         ))]
 
     # -- payloads ---------------------------------------------------------

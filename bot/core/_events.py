@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.i18n import rtl_text
+
 MAX_PAYLOAD_BYTES = 64
 """Every payload the engine makes fits Telegram's 64-byte callback data."""
 
@@ -92,6 +94,13 @@ class Outgoing:
     node_id: str | None = None
     document: Document | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # Right-to-left messages are finished in one place for every feature and channel:
+        # each line starts right to left and Latin names are isolated (see bot.i18n.rtl_text).
+        if self.rtl:
+            object.__setattr__(self, "text", rtl_text(self.text))
+            object.__setattr__(self, "title", rtl_text(self.title))
 
     @property
     def full_text(self) -> str:

@@ -1,6 +1,6 @@
 """Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation, text folding."""
 
-from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
+from bot.i18n._bidi import RLM, isolate, isolate_ltr, rtl_line, rtl_text, strip_bidi_controls
 from bot.i18n._extract import context as content_context
 from bot.i18n._locales import (
     DEFAULT_LOCALE,
@@ -29,6 +29,7 @@ __all__ = [
     "UI_DOMAIN",
     "Catalogs",
     "LocaleInfo",
+    "RLM",
     "N_",
     "Translator",
     "content_context",
@@ -38,6 +39,8 @@ __all__ = [
     "negotiate",
     "negotiate_all",
     "normalize",
+    "rtl_line",
+    "rtl_text",
     "two_letter_code",
     "strip_bidi_controls",
     "tokens",

@@ -14,14 +14,16 @@ from typing import IO, Any
 from bot.content._yaml import Y, YamlProblems, parse
 
 TRANSLATABLE = {
-    "title": "Menu title of this topic; short, it is a button.",
+    "title": "Menu title of this topic; short, it is a button: WhatsApp shows 24 characters in a list, "
+             "20 on a button. A shorter form may follow ||, e.g. Long title||Short.",
     "short_title": "Very short title (at most 20 characters) for WhatsApp buttons.",
     "body": "Text of this topic. Plain language, short sentences.",
 }
 
 
 EVENT_TRANSLATABLE = {
-    "title": "Title of an event; short.",
+    "title": "Title of an event; short, it is a button: WhatsApp shows at most 22 characters. "
+             "A shorter form may follow ||, e.g. Long title||Short.",
     "description": "Description of an event. Plain language, short sentences.",
 }
 
@@ -102,3 +104,8 @@ def _event_messages(events: Y) -> Iterator[tuple[int, str, tuple[str, str], list
             continue
         for field, comment in EVENT_TRANSLATABLE.items():
             yield from _message(event.value.get(field), f"event:{event_id}.{field}", f"event {event_id}: {comment}")
+        location = event.value.get("location")
+        if location is not None and location.is_map:
+            yield from _message(location.value.get("name"), f"event:{event_id}.location",
+                                f"event {event_id}: name of the place, shown on the map pin; "
+                                "write it as people there would say it.")

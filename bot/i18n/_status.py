@@ -13,8 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.i18n._locales import catalog_chain
 from bot.i18n._translator import CONTENT_DOMAIN
-from bot.i18n._workflow import DOMAINS, SHIPPED, read_catalog
+from bot.i18n._workflow import DOMAINS, SHIPPED, read_catalog_cached
+
+REVIEWED_HEADER = "X-Reviewed-By-Native-Speaker"
+"""A header field translators set to ``yes`` in a catalog once a native speaker has read all of it."""
 
 NATIVE_REVIEW = re.compile(r"^#\s*Native-Review:\s*(\w+)", re.MULTILINE | re.IGNORECASE)
 """The line translators set in a catalog's header comment: ``# Native-Review: yes (name, date)`` or
@@ -40,9 +44,12 @@ class LocaleStatus:
     missing: int = 0
     fuzzy_nodes: dict[str, list[str]] = field(default_factory=dict)
     missing_nodes: dict[str, list[str]] = field(default_factory=dict)
-    native_review: str = NOT_RECORDED
-    """``yes`` when every catalog of the locale says a native speaker reviewed it, ``no`` when one says
-    not, else ``not recorded`` (see :data:`NATIVE_REVIEW`)."""
+    inherited: int = 0
+    """Of the translated entries, how many a layered catalog (Dari) reads from its fallback (Persian)."""
+    reviewed: bool = False
+    """Every catalog of the locale says ``X-Reviewed-By-Native-Speaker: yes``."""
+    cut_labels: list[dict[str, Any]] = field(default_factory=list)
+    """Labels WhatsApp would cut: ``{"label", "limit", "where"}``; see :mod:`bot.i18n._labels`."""
 
     @property
     def total(self) -> int:
@@ -63,42 +70,81 @@ class LocaleStatus:
         return {**asdict(self), "total": self.total, "percent": round(self.percent, 1)}
 
 
+def _strings(message: Any) -> tuple[str, ...]:
+    return tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
+
+
+def _fallback_strings(locales_dir: Path, locale: str, domain: str) -> dict[tuple[Any, Any], bool]:
+    """Entries of the catalogs ``locale`` falls back to: True when translated and current, False when fuzzy."""
+    done: dict[tuple[Any, Any], bool] = {}
+    for code in catalog_chain(locale)[1:]:
+        po = locales_dir / code / "LC_MESSAGES" / f"{domain}.po"
+        if po.is_file():
+            for m in read_catalog_cached(po):
+                key = (m.context, m.id if isinstance(m.id, str) else tuple(m.id or ()))
+                if m.id and key not in done and (m.fuzzy or all(_strings(m))):
+                    done[key] = not m.fuzzy
+    return done
+
+
 def locale_status(locales_dir: Path, locale: str) -> LocaleStatus:
-    """Read ``locales/<locale>/LC_MESSAGES/*.po`` and count; a missing file counts as all missing."""
+    """Read ``locales/<locale>/LC_MESSAGES/*.po`` and count; a missing file counts as all missing.
+
+    An entry a layered catalog leaves empty counts as translated when its
+    fallback translates it (Dari reads Persian), and is counted as inherited.
+    """
     status = LocaleStatus(locale)
-    reviews = []
+    reviewed = []
     for domain in DOMAINS:
         po = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
         if not po.is_file():
-            reviews.append(NOT_RECORDED)
+            reviewed.append(False)
             pot = locales_dir / f"{domain}.pot"
             if pot.is_file():
-                catalog = read_catalog(pot)
+                catalog = read_catalog_cached(pot)
                 status.missing += sum(1 for m in catalog if m.id)
                 if domain == CONTENT_DOMAIN:
                     for m in catalog:
                         if m.id and m.context:
                             _note(status.missing_nodes, m.context)
             continue
-        catalog = read_catalog(po)
-        reviews.append(native_review(catalog.header_comment))
+        catalog = read_catalog_cached(po)
+        # The header field, or the older "# Native-Review: yes" line of the header comment.
+        reviewed.append(_header(po, REVIEWED_HEADER).lower() == "yes"
+                        or native_review(catalog.header_comment) == "yes")
+        fallback = _fallback_strings(locales_dir, locale, domain)
         for message in catalog:
             if not message.id:
                 continue  # the header
-            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-            if message.fuzzy:
-                status.fuzzy += 1
+            inherited = fallback.get((message.context, message.id if isinstance(message.id, str) else tuple(message.id)))
+            if message.fuzzy or (inherited is False and not all(_strings(message))):
+                status.fuzzy += 1  # its own, or the fallback's it shows
                 target = status.fuzzy_nodes
-            elif all(strings):
+            elif all(_strings(message)):
                 status.translated += 1
+                continue
+            elif inherited:
+                status.translated += 1
+                status.inherited += 1
                 continue
             else:
                 status.missing += 1
                 target = status.missing_nodes
             if domain == CONTENT_DOMAIN and message.context:
                 _note(target, message.context)
-    status.native_review = "no" if "no" in reviews else "yes" if set(reviews) == {"yes"} else NOT_RECORDED
+    status.reviewed = all(reviewed)
     return status
+
+
+def _header(po: Path, name: str) -> str:
+    """A header field of a ``.po`` file, as written ("" when absent); Babel's reader drops unknown fields."""
+    with po.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if not line.strip():
+                break
+            if line.startswith(f'"{name}:'):
+                return line.split(":", 1)[1].strip().strip('"').removesuffix("\\n").strip()
+    return ""
 
 
 def _note(nodes: dict[str, list[str]], context: str) -> None:
@@ -108,20 +154,33 @@ def _note(nodes: dict[str, list[str]], context: str) -> None:
         fields.append(field_name)
 
 
-def all_status(locales_dir: Path, locales: list[str] | None = None) -> list[LocaleStatus]:
-    """The status of each locale (every shipped locale by default)."""
-    return [locale_status(locales_dir, code) for code in (locales or SHIPPED)]
+def all_status(locales_dir: Path, locales: list[str] | None = None, *, labels: bool = True) -> list[LocaleStatus]:
+    """The status of each locale (every shipped locale by default), with the labels WhatsApp would cut."""
+    statuses = [locale_status(locales_dir, code) for code in (locales or SHIPPED)]
+    if labels:
+        from bot.i18n._labels import content_tree, cut_labels
+
+        tree = content_tree(locales_dir.parent)
+        for s in statuses:
+            s.cut_labels = [asdict(c) for c in cut_labels(locales_dir.parent, s.locale, tree)]
+    return statuses
 
 
 def status_text(statuses: list[LocaleStatus], *, max_nodes: int = 8) -> str:
-    """A table for the terminal, then the nodes that need a translator, per locale."""
-    lines = [f"{'locale':<8}{'translated':>11}{'fuzzy':>8}{'missing':>9}{'done':>8}  native review"]
+    """A table for the terminal, then the nodes that need a translator and the labels cut, per locale."""
+    lines = [f"{'locale':<8}{'translated':>11}{'fuzzy':>8}{'missing':>9}{'done':>8}{'cut':>6}  reviewed by a native speaker"]
     for s in statuses:
-        lines.append(f"{s.locale:<8}{s.translated:>11}{s.fuzzy:>8}{s.missing:>9}{s.percent:>7.1f}%  {s.native_review}")
+        lines.append(f"{s.locale:<8}{s.translated:>11}{s.fuzzy:>8}{s.missing:>9}{s.percent:>7.1f}%"
+                     f"{len(s.cut_labels):>6}  {'yes' if s.reviewed else 'no'}")
     for s in statuses:
+        if s.inherited:
+            lines.append(f"{s.locale}: {s.inherited} entries read from {', '.join(catalog_chain(s.locale)[1:])}")
         for label, nodes in (("fuzzy (English changed)", s.fuzzy_nodes), ("missing", s.missing_nodes)):
             if nodes:
                 shown = [f"{k} ({', '.join(v)})" for k, v in list(nodes.items())[:max_nodes]]
                 more = f" and {len(nodes) - max_nodes} more" if len(nodes) > max_nodes else ""
                 lines.append(f"{s.locale} {label}: {'; '.join(shown)}{more}")
+        if s.cut_labels:
+            lines.append(f"{s.locale} cut on WhatsApp (give a short form after ||):")
+            lines += [f"  {c['where']}: \"{c['label']}\" ({len(c['label'])} > {c['limit']})" for c in s.cut_labels]
     return "\n".join(lines)

@@ -16,18 +16,19 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from bot.content._loader import MAX_BODY_CHARS, WHATSAPP_BUTTON_TITLE
 from bot.errors import ContentError, MarhabaError, Problem
 from bot.i18n._locales import LOCALES
-from bot.i18n._translator import CONTENT_DOMAIN, UI_DOMAIN
+from bot.i18n._translator import CONTENT_DOMAIN, UI_DOMAIN, split_short
 
 DOMAINS = {UI_DOMAIN: "babel-ui.cfg", CONTENT_DOMAIN: "babel-content.cfg"}
 """Each domain's mapping file in ``locales/`` (its patterns are relative to the project)."""
 
-SHIPPED = [code for code in LOCALES if code not in ("en", "fa_AF")]
-"""Locales with catalogs of their own (English is the source; Dari reads the Persian catalog)."""
+SHIPPED = [code for code in LOCALES if code != "en"]
+"""Locales with catalogs of their own (English is the source). A layered catalog (Dari ``fa_AF``)
+holds only what differs from its fallback (Persian); its empty entries read the fallback's."""
 
 
 def _pybabel(*args: str) -> str:
@@ -42,27 +43,123 @@ def _pybabel(*args: str) -> str:
 
 
 def extract(project: Path) -> list[Path]:
-    """Write ``locales/<domain>.pot`` from the code and the content."""
+    """Write ``locales/<domain>.pot`` from the code and the content.
+
+    Source references are relative to the project (``bot/core/_render.py:12``) and
+    lines are wrapped as plain ``pybabel`` wraps them, so the result does not
+    depend on the machine. A template whose entries did not change is left as it
+    was, creation date included: an unchanged tree gives unchanged files.
+    """
     written = []
     for domain, mapping in DOMAINS.items():
         pot = project / "locales" / f"{domain}.pot"
-        _pybabel(
-            "extract", "-F", str(project / "locales" / mapping), "-k", "N_", "-c", "TRANSLATORS:",
-            "--project", "Marhaba", "--copyright-holder", "Marhaba contributors", "--no-wrap",
-            "--sort-by-file", "-o", str(pot), str(project),
-        )
+        tmp = pot.with_name(pot.name + ".new")
+        with contextlib.chdir(project):
+            _pybabel(
+                "extract", "-F", f"locales/{mapping}", "-k", "N_", "-c", "TRANSLATORS:",
+                "--project", "Marhaba", "--copyright-holder", "Marhaba contributors",
+                "-o", str(tmp), ".",
+            )
+        _replace_if_changed(tmp, pot)
         written.append(pot)
     return written
 
 
+_VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"\n?$', re.M)
+
+
+def _replace_if_changed(new: Path, old: Path) -> bool:
+    """Move ``new`` over ``old`` unless they differ only in their dates; True when ``old`` changed."""
+    data = new.read_bytes()
+    if old.is_file() and _VOLATILE.sub(b"", old.read_bytes()) == _VOLATILE.sub(b"", data):
+        new.unlink()
+        return False
+    new.replace(old)
+    return True
+
+
 def update(project: Path, locales: list[str] | None = None) -> None:
-    """Merge the templates into each locale's catalog (creating missing ones); changed sources turn fuzzy."""
+    """Merge the templates into each locale's catalog (creating missing ones); changed sources turn fuzzy.
+
+    A fuzzy entry keeps the English it was translated from (``#|`` lines), so a
+    translator sees what changed. A catalog the merge would change only in its
+    dates is left untouched.
+    """
     for domain in DOMAINS:
         pot = project / "locales" / f"{domain}.pot"
         for code in locales or SHIPPED:
             po = project / "locales" / code / "LC_MESSAGES" / f"{domain}.po"
-            action = "update" if po.exists() else "init"
-            _pybabel(action, "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code, "--no-wrap")
+            if not po.exists():
+                _pybabel("init", "-i", str(pot), "-d", str(project / "locales"), "-D", domain, "-l", code)
+                continue
+            tmp = po.with_name(po.name + ".new")
+            _merge(pot, po, tmp, code)
+            _keep_previous(tmp)
+            _keep_own_headers(po, tmp)
+            _replace_if_changed(tmp, po)
+
+
+_OWN_HEADER = re.compile(r'^"X-[A-Za-z-]+: [^"]*\\n"$', re.M)
+
+
+def _keep_own_headers(old: Path, new: Path) -> None:
+    """Carry the translators' own header fields (``X-Reviewed-By-Native-Speaker``) over a merge.
+
+    Babel keeps only the header fields it knows; these are put back after its last one.
+    """
+    own = _OWN_HEADER.findall(old.read_text(encoding="utf-8").split("\n\n", 1)[0])
+    if not own:
+        return
+    head, sep, rest = new.read_text(encoding="utf-8").partition("\n\n")
+    head = "\n".join(line for line in head.split("\n") if not _OWN_HEADER.match(line))
+    new.write_text(head + "\n" + "\n".join(own) + sep + rest, encoding="utf-8")
+
+
+def _merge(pot: Path, po: Path, out: Path, locale: str) -> None:
+    """What ``pybabel update --previous`` does, except that a changed content text is matched by its context.
+
+    Babel guesses the old entry of a changed English text from similar texts
+    anywhere in the catalog ("Health and care" would inherit the translation of
+    "Get a health card"); a content entry's context names its node and field,
+    so its own old entry is the right one.
+    """
+    with pot.open("rb") as fh:
+        template = read_po(fh)
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    old = {m.context: m for m in catalog if m.id and m.context}
+    catalog.update(template)
+    for message in catalog:
+        before = old.get(message.context) if message.context else None
+        if before is None or before.id == message.id or not before.string:
+            continue
+        if message.fuzzy or not message.string:
+            message.string = before.string
+            message.flags.add("fuzzy")
+            message.previous_id = [before.id] if isinstance(before.id, str) else list(before.id)
+            catalog.obsolete.pop(before.id if not before.context else (before.id, before.context), None)
+    with out.open("wb") as fh:
+        write_po(fh, catalog, include_previous=True, width=76)
+
+
+def _keep_previous(po: Path) -> None:
+    """Put each entry's previous English (``#|`` lines) after its flags, where gettext expects it.
+
+    Babel writes the previous English of a newly fuzzy entry, but reads such
+    lines back as translator comments (``# | msgid``): without this, a second
+    update would move them and the file would change on every run.
+    """
+    blocks = po.read_text(encoding="utf-8").split("\n\n")
+    for i, block in enumerate(blocks):
+        lines = block.split("\n")
+        previous = [line for line in lines if line.startswith(("#|", "# |"))]
+        if not previous:
+            continue
+        rest = [line for line in lines if not line.startswith(("#|", "# |"))]
+        previous = list(dict.fromkeys("#|" + line[3:] if line.startswith("# |") else line for line in previous))
+        at = next((n for n, line in enumerate(rest) if not line.startswith("#")), len(rest))
+        blocks[i] = "\n".join(rest[:at] + previous + rest[at:])
+    po.write_text("\n\n".join(blocks), encoding="utf-8")
 
 
 def compile_catalogs(project: Path) -> list[Path]:
@@ -98,6 +195,21 @@ CONTENT_LIMITS = {"body": MAX_BODY_CHARS, "short_title": WHATSAPP_BUTTON_TITLE}
 PLURAL_SAMPLES = (0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 19, 20, 21, 22, 100, 101, 102, 111, 1000, 1001, 1_000_000)
 """Numbers the plural rule of every language in CLDR tells apart (one, two, few, many, other)."""
 MAX_PROBLEMS_PER_FILE = 20
+
+
+_PARSED: dict[tuple[str, int, int], Catalog] = {}
+
+
+def read_catalog_cached(po: Path) -> Catalog:
+    """:func:`read_catalog`, parsed once per version of the file in this process (for read-only use)."""
+    st = po.stat()
+    key = (str(po), st.st_mtime_ns, st.st_size)
+    catalog = _PARSED.get(key)
+    if catalog is None:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        catalog = _PARSED[key] = read_catalog(po)
+    return catalog
 
 
 def read_catalog(po: Path, display: str | None = None) -> Catalog:
@@ -181,7 +293,8 @@ def _message_problem(message: Message) -> str:
         if not text:
             continue
         found = set(_PLACEHOLDER.findall(text))
-        if found != expected:
+        # A plural form may leave out the number its noun already says ("خطوتين", two steps).
+        if found != expected and not (len(strings) > 1 and found < expected):
             missing, extra = sorted(expected - found), sorted(found - expected)
             what = "; ".join(filter(None, (
                 f"keep {', '.join('{' + p + '}' for p in missing)}" if missing else "",
@@ -191,7 +304,9 @@ def _message_problem(message: Message) -> str:
         broken = _trial_format(text, expected, bool("{" in source or "}" in source))
         if broken:
             return broken
-        if len(text) > limit:
+        longest = max(split_short(text), key=lambda part: len(part or ""))  # a short form is measured alone
+        if len(longest or "") > limit:
+            text = longest or ""
             return (f"the translation is {len(text)} characters, the English {len(source)}: at most {limit} "
                     "are allowed here; shorten it")
     return ""
@@ -250,13 +365,27 @@ def mo_bytes(po: Path, display: str | None = None) -> bytes:
     problems = check_catalog(catalog, shown)
     if problems:
         raise ContentError(problems)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    data = buffer.getvalue()
+    data = catalog_bytes(catalog)
     problems = _plural_problems(data, catalog, po.read_bytes(), shown)
     if problems:
         raise ContentError(problems)
     return data
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The ``.mo`` of a parsed catalog: fuzzy entries and incomplete plurals left out."""
+    incomplete = [m for m in catalog if m.id and isinstance(m.string, tuple | list) and not all(m.string)]
+    buffer = io.BytesIO()
+    # Babel would compile an untranslated plural as the English text; left out, it falls back
+    # (to the fallback catalog of a layered locale like Dari, else to English).
+    for message in incomplete:
+        catalog.delete(message.id, message.context)
+    try:
+        write_mo(buffer, catalog)
+    finally:
+        for message in incomplete:
+            catalog[message.id] = message
+    return buffer.getvalue()
 
 
 def install_mo(mo: Path, data: bytes) -> None:

@@ -127,7 +127,7 @@ class Preview:
         }
 
     async def _map(self, req: Request) -> Response:
-        statuses = await asyncio.to_thread(all_status, self.locales_dir)
+        statuses = await asyncio.to_thread(all_status, self.locales_dir, labels=False)
         content = self.engine.content
         return _json({"locales": [s.locale for s in statuses],
                       "tree": _tree(content, ROOT_ID, statuses)})

@@ -58,7 +58,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     tree = load_content(settings.content_dir).tree
-    catalogs = Catalogs(settings.locales_dir)
+    catalogs = Catalogs(settings.locales_dir, settings.digits)
     index = QuestionIndex(tree, catalogs)
     if args.batch:
         return _batch(index, args)

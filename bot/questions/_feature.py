@@ -15,7 +15,7 @@ import time
 from dataclasses import replace
 
 from bot.content import ContentTree
-from bot.core import Engine, Handler, Option, Outgoing, Turn, node_option
+from bot.core import MAIN_MENU, Engine, Handler, Option, Outgoing, Turn, node_option, ui_option
 from bot.i18n import LOCALES, N_, Translator
 from bot.questions._handoff import (
     HANDOFF_NODE,
@@ -54,6 +54,7 @@ PURGE_EVERY_SECONDS = 3600.0
 """Old question texts are purged at most this often, when a new unanswered question is recorded."""
 _NAV_PAYLOADS = ("cmd:back", "cmd:menu")
 
+# TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
 _ASK = N_("Ask a person")
 
 
@@ -105,8 +106,9 @@ class QuestionFeature:
             extra.append(self._ask_option(turn.t, ""))
         if other_language:
             _ = turn.t.gettext
-            extra.append(Option("🌐 " + _("Switch to {language}").format(language=LOCALES[ranking.locale].native_name),
-                                f"lang:{ranking.locale}"))
+            # TRANSLATORS: a button; WhatsApp shows at most 18 characters with the language. A shorter form may follow ||.
+            extra.append(ui_option(turn.t, "🌐 ", N_("Switch to {language}"), f"lang:{ranking.locale}",
+                                   language=LOCALES[ranking.locale].native_name))
         return [_with_options(messages[0], extra), *messages[1:]] if messages else messages
 
     async def _not_sure(self, turn: Turn, text: str, ranking: Ranking) -> list[Outgoing]:
@@ -122,8 +124,9 @@ class QuestionFeature:
                                                 + text[:MAX_QUESTION_CHARS])
             options.append(self._ask_option(turn.t, OFFER))
         else:
-            options.append(Option("🙋 " + _("Talk to a person"), f"n:{HANDOFF_NODE}"))
-        options.append(Option("🏠 " + _("Main menu"), "cmd:menu"))
+            # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
+            options.append(ui_option(turn.t, "🙋 ", N_("Talk to a person"), f"n:{HANDOFF_NODE}"))
+        options.append(ui_option(turn.t, "🏠 ", MAIN_MENU, "cmd:menu"))
         if len(options) > 2:
             message = _("Sorry, I am not sure I understood. These topics may help. You can also ask a person.")
         else:
@@ -141,7 +144,7 @@ class QuestionFeature:
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:
-        return Option("🙋 " + t.gettext(_ASK), f"{PAYLOAD_PREFIX}:ask" + (f":{ticket}" if ticket else ""))
+        return ui_option(t, "🙋 ", _ASK, f"{PAYLOAD_PREFIX}:ask" + (f":{ticket}" if ticket else ""))
 
     # -- handoff ---------------------------------------------------------------
 
@@ -172,7 +175,8 @@ class QuestionFeature:
         await self.engine.store.set_pending(turn.user.id, PENDING_ASK)
         return [self.engine.text_reply(turn, _("Write your question in one message. A person from our team "
                                                "will answer you here."),
-                                       (Option(_("Cancel"), "cmd:menu"),))]
+                                       # TRANSLATORS: a button; at most 20 characters on WhatsApp.
+                                       (ui_option(turn.t, "", N_("Cancel"), "cmd:menu"),))]
 
     async def _send_to_staff(self, turn: Turn, text: str, locale: str | None = None) -> list[Outgoing]:
         """Make the ticket (only now: the person asked for it) and forward it; a ticket staff never got is

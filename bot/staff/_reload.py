@@ -139,7 +139,7 @@ class Reloader:
             raise ContentError(problems)
         for mo, data in compiled:
             install_mo(mo, data)
-        return tree, Catalogs(self.locales_dir), [mo for mo, _ in compiled]
+        return tree, Catalogs(self.locales_dir, self.engine.catalogs.digits), [mo for mo, _ in compiled]
 
     async def _tell_staff(self, problems: list[Problem]) -> None:
         for channel, user_id in sorted(self.engine.staff):

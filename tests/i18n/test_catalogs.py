@@ -16,9 +16,10 @@ from bot.i18n import CONTENT_DOMAIN, LOCALES, UI_DOMAIN, Catalogs, content_conte
 from tests.conftest import PROJECT
 
 LOCALES_DIR = PROJECT / "locales"
-SHIPPED = ["ar", "fa", "ps", "ur", "tr", "fr", "so", "kmr", "ckb", "ru", "uk", "bn", "ti"]
+SHIPPED = ["ar", "fa", "fa_AF", "ps", "ur", "tr", "fr", "so", "kmr", "ckb", "ru", "uk", "bn", "ti"]
 """Catalogs this tree must hold."""
-FULLY_TRANSLATED = ["ar", "fa", "ur", "tr", "fr", "kmr", "ckb", "ru", "uk", "bn", "ti"]
+FULLY_TRANSLATED = ["ar", "fa", "ps", "ur", "tr", "fr", "so", "kmr", "ckb", "ru", "uk", "bn", "ti"]
+"""Complete in their own catalogs; Dari (fa_AF) is complete with Persian beneath it (see test_workflow)."""
 NEW_LANGUAGES = ["kmr", "ckb", "ru", "uk", "bn", "ti"]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -95,7 +96,9 @@ def test_translations_keep_placeholders_and_short_titles(locale: str, domain: st
         expected = set(PLACEHOLDER.findall(sources[-1]))
         for s in strings:
             if s:
-                assert set(PLACEHOLDER.findall(s)) == expected, f"{locale}: {msg.id!r} -> {s!r}"
+                found = set(PLACEHOLDER.findall(s))
+                # A plural form may leave out the number its noun already says (Arabic dual: خطوتين).
+                assert found == expected or (len(strings) > 1 and found < expected), f"{locale}: {msg.id!r} -> {s!r}"
         if msg.context and msg.context.endswith(".short_title") and strings[0]:
             assert len(strings[0]) <= 20, f"{locale}: {msg.context} is {len(strings[0])} characters"
 

@@ -109,7 +109,7 @@ async def test_content_map_shows_translation_state_per_locale(
                   encoding="utf-8")
     page = await open_page(browser, preview)
     health = page.locator("#map li:has(> .row a[data-node='health']) > .row .states span")
-    await expect(health).to_have_count(len(SHIPPED))  # one state per shipped locale
+    await expect(health).to_have_count(len(SHIPPED))  # one state per shipped catalog, Dari included
     await expect(page.locator("#map .row a[data-node='health'] + .states span[title='fr: fuzzy']")).to_have_text("~")
     await expect(page.locator("#map .row a[data-node='health'] + .states span[title='ar: translated']")).to_have_text("✓")
     await choose_english(page, staff_engine)

@@ -69,9 +69,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def labels(t: Translator) -> Labels:
-    """The words the list renderer adds, in ``t``'s language."""
+    """The words and digits the list renderer adds, in ``t``'s language."""
     _ = t.gettext
-    return Labels(more=_(MORE), previous=_(PREVIOUS), first=_(FIRST_PAGE), choose=_(CHOOSE), prompt=_(PROMPT))
+    return Labels(more=_(MORE), previous=_(PREVIOUS), first=_(FIRST_PAGE), choose=_(CHOOSE), prompt=_(PROMPT),
+                  numerals=t.numerals)
 
 
 class WhatsAppChannel:

@@ -9,6 +9,7 @@ The objects returned lack only ``to``, which the client adds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,8 @@ class Labels:
     """The row that goes back to the start from the last of three or more pages."""
     choose: str = "Choose"
     prompt: str = "Choose an option."
+    numerals: Callable[[str], str] = str
+    """Writes the page numbers of "More (2/3)" in the locale's digits."""
 
 
 def fit(text: str, limit: int) -> str:
@@ -128,7 +131,8 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         more_label = out.extra.get("more")
         # A menu that names its "more" row (the language picker) keeps that name on every page and
         # lists what the other pages hold under it, so that a newcomer finds their language at once.
-        more = Option(f"{more_label or word} ({target + 1}/{pages})", page_payload(out.node_id, target),
+        numbers = f"({labels.numerals(str(target + 1))}/{labels.numerals(str(pages))})"
+        more = Option(f"{more_label or word} {numbers}", page_payload(out.node_id, target),
                       description=" · ".join(o.label for o in rest) if more_label else "")
     rows = []
     titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],
