@@ -88,6 +88,8 @@ class Outgoing:
     node_id: str | None = None
     document: Document | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    keep_menu: bool = False
+    """Send as a new message: never edit the menu the user pressed into this one (a flood notice)."""
 
     @property
     def full_text(self) -> str:

@@ -78,6 +78,8 @@ class QuestionFeature:
             return await self._send_to_staff(turn, text)
         ranking = rank(self.index(), text, turn.t.locale, limit=RELATED_OPTIONS + 2)
         if not ranking.confident:
+            if turn.alert is not None:
+                return []  # a safety disclosure: emergency help answers it, never "not sure", and it is not kept
             return await self._not_sure(turn, text, ranking)
         return await self._answer(turn, ranking)
 
