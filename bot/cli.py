@@ -53,15 +53,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_content_check(args: argparse.Namespace) -> int:
     from bot.broadcast import load_events
     from bot.content import load_content
+    from bot.safety import load_safety
     from bot.settings import Settings
 
     directory = Path(args.dir) if args.dir else Settings.from_env().content_dir
     result = load_content(directory)
     events = load_events(directory, result.tree)
-    for warning in result.warnings:
+    rules, safety_warnings = load_safety(directory, result.tree)
+    warnings = [*result.warnings, *safety_warnings]
+    for warning in warnings:
         print(warning)
-    print(f"{len(result.tree)} nodes in {len(result.files)} files, {len(events)} events: content is valid"
-          + (f" ({len(result.warnings)} warnings)" if result.warnings else "") + ".")
+    print(f"{len(result.tree)} nodes in {len(result.files)} files, {len(events)} events, "
+          f"{len(rules.phrases)} safety phrases in {len(rules.categories)} categories: content is valid"
+          + (f" ({len(warnings)} warnings)" if warnings else "") + ".")
     return 0
 
 

@@ -1,6 +1,15 @@
 """The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
 
-from bot.core._engine import KEYWORDS, MAX_TEXT_CHARS, Command, Engine, Guard, Handler, Turn, clean_text
+from bot.core._engine import (
+    KEYWORDS,
+    MAX_TEXT_CHARS,
+    Command,
+    Engine,
+    Guard,
+    Handler,
+    Turn,
+    clean_text,
+)
 from bot.core._events import (
     MAX_PAYLOAD_BYTES,
     ContactCard,

@@ -95,10 +95,10 @@ def staff_message(t: Translator, ticket_id: int, locale: str, channel: str, ques
     language = LOCALES[locale].native_name if locale in LOCALES else locale
     head = _("Question {ticket} · {language} ({code}) · {channel}").format(
         ticket=ticket_label(ticket_id), language=language, code=locale, channel=channel)
-    if urgent:
-        head = "🚨 " + _("URGENT") + " · " + head
+
     how = _("Reply to this message to answer, or send /reply {number} and your answer.").format(number=ticket_id)
-    return Outgoing(text=f"🎫 {head}\n\n{question}\n\n{how}", locale=t.locale, rtl=t.rtl)
+    mark = "🚨 " + _("URGENT") + " · " if urgent else "🎫 "
+    return Outgoing(text=f"{mark}{head}\n\n{question}\n\n{how}", locale=t.locale, rtl=t.rtl)
 
 
 class Handoff:

@@ -7,7 +7,15 @@
 
 from bot.safety._feature import SafetyFeature, install, safety_counts
 from bot.safety._load import SAFETY_FILE, emergency_pages, load_safety, safety_path
-from bot.safety._rules import CATEGORIES, Category, Hit, Phrase, PhraseError, SafetyRules, compile_phrase
+from bot.safety._rules import (
+    CATEGORIES,
+    Category,
+    Hit,
+    Phrase,
+    PhraseError,
+    SafetyRules,
+    compile_phrase,
+)
 
 __all__ = [
     "CATEGORIES",

@@ -16,6 +16,7 @@ The help word ("help", "مساعدة", "کمک" …) alone offers urgent help fi
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,13 @@ from bot.core._engine import KEYWORDS
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, isolate_ltr
 from bot.privacy import pseudonym
 from bot.questions import QuestionStore
-from bot.questions._handoff import HANDOFF_NODE, Handoff, HandoffSettings, opening_hours, ticket_label
+from bot.questions._handoff import (
+    HANDOFF_NODE,
+    Handoff,
+    HandoffSettings,
+    opening_hours,
+    ticket_label,
+)
 from bot.safety._load import EMERGENCY_TOPIC, load_safety
 from bot.safety._rules import EMPTY, Hit, SafetyRules
 from bot.settings import Settings
@@ -247,7 +254,7 @@ async def safety_counts(store: SQLiteStore) -> dict[str, dict[str, int]]:
     try:
         rows = await store.db.execute_fetchall(
             "SELECT category, locale, count FROM safety_matches ORDER BY category, locale")
-    except Exception:  # an older database without migration 012
+    except sqlite3.OperationalError:  # an older database without migration 012
         return {}
     out: dict[str, dict[str, int]] = {}
     for category, locale, count in rows:

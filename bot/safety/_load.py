@@ -22,7 +22,7 @@ import difflib
 import re
 from pathlib import Path
 
-from bot.content import SAFETY_FILE, ContentTree, Node, read_text_file
+from bot.content import SAFETY_FILE, ContentTree, read_text_file
 from bot.content._loader import display_path
 from bot.content._yaml import Y, YamlProblems, parse
 from bot.errors import ContentError, Problem
@@ -206,17 +206,19 @@ class _Checker:
     def against_content(self, categories: dict[str, Category]) -> None:
         """No phrase may match an example question of a page that is not emergency help."""
         safe = emergency_pages(self.tree, {c.page for c in categories.values()})
-        examples: list[tuple[Node, str, list[str]]] = [
-            (node, q, tokens(q)) for node in self.tree.nodes.values() if node.id not in safe
-            for qs in node.questions.values() for q in qs]
-        for category in categories.values():
-            for phrase in category.phrases:
-                for node, question, words in examples:
-                    if phrase.matches(words):
-                        where = f"{node.position.path}:{node.position.line}" if node.position else node.id
-                        self.problems.append(Problem(
-                            self.path, phrase.line, phrase.col,
-                            f"phrase '{phrase.text}' also matches '{question}', an example question of "
-                            f"'{node.id}' ({where}), which is not emergency help; make the phrase more specific "
-                            "or move the question"))
-                        break
+        index = SafetyRules(categories=categories)  # the first-word index: each question costs a few look-ups
+        reported: set[int] = set()
+        for node in self.tree.nodes.values():
+            if node.id in safe:
+                continue
+            for question in (q for qs in node.questions.values() for q in qs):
+                for phrase in index.matching(tokens(question)):
+                    if id(phrase) in reported:
+                        continue
+                    reported.add(id(phrase))
+                    where = f"{node.position.path}:{node.position.line}" if node.position else node.id
+                    self.problems.append(Problem(
+                        self.path, phrase.line, phrase.col,
+                        f"phrase '{phrase.text}' also matches '{question}', an example question of "
+                        f"'{node.id}' ({where}), which is not emergency help; make the phrase more specific "
+                        "or move the question"))

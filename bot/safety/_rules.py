@@ -203,6 +203,10 @@ class SafetyRules:
     def phrases(self) -> tuple[Phrase, ...]:
         return tuple(p for c in self.categories.values() for p in c.phrases)
 
+    def matching(self, words: list[str]) -> list[Phrase]:
+        """Every phrase that matches the normalized ``words``, in file order."""
+        return self._index.found(words)
+
     def check(self, text: str, prefer: str | None = None) -> Hit | None:
         """The category ``text`` discloses, or ``None``.
 

@@ -17,6 +17,7 @@ from typing import Any
 from bot.content import ContentTree
 from bot.core._render import node_title
 from bot.i18n import LOCALES, Catalogs
+from bot.safety import safety_counts
 from bot.store import SQLiteStore
 
 DAY = 86_400.0
@@ -42,6 +43,8 @@ class Stats:
     unanswered: int | None = None
     """Questions the bot could not answer; ``None`` when the database has no such table."""
     unanswered_by_locale: dict[str, int] = field(default_factory=dict)
+    safety: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Safety disclosures answered, per category and language (counts only: no text, no person)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +81,7 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
         f"SELECT locale, SUM(count) FROM {UNANSWERED_TABLE} GROUP BY locale ORDER BY 2 DESC")
     stats.unanswered = sum(n for _, n in rows)
     stats.unanswered_by_locale = {loc or "none": n for loc, n in rows}
+    stats.safety = await safety_counts(store)
     return stats
 
 
@@ -102,6 +106,9 @@ def text_report(stats: Stats) -> str:
     else:
         lines.append(f"Unanswered questions: {stats.unanswered}")
         lines += [f"  {_locale_name(k):<24} {v:>7}" for k, v in stats.unanswered_by_locale.items()]
+    lines += ["", "Safety disclosures answered (per category and language; no text is kept):"]
+    lines += [f"  {category:<20} {sum(by.values()):>5}   " + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+              for category, by in stats.safety.items()] or ["  (none)"]
     return "\n".join(lines)
 
 

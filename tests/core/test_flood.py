@@ -84,8 +84,10 @@ async def test_flood_notice_is_in_the_users_language(engine: Engine) -> None:
     engine.flood = FloodControl(FloodLimits(rate_per_minute=1, burst=2, cooldown_seconds=60))
     chat = Chat(engine, user_id="fa-user")
     await chat("/start")
-    await chat.press("فارسی")
-    last = await chat("hello")
+    await chat.press("فارسی")  # a tap: counted apart from typing
+    await chat("clinic")
+    last = await chat("clinic?")
     assert last[0].locale == "fa" and last[0].rtl
     assert last[0].text == engine.catalogs.get("fa").gettext(FLOOD_NOTICE)
+    assert last[0].keep_menu, "the notice is a new message, never an edit of the pressed menu"
     assert await chat("again") == []
