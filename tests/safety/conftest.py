@@ -14,6 +14,7 @@ from bot.safety import install as install_safety
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.conftest import SAMPLE_CONTENT
+from tests.staff.conftest import project_copy, staff_engine  # noqa: F401  (fixtures for test_reload)
 
 CALLABLE = re.compile(r"^\+[1-9][0-9 ]{6,20}$")
 """A number in international form: both apps link it for a one-tap call."""

@@ -94,3 +94,59 @@ async def test_whatsapp_reply_leads_with_a_callable_number(db_path: Path, sample
     finally:
         await wa.stop()
         await graph.stop()
+
+
+STAFF_CHAT = -1001234567890
+STAFF_USER = 4343
+
+
+@pytest.fixture
+async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catalogs: Catalogs,
+                           store: SQLiteStore) -> AsyncIterator[Harness]:
+    env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"), MARHABA_STAFF_CHAT=str(STAFF_CHAT),
+                            MARHABA_STAFF=f"telegram:{STAFF_USER}")
+    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
+    channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
+    harness = Harness(fake_api, channel)
+    await channel.start()
+    yield harness
+    await channel.stop()
+
+
+async def test_the_urgent_ticket_reaches_the_staff_chat_and_staff_users_and_forget_removes_it(
+        telegram_staffed: Harness) -> None:
+    from bot.questions import QuestionStore
+
+    h = telegram_staffed
+    user = h.user(8201, "ar")
+    await user.send("/start")
+    await user.press("العربية")
+    await user.send("الكفيل ماخد جوازي وحابسني بالبيت")
+    await user.press("🆘")
+    assert "#1" in user.texts[-1]
+    for recipient in (STAFF_CHAT, STAFF_USER):
+        forwarded = h.api.calls_of("sendMessage", recipient)
+        assert forwarded and forwarded[-1].params["text"].startswith("🚨 URGENT · Question #1")
+        assert "forced labour or a held passport" in forwarded[-1].params["text"]
+        assert "جوازي" not in forwarded[-1].params["text"], "the person's words are not passed on or kept"
+    store = h.channel.engine.store
+    assert await QuestionStore(store).ticket(1) is not None  # type: ignore[arg-type]
+    await user.send("/forget")
+    await user.press("🗑")
+    assert await QuestionStore(store).ticket(1) is None  # type: ignore[arg-type]
+
+
+async def test_telegram_forget_is_answered_during_a_cooldown(telegram_safety: Harness) -> None:
+    from bot.core import FloodControl, FloodLimits
+
+    telegram_safety.channel.engine.flood = FloodControl(FloodLimits(rate_per_minute=1, burst=1, cooldown_seconds=600))
+    user = telegram_safety.user(8103, "en")
+    await user.send("/start")
+    await user.press("English")
+    await user.send("clinic")  # the notice: silenced
+    await user.send("clinic")
+    assert user.texts == []
+    await user.send("/forget")
+    assert "Delete everything?" in user.texts[0]
+    await user.press("🗑")
+    assert "has been deleted" in user.texts[0]

@@ -161,3 +161,23 @@ async def test_staff_are_not_screened(sample_tree, catalogs, store) -> None:
     engine.staff = frozenset({("test", "staff1")})
     out = await engine.handle(Incoming("test", "staff1", text="if he threatens you again, call 112"))
     assert not out or not out[0].text.startswith("+90")
+
+
+async def test_a_disclosure_while_writing_to_a_person_gets_emergency_help_and_still_reaches_staff(
+        sample_tree, catalogs, store) -> None:
+    sent: list[str] = []
+
+    class StaffChat:
+        async def send(self, user_id: str, messages: list) -> None:
+            sent.extend(m.text for m in messages)
+
+    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store),
+                     settings(MARHABA_STAFF_CHAT="-100200300"))
+    engine.senders["telegram"] = StaffChat()  # type: ignore[assignment]
+    chat = Chat(engine)
+    await chat.payload("lang:ur")
+    await chat.payload("q:ask")  # "Write your question in one message"
+    out = await chat("mera shohar mujhe marta hai, kya karoon")
+    assert_leads_with_a_callable_number(out, "+90 800 555 0170")
+    assert sent and "mera shohar" in sent[0]  # what they chose to send to a person is sent
+    assert "#1" in out[-1].text
