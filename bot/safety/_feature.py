@@ -45,6 +45,8 @@ PAYLOAD_PREFIX = "sos"
 """Buttons: ``sos:talk:<category>:<locale>`` (talk to a person now), ``sos:page:<locale>`` (I need urgent help)."""
 REPEAT_TICKET_SECONDS = 600.0
 """A second "Talk to a person now" within this time reuses the first urgent ticket."""
+MAX_RECENT = 10_000
+"""Recent urgent tickets remembered; older ones are dropped when there are more."""
 
 SENTENCES = {
     "domestic-violence": N_("You are not to blame, and you are not alone. "
@@ -94,8 +96,9 @@ class SafetyFeature:
     def locale_for(self, turn: Turn, hit: Hit) -> str:
         """The user's language when a phrase of it matched; else the language the text was written in."""
         user = turn.user.locale
-        if user and user in hit.locales:
-            return user
+        fallback = LOCALES[user].fallback if user in LOCALES else ()
+        if user and (user in hit.locales or any(f in hit.locales for f in fallback)):
+            return user  # Dari (fa_AF) is answered in Dari when a Persian phrase matched
         if hit.locale in self.engine.catalogs.locales or hit.locale in LOCALES:
             return hit.locale
         return user or turn.t.locale
@@ -180,6 +183,8 @@ class SafetyFeature:
             if not await self.handoff.forward(ticket, turn.t.locale, turn.event.channel, summary, urgent=True):
                 return await self._contacts(turn, category,
                                             _("Sorry, our team cannot be reached from here right now."))
+            if len(self._recent) > MAX_RECENT:
+                self._recent = {k: v for k, v in self._recent.items() if now - v[1] < REPEAT_TICKET_SECONDS}
             self._recent[turn.user.id] = (ticket, now)
             log.warning("safety: urgent ticket %d opened (%s, channel=%s)", ticket, category, turn.event.channel)
         text = "🆘 " + _("Your message went to our team as urgent ({ticket}). A person will write to you here "

@@ -176,6 +176,10 @@ def html_report(stats: Stats, generated: float | None = None) -> str:
     if stats.unanswered is not None:
         rows = [(_locale_name(k), v) for k, v in stats.unanswered_by_locale.items()] or [("all", stats.unanswered)]
         charts.append(bar_chart(f"Unanswered questions ({stats.unanswered})", rows, "#a33b3b"))
+    if stats.safety:
+        rows = [(f"{category} · {locale}", count) for category, by in stats.safety.items()
+                for locale, count in sorted(by.items())]
+        charts.append(bar_chart("Safety disclosures answered (category · language)", rows, "#b0302a"))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Marhaba statistics</title>
 <style>

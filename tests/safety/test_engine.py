@@ -181,3 +181,11 @@ async def test_a_disclosure_while_writing_to_a_person_gets_emergency_help_and_st
     assert_leads_with_a_callable_number(out, "+90 800 555 0170")
     assert sent and "mera shohar" in sent[0]  # what they chose to send to a person is sent
     assert "#1" in out[-1].text
+
+
+async def test_a_dari_user_is_answered_in_dari(sengine: Engine) -> None:
+    chat = Chat(sengine, user_id="dari")
+    await chat.payload("lang:fa_AF")
+    out = await chat("میخواهم خود را بکشم")
+    assert_leads_with_a_callable_number(out, "+90 212 555 0100")
+    assert out[0].locale == "fa_AF"
