@@ -246,7 +246,9 @@ class Engine:
         """
         key = (event.channel, event.user_id)
         alert = self._alert(event)
-        verdict = self.flood.check(key, tap=event.payload is not None)
+        # Buttons and /commands (Telegram makes every /command in a message tappable) are taps.
+        tap = event.payload is not None or event.command is not None or (event.text or "").lstrip().startswith("/")
+        verdict = self.flood.check(key, tap=tap)
         if verdict is not Verdict.ALLOW:
             if alert is not None and self.flood.urgent(key):
                 return await self._in_order(key, event, alert, silenced=True)

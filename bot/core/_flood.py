@@ -6,8 +6,9 @@ refills at ``rate_per_minute``; a turn takes one. When the bucket is empty
 the user gets one polite notice and is then ignored for ``cooldown_seconds``,
 so a flood costs a dictionary lookup per message and never delays others.
 
-Button presses have a bucket of their own, :data:`TAP_FACTOR` times larger
-and faster: a person browsing a menu taps fast, and a tap costs no typing.
+Button presses and ``/commands`` (tappable in Telegram messages) have a
+bucket of their own, :data:`TAP_FACTOR` times larger and faster: a person
+browsing a menu taps fast, and a tap costs no typing.
 Two kinds of message get through a cool-down, each within a small
 allowance of its own: a safety disclosure (:meth:`FloodControl.urgent`, once
 a minute) and ``/start`` or ``/forget`` (:meth:`FloodControl.essential`).

@@ -71,10 +71,13 @@ async def test_telegram_flood_notice_keeps_the_menu_and_a_disclosure_is_still_an
 
     telegram_safety.channel.engine.flood = FloodControl(FloodLimits(rate_per_minute=1, burst=1, cooldown_seconds=600))
     user = telegram_safety.user(8102, "en")
-    await user.send("/start")
+    await user.send("/start")  # taps (and /commands) have three times the typing burst: 3
     await user.press("English")
-    await user.send("clinic")  # the notice
-    assert not [c for c in user.calls if c.method == "editMessageText"]
+    await user.press("Health")
+    menu = list(user.menu)
+    await user.press(menu[0]["text"])  # the fourth tap runs out: the notice
+    assert [c.method for c in user.calls if c.method != "answerCallbackQuery"] == ["sendMessage"]
+    assert user.menu == menu, "the pressed menu keeps its buttons; the notice is a new message"
     await user.send("i want to kill myself")
     assert first_line([c for c in user.calls if c.method == "sendMessage"][0].params["text"]) == "+90 212 555 0100"
 
@@ -143,6 +146,7 @@ async def test_telegram_forget_is_answered_during_a_cooldown(telegram_safety: Ha
     user = telegram_safety.user(8103, "en")
     await user.send("/start")
     await user.press("English")
+    await user.send("clinic")
     await user.send("clinic")  # the notice: silenced
     await user.send("clinic")
     assert user.texts == []
