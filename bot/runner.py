@@ -17,6 +17,7 @@ from bot.errors import ConfigError
 from bot.privacy import retention_job
 from bot.settings import Settings
 from bot.staff import live_reload
+from bot.store import serving_lock
 from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")
@@ -95,6 +96,11 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    with serving_lock(settings.db_path):
+        await _serve(settings, classes, stop)
+
+
+async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio.Event) -> None:
     async with open_engine(settings) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]

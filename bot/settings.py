@@ -98,6 +98,26 @@ class Settings:
         """A raw variable, for the channel settings parsed by each channel."""
         return self.env.get(name, default)
 
+    def seconds(self, name: str, default: float, low: float, high: float) -> float:
+        """A duration variable in seconds, ``default`` when unset; a :class:`ConfigError` outside [low, high]."""
+        text = self.get(name).strip()
+        if not text:
+            return default
+        try:
+            value = float(text)
+            if not low <= value <= high:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(f"{name} must be a number of seconds from {low:g} to {high:g}, "
+                              f"not '{text[:20]}'") from None
+        return value
+
+    @property
+    def outbox_lease_seconds(self) -> float:
+        """``MARHABA_OUTBOX_LEASE_SECONDS``: how long a broadcast sender's claim on a message holds
+        without renewal; after a crash its messages are taken over this long after it stopped."""
+        return self.seconds("MARHABA_OUTBOX_LEASE_SECONDS", 30.0, 1.0, 3600.0)
+
     def has_secret(self, name: str) -> bool:
         """True when ``NAME`` or ``NAME_FILE`` is set (without reading the file)."""
         return bool(self.env.get(name, "").strip() or self.env.get(f"{name}_FILE", "").strip())

@@ -213,7 +213,8 @@ def cmd_send(args: argparse.Namespace) -> int:
             assert broadcast is not None
             print(f"Broadcast #{broadcast_id} created.", flush=True)
             async with _senders(settings, engine, channels) as senders:
-                counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate)
+                counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
+                                      settings.outbox_lease_seconds)
             _report(broadcast, counts)
             return 0 if counts["pending"] + counts["sending"] == 0 else 1
 
@@ -269,9 +270,10 @@ class ProgressBar:
 
 
 async def _drain(engine: Engine, outbox: OutboxStore, senders: dict[str, Sender], broadcast: Broadcast,
-                 limits: dict[str, Any], rate: float | None) -> Counts:
+                 limits: dict[str, Any], rate: float | None, lease_seconds: float) -> Counts:
     bar = ProgressBar(broadcast.id, await outbox.counts(broadcast.id))
-    drainer = Drainer(outbox, engine.store, senders, limits=limits, rate=rate or broadcast.rate, progress=bar)
+    drainer = Drainer(outbox, engine.store, senders, limits=limits, rate=rate or broadcast.rate, progress=bar,
+                      lease_seconds=lease_seconds)
     counts = await drainer.drain(broadcast)
     bar.states = dict(counts.states)
     bar.total = counts.total
@@ -297,20 +299,26 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         async with _engine(settings) as (engine, _events, outbox):
-            released = await outbox.release_dead_claims()
+            released = await outbox.release_expired_claims()
             unfinished = await outbox.unfinished()
             if not unfinished:
                 print("No unfinished broadcasts.")
                 return 0
             if released:
                 print(f"{released} messages that were being sent when the sender stopped will be sent again.")
+            held = await outbox.leased()
+            if held:
+                lease = settings.outbox_lease_seconds
+                print(f"{held} messages are held by a sender that stopped or still runs; they are taken over "
+                      f"when its claim runs out (within {lease:g} s).")
             channels = set(SENDERS)
             left = 0
             async with _senders(settings, engine, channels) as senders:
                 if not senders:
                     raise ConfigError("no channel is configured: set TELEGRAM_TOKEN and/or the WHATSAPP_* variables")
                 for broadcast in unfinished:
-                    counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate)
+                    counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
+                                      settings.outbox_lease_seconds)
                     _report(broadcast, counts)
                     left += counts["pending"] + counts["sending"]
             return 0 if left == 0 else 1

@@ -1,24 +1,27 @@
 """Subscriptions, broadcasts and the outbox in the store (migration ``004_broadcast.sql``).
 
 One outbox row per recipient per broadcast moves ``pending`` -> ``sending``
-(claimed by one process) -> ``sent`` | ``failed`` | ``blocked`` | ``skipped``.
-A row is marked ``sent`` only after the platform accepted the message; rows a
-dead process had claimed go back to ``pending`` (:meth:`OutboxStore.release_dead_claims`),
-so a crash loses nothing and repeats only the messages that were in flight.
+(leased by one sender) -> ``sent`` | ``failed`` | ``blocked`` | ``skipped``.
+A row is marked ``sent`` only after the platform accepted the message. A lease
+is a random run token with an expiry that a live sender keeps renewing; rows
+whose lease ran out (the sender was killed, in this PID namespace or another,
+on this machine or another) are taken over by the next sender, so a crash
+loses nothing and repeats only the messages that were in flight.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.store import SQLiteStore
 
 STATES = ("pending", "sending", "sent", "failed", "blocked", "skipped")
 DONE_STATES = ("sent", "failed", "blocked", "skipped")
+LEASE_SECONDS = 30.0
+"""How long a claim holds without renewal; a live sender renews every third of it."""
 
 
 @dataclass(frozen=True)
@@ -182,49 +185,63 @@ class OutboxStore:
 
     # -- the outbox -----------------------------------------------------------
 
-    async def claim(self, broadcast_id: int, channels: Iterable[str], limit: int, now: float | None = None,
-                    owner: int | None = None) -> list[Row]:
-        """Claim up to ``limit`` pending rows of ``channels`` that may be sent now, in outbox order."""
+    async def claim(self, broadcast_id: int, channels: Iterable[str], limit: int, *, token: str,
+                    lease_seconds: float = LEASE_SECONDS, now: float | None = None) -> list[Row]:
+        """Lease up to ``limit`` rows of ``channels`` that may be sent now, in outbox order, to ``token``.
+
+        Rows are pending ones whose wait is over, and rows another sender leased whose lease ran
+        out (that sender died or hung): a row is sent again only if its sender stopped mid-send.
+        """
         now = time.time() if now is None else now
         rows = await self.store.write_returning(
-            "UPDATE outbox SET state = 'sending', claimed_by = ?, updated_at = ?, attempts = attempts + 1 "
-            "WHERE id IN (SELECT id FROM outbox WHERE broadcast_id = ? AND state = 'pending' AND not_before <= ? "
+            "UPDATE outbox SET state = 'sending', claim_token = ?, lease_until = ?, updated_at = ?, "
+            "attempts = attempts + 1 "
+            "WHERE id IN (SELECT id FROM outbox WHERE broadcast_id = ? "
+            "AND ((state = 'pending' AND not_before <= ?) OR (state = 'sending' AND lease_until < ?)) "
             "AND channel IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?) "
             "RETURNING id, broadcast_id, user_id, channel, channel_user_id, locale, attempts",
-            (os.getpid() if owner is None else owner, now, broadcast_id, now, json.dumps(list(channels)), limit))
+            (token, now + lease_seconds, now, broadcast_id, now, now, json.dumps(list(channels)), limit))
         return sorted((Row(*r) for r in rows), key=lambda r: r.id)
 
-    async def next_retry(self, broadcast_id: int, channels: Iterable[str]) -> float | None:
-        """When the earliest pending row of ``channels`` may be sent (``None``: nothing pending)."""
-        rows = await self._read("SELECT MIN(not_before) FROM outbox WHERE broadcast_id = ? AND state = 'pending' "
-                                "AND channel IN (SELECT value FROM json_each(?))",
-                                (broadcast_id, json.dumps(list(channels))))
+    async def renew(self, token: str, lease_seconds: float = LEASE_SECONDS, now: float | None = None) -> None:
+        """Extend every lease ``token`` holds (a live sender does this well before they run out)."""
+        now = time.time() if now is None else now
+        await self.store.write(("UPDATE outbox SET lease_until = ? WHERE state = 'sending' AND claim_token = ?",
+                                (now + lease_seconds, token)))
+
+    async def next_retry(self, broadcast_id: int, channels: Iterable[str], token: str | None = None) -> float | None:
+        """When the next row of ``channels`` may be taken: the earliest wait of a pending row, or the
+        earliest expiry of another sender's lease (``None``: nothing is left to send)."""
+        rows = await self._read(
+            "SELECT MIN(CASE state WHEN 'pending' THEN not_before ELSE lease_until END) FROM outbox "
+            "WHERE broadcast_id = ? AND (state = 'pending' OR (state = 'sending' AND claim_token IS NOT ?)) "
+            "AND channel IN (SELECT value FROM json_each(?))",
+            (broadcast_id, token, json.dumps(list(channels))))
         return rows[0][0] if rows and rows[0][0] is not None else None
 
     async def mark(self, row_id: int, state: str, reason: str | None = None) -> None:
         """Record a row's outcome (``sent``, ``failed``, ``blocked`` or ``skipped``)."""
-        await self.store.write(("UPDATE outbox SET state = ?, reason = ?, claimed_by = NULL, updated_at = ? "
-                                "WHERE id = ?", (state, reason, time.time(), row_id)))
+        await self.store.write(("UPDATE outbox SET state = ?, reason = ?, claim_token = NULL, lease_until = 0, "
+                                "updated_at = ? WHERE id = ?", (state, reason, time.time(), row_id)))
 
     async def retry(self, row_id: int, not_before: float, reason: str) -> None:
         """Put a row back to ``pending``, not to be sent before ``not_before``."""
-        await self.store.write(("UPDATE outbox SET state = 'pending', reason = ?, claimed_by = NULL, "
-                                "not_before = ?, updated_at = ? WHERE id = ?",
+        await self.store.write(("UPDATE outbox SET state = 'pending', reason = ?, claim_token = NULL, "
+                                "lease_until = 0, not_before = ?, updated_at = ? WHERE id = ?",
                                 (reason, not_before, time.time(), row_id)))
 
-    async def release_dead_claims(self, alive: Callable[[int], bool] | None = None) -> int:
-        """Put rows claimed by processes that no longer run back to ``pending``; how many."""
-        alive = alive or process_alive
-        owners = [r[0] for r in await self._read(
-            "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'sending' AND claimed_by IS NOT NULL")]
-        dead = [o for o in owners if not alive(o)]
-        released = 0
-        for owner in dead:
-            rows = await self.store.write_returning(
-                "UPDATE outbox SET state = 'pending', claimed_by = NULL WHERE state = 'sending' AND claimed_by = ? "
-                "RETURNING id", (owner,))
-            released += len(rows)
-        return released
+    async def release_expired_claims(self, now: float | None = None) -> int:
+        """Put rows whose lease ran out (their sender stopped) back to ``pending``; how many."""
+        rows = await self.store.write_returning(
+            "UPDATE outbox SET state = 'pending', claim_token = NULL, lease_until = 0 "
+            "WHERE state = 'sending' AND lease_until < ? RETURNING id", (time.time() if now is None else now,))
+        return len(rows)
+
+    async def leased(self) -> int:
+        """Rows some sender holds a live lease on (being sent right now, here or elsewhere)."""
+        rows = await self._read("SELECT COUNT(*) FROM outbox WHERE state = 'sending' AND lease_until >= ?",
+                                (time.time(),))
+        return int(rows[0][0])
 
     async def counts(self, broadcast_id: int) -> Counts:
         counts = Counts()
@@ -237,14 +254,3 @@ class OutboxStore:
         return counts
 
 
-def process_alive(pid: int) -> bool:
-    """True when a process with this id runs on this machine (the store is a local SQLite file)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
+from bot.broadcast._outbox import LEASE_SECONDS, Broadcast, Counts, OutboxStore, Row
 from bot.core import (
     Blocked,
     DeliveryError,
@@ -29,8 +31,9 @@ from bot.core import (
     Sender,
     Undeliverable,
 )
+from bot.errors import StoreError
 from bot.i18n import LOCALES, is_rtl
-from bot.store import Store
+from bot.store import Leases, Store
 
 log = logging.getLogger("marhaba.broadcast")
 
@@ -67,6 +70,10 @@ MAX_CONCURRENT_SENDS = 16
 """Requests in flight at once per drainer (a slow platform must not stall the pacing)."""
 CLAIM_SECONDS = 0.5
 """Rows are claimed about half a second of sending at a time: few rows are claimed at a crash."""
+SENDING_RIGHT = "send:"
+"""The lease one process at a time holds to send broadcasts on a channel (``send:telegram``)."""
+SENDING_RIGHT_POLL_SECONDS = 0.5
+"""How often a sender waiting for another process's sending right looks again."""
 TEMPLATE_TEXT = "text"
 """The template body parameter that carries the broadcast text outside WhatsApp's 24-hour window."""
 
@@ -134,8 +141,13 @@ class Drainer:
 
     def __init__(self, outbox: OutboxStore, store: Store, senders: dict[str, Sender], *,
                  limits: dict[str, ChannelLimits] | None = None, rate: float | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
+        self.token = "run-" + secrets.token_hex(8)
+        """This sender's leases on outbox rows: random, so no two processes anywhere share one."""
+        self.lease_seconds = lease_seconds
         self.outbox = outbox
+        self.leases = Leases(outbox.store)
+        self._held: set[str] = set()
         self.store = store
         self.senders = senders
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
@@ -161,17 +173,25 @@ class Drainer:
             await self.outbox.populate(broadcast.id)
         channels = [c for c in self.senders if broadcast.channel in (None, c)]
         tasks: set[asyncio.Task[None]] = set()
+        renewing = asyncio.create_task(self._renew_leases())
         try:
             while channels:
-                batch = max(1, min(int(self.pacer(c).interval ** -1 * CLAIM_SECONDS) for c in channels))
-                rows = await self.outbox.claim(broadcast.id, channels, batch)
+                held = await self._hold(channels)
+                rows = []
+                if held:
+                    batch = max(1, min(int(self.pacer(c).interval ** -1 * CLAIM_SECONDS) for c in held))
+                    rows = await self.outbox.claim(broadcast.id, held, batch, token=self.token,
+                                                   lease_seconds=self.lease_seconds)
                 if not rows:
                     if tasks:
                         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                         continue
-                    when = await self.outbox.next_retry(broadcast.id, channels)
+                    # Rows another sender holds are waited for until its lease runs out.
+                    when = await self.outbox.next_retry(broadcast.id, channels, self.token)
                     if when is None:
                         break
+                    if len(held) < len(channels):  # another process sends on a channel: look again soon
+                        when = min(when, time.time() + SENDING_RIGHT_POLL_SECONDS)
                     await asyncio.sleep(min(max(0.05, when - time.time()), 60.0))
                     continue
                 for row in rows:
@@ -183,11 +203,40 @@ class Drainer:
             if tasks:
                 await asyncio.gather(*tasks)
         finally:
+            renewing.cancel()
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(renewing, *tasks, return_exceptions=True)
+            await self._let_go(channels)
         await self.outbox.finish_if_done(broadcast.id)
         return await self.outbox.counts(broadcast.id)
+
+    async def _hold(self, channels: list[str]) -> list[str]:
+        """The channels this sender may send on now: it takes (or renews) each channel's sending right.
+
+        A platform's rate cap counts every process's messages, so one process at a time sends on a
+        channel; the others wait, and take over when it finishes or its right runs out.
+        """
+        held = [c for c in channels if await self.leases.acquire(SENDING_RIGHT + c, self.token, self.lease_seconds)]
+        self._held = set(held)
+        return held
+
+    async def _let_go(self, channels: list[str]) -> None:
+        for channel in channels:
+            with contextlib.suppress(StoreError):
+                await self.leases.release(SENDING_RIGHT + channel, self.token)
+        self._held = set()
+
+    async def _renew_leases(self) -> None:
+        """Keep this sender's leases alive while it runs (a slow platform must not let them lapse)."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                await self.outbox.renew(self.token, self.lease_seconds)
+                for channel in list(self._held):
+                    await self.leases.acquire(SENDING_RIGHT + channel, self.token, self.lease_seconds)
+            except StoreError as exc:
+                log.warning("broadcast: renewing leases failed (%s); retrying", type(exc).__name__)
 
     def _done(self, tasks: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
@@ -261,7 +310,7 @@ class Drainer:
 
 async def drain_all(drainer: Drainer, outbox: OutboxStore, kind: str | None = None) -> dict[int, Counts]:
     """Finish every unfinished broadcast (of ``kind``), oldest first; their counts by id."""
-    await outbox.release_dead_claims()
+    await outbox.release_expired_claims()
     out = {}
     for broadcast in await outbox.unfinished(kind):
         out[broadcast.id] = await drainer.drain(broadcast)

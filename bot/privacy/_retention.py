@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.errors import ConfigError
 from bot.privacy._pseudonym import safe_traceback
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import SQLiteStore, purge_inbox
 
 if TYPE_CHECKING:
     from bot.core import Engine
@@ -29,6 +29,8 @@ log = logging.getLogger("marhaba.privacy")
 DAY_SECONDS = 86_400
 DEFAULT_USER_RETENTION_DAYS = 365
 """Progress of someone who has not written for a year is of no use to them; their data goes."""
+DEFAULT_INBOX_RETENTION_DAYS = 7
+"""Ids of handled webhook updates (no content) are kept a week, to refuse a late redelivery."""
 DEFAULT_QUESTION_RETENTION_DAYS = 30
 """Unanswered questions are kept long enough for staff to read and answer them, then deleted."""
 
@@ -74,8 +76,13 @@ async def table_exists(store: SQLiteStore, name: str) -> bool:
 
 async def purge_inactive_users(store: SQLiteStore, older_than_seconds: float) -> int:
     """Delete users who have not written for ``older_than_seconds``; every row about them goes with them."""
-    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id",
-                                       (time.time() - older_than_seconds,))
+    cutoff = time.time() - older_than_seconds
+    # Their tickets close as 'expired', not 'forgotten': staff are told the truth (migration 009).
+    close_tickets = ("INSERT OR IGNORE INTO closed_tickets (id, reason, closed_at) "
+                     "SELECT t.id, 'expired', ? FROM question_tickets t JOIN users u ON u.id = t.user_id "
+                     "WHERE u.last_seen < ? AND t.status <> 'draft'", (time.time(), cutoff))
+    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,),
+                                       before=(close_tickets,))
     return len(rows)
 
 
@@ -93,6 +100,8 @@ async def purge_unanswered_questions(store: SQLiteStore, older_than_seconds: flo
 
 add_retention_rule(RetentionRule("inactive users", "MARHABA_RETENTION_DAYS", DEFAULT_USER_RETENTION_DAYS,
                                  purge_inactive_users))
+add_retention_rule(RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS,
+                                 purge_inbox))
 add_retention_rule(RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS",
                                  DEFAULT_QUESTION_RETENTION_DAYS, purge_unanswered_questions))
 
@@ -123,8 +132,12 @@ PURGE_INTERVAL_SECONDS = DAY_SECONDS
 """``marhaba run`` purges once at start and then daily."""
 
 
-async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS) -> None:
-    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried."""
+async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried.
+
+    ``sleep`` waits out the interval (tests pass one that returns when they say a day has passed).
+    """
     store = engine.store
     if not isinstance(store, SQLiteStore):
         return
@@ -133,4 +146,4 @@ async def retention_job(engine: Engine, settings: Settings, interval: float = PU
             await purge(store, settings)
         except Exception as exc:
             log.error("retention purge failed: %s", safe_traceback(exc))
-        await asyncio.sleep(interval)
+        await sleep(interval)

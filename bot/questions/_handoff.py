@@ -135,10 +135,13 @@ class Handoff:
         store = self.store()
         ticket = await store.ticket(ticket_id)
         if ticket is None or ticket.status == "draft":
-            return _("There is no open question {ticket}.").format(ticket=ticket_label(ticket_id))
+            return await self._closed(staff_t, ticket_id)
         if not answer.strip():
             return _("Write the answer after the number: /reply {number} your answer.").format(number=ticket_id)
         user = await self.engine.store.get_user(ticket.channel, ticket.channel_user_id)
+        if user is None or user.id != ticket.user_id:
+            # The ticket's own person only: never whoever holds that channel id now.
+            return await self._closed(staff_t, ticket_id)
         t = self.engine.catalogs.get(user.locale if user and user.locale else ticket.locale)
         sender = self.engine.senders.get(ticket.channel)
         if sender is None:
@@ -159,6 +162,20 @@ class Handoff:
         await store.set_status(ticket_id, "answered")
         log.info("staff answer to ticket %d relayed on %s", ticket_id, ticket.channel)
         return "✅ " + _("Sent to the person who asked {ticket}.").format(ticket=ticket_label(ticket_id))
+
+
+    async def _closed(self, staff_t: Translator, ticket_id: int) -> str:
+        """What staff are told when a ticket cannot be answered; nothing is sent to anyone."""
+        _ = staff_t.gettext
+        reason = await self.store().closed_reason(ticket_id)
+        label = ticket_label(ticket_id)
+        if reason == "forgotten":
+            return "🔒 " + _("Ticket {ticket} is closed: the person asked us to delete their data. "
+                            "Nothing was sent.").format(ticket=label)
+        if reason == "expired":
+            return "🔒 " + _("Ticket {ticket} is closed: it was deleted after the retention period. "
+                            "Nothing was sent.").format(ticket=label)
+        return _("There is no open question {ticket}.").format(ticket=label)
 
 
 REPLY_DESCRIPTION = N_("Answer a question: /reply NUMBER answer")

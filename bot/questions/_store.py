@@ -67,6 +67,12 @@ class QuestionStore:
         )
         return Ticket(*next(iter(rows))) if rows else None
 
+    async def closed_reason(self, ticket_id: int) -> str | None:
+        """Why a ticket that was sent to staff no longer exists: ``"forgotten"`` (the person used
+        /forget) or ``"expired"`` (the retention purge); ``None`` when no such ticket was ever sent."""
+        rows = await self.store.db.execute_fetchall("SELECT reason FROM closed_tickets WHERE id = ?", (ticket_id,))
+        return str(next(iter(rows))[0]) if rows else None
+
     async def set_status(self, ticket_id: int, status: str, now: float | None = None) -> None:
         await self.store.write(("UPDATE question_tickets SET status = ?, updated_at = ? WHERE id = ?",
                                 (status, time.time() if now is None else now, ticket_id)))

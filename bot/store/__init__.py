@@ -1,6 +1,8 @@
 """Persistence behind a small async interface; SQLite (aiosqlite, WAL) today."""
 
 from bot.store._base import Store, User
-from bot.store._sqlite import SQLiteStore, migrations
+from bot.store._inbox import Inbox, purge_inbox
+from bot.store._leases import Leases
+from bot.store._sqlite import SQLiteStore, migrations, serving_lock
 
-__all__ = ["SQLiteStore", "Store", "User", "migrations"]
+__all__ = ["Inbox", "Leases", "SQLiteStore", "Store", "User", "migrations", "purge_inbox", "serving_lock"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import re
 import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -176,8 +177,10 @@ class _Write:
 class SQLiteStore(Store):
     """Users and progress in one SQLite file. ``path`` may be ``:memory:`` only for a store without writes."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, clock: Callable[[], float] = time.monotonic) -> None:
         self.path = str(path)
+        self.clock = clock
+        """Monotonic seconds, for the user cache's expiry (tests inject one)."""
         self._db: aiosqlite.Connection | None = None
         self._writer = GroupCommitter(self._connect_writer, self._after_commit)
         self._commits = 0
@@ -214,10 +217,12 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
 
     _PRAGMAS = (
+        # First: a process that opens a new database while another creates it waits for the
+        # lock (switching to WAL needs it too) instead of failing with "database is locked".
+        "PRAGMA busy_timeout=10000",
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",  # in WAL mode: durable across process crashes
         "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=10000",
         # Checkpoints run in the background on a connection of their own (see _after_commit),
         # never inside a commit: an automatic checkpoint there stalls every waiting turn.
         "PRAGMA wal_autocheckpoint=0",
@@ -265,9 +270,13 @@ class SQLiteStore(Store):
             self._uncache(user_id)
             raise
 
-    async def write_returning(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
-        """Run one write statement with ``RETURNING`` and give back its rows, once committed."""
-        return await self._writer.submit([(sql, params)], returning=True)
+    async def write_returning(self, sql: str, params: tuple[object, ...],
+                              before: tuple[Statement, ...] = ()) -> list[tuple]:
+        """Run one write statement with ``RETURNING`` and give back its rows, once committed.
+
+        ``before`` runs first, in the same transaction.
+        """
+        return await self._writer.submit([*before, (sql, params)], returning=True)
 
     async def _migrate(self) -> None:
         await self.db.execute(
@@ -284,17 +293,36 @@ class SQLiteStore(Store):
         await self.db.execute("PRAGMA foreign_keys=OFF")
         try:
             for version, name, sql in pending:
-                # One transaction per migration: a crash leaves the schema at a known version.
-                await self.db.executescript(
-                    f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});"
-                )
-                broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
-                if broken:
-                    await self.db.execute("ROLLBACK")
-                    raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
-                await self.db.execute("COMMIT")
+                await self._apply(version, name, sql)
         finally:
             await self.db.execute("PRAGMA foreign_keys=ON")
+
+    async def _apply(self, version: int, name: str, sql: str) -> None:
+        """One migration in one ``BEGIN IMMEDIATE`` transaction: a crash leaves the schema at a known
+        version, and of several processes starting at once on one file, exactly one applies it."""
+        try:
+            # The version row is written first, under the write lock: a process that lost the race
+            # finds it there (a UNIQUE failure) and skips the migration its rival applied.
+            await self.db.executescript(
+                f"BEGIN IMMEDIATE;\nINSERT INTO schema_migrations VALUES ({version}, '{name}', {time.time()});\n{sql}"
+            )
+        except sqlite3.IntegrityError as exc:
+            await self._rollback()
+            if "schema_migrations" in str(exc):
+                return
+            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+        except sqlite3.Error as exc:
+            await self._rollback()
+            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+        broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
+        if broken:
+            await self._rollback()
+            raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
+        await self.db.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        if self.db.in_transaction:
+            await self.db.execute("ROLLBACK")
 
     CHECKPOINT_EVERY = 200
     """Commits between two background WAL checkpoints."""
@@ -374,7 +402,7 @@ class SQLiteStore(Store):
     async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
         now = time.time()
         cached = self._users.get((channel, channel_user_id))
-        if cached is not None and time.monotonic() - cached[1] < self.USER_CACHE_SECONDS:
+        if cached is not None and self.clock() - cached[1] < self.USER_CACHE_SECONDS:
             user, read_at = cached
             touch = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
             if not user.active:
@@ -396,7 +424,7 @@ class SQLiteStore(Store):
         )
         user = self._user(rows[0])
         self._forget_known(user.id)  # read again with the user
-        self._cache(user, time.monotonic())
+        self._cache(user, self.clock())
         if user.created_at != now:
             return user
         self._known[("steps", user.id)] = self._known[("visited", user.id)] = frozenset()
@@ -480,3 +508,28 @@ class SQLiteStore(Store):
                 if any(r[2] == "users" for r in await cur.fetchall()):
                     tables.append(name)
         return ["users", *sorted(tables)]
+
+
+@contextlib.contextmanager
+def serving_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold ``<db>.lock`` while ``marhaba run`` serves this database: a second one is refused at once.
+
+    Two servers on one SQLite file would each keep their own user cache, poll Telegram twice and
+    run every job twice. The lock is an ``flock``, so the kernel releases it however the process
+    ends (even on SIGKILL): a stale lock file never blocks a restart.
+    """
+    path = Path(f"{Path(db_path).expanduser()}.lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # noqa: SIM115 - held open for the life of the server
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"another `marhaba run` is already serving {db_path}; stop it first "
+                             "(one process per SQLite database; several workers need PostgreSQL)") from None
+        yield
+    finally:
+        handle.close()

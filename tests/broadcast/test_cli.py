@@ -26,9 +26,14 @@ NOT_SUBSCRIBED = [str(400_000 + i) for i in range(30)]
 RATE = 200
 
 
+LEASE = 2
+"""Seconds a killed sender's claims hold before `resume` takes them over (30 by default)."""
+
+
 def env(api: FakeBotAPI, db: Path) -> dict[str, str]:
     out = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WHATSAPP_", "MARHABA_"))}
-    out.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, MARHABA_DB=str(db), MARHABA_ENV_FILE="")
+    out.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, MARHABA_DB=str(db), MARHABA_ENV_FILE="",
+               MARHABA_OUTBOX_LEASE_SECONDS=str(LEASE))
     return out
 
 
@@ -81,15 +86,20 @@ def test_dry_run_shows_the_audience_and_the_missing_locales_and_sends_nothing(ca
     assert unknown.returncode == 2 and "unknown topic 'nope'" in unknown.stderr
 
 
-def test_sigkill_mid_broadcast_then_resume_reaches_every_subscriber_once(capped: FakeBotAPI, tmp_path: Path) -> None:
+@pytest.mark.parametrize("pid_namespace", [False, True], ids=["same-namespace", "own-pid-namespace"])
+def test_sigkill_mid_broadcast_then_resume_reaches_every_subscriber_once(capped: FakeBotAPI, tmp_path: Path,
+                                                                        pid_namespace: bool) -> None:
     db = tmp_path / "b.db"
     asyncio.run(seed(db))
     for chat in BLOCKED:
         capped.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=chat, count=99)
     arabic = tmp_path / "ar.txt"
     arabic.write_text("معرض عمل يوم الأحد", encoding="utf-8")
+    # In a PID namespace of its own (as in a container) the sender's process id means nothing
+    # outside it: its claims must still be taken over once their lease runs out.
+    namespace = ["unshare", "--pid", "--fork", "--kill-child"] if pid_namespace else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "broadcast", "send", "--topic", "jobs", "--text", "Job fair on Sunday",
+        [*namespace, sys.executable, "-m", "bot", "broadcast", "send", "--topic", "jobs", "--text", "Job fair on Sunday",
          "--text-file", f"ar={arabic}", "--rate", str(RATE), "--yes"],
         env=env(capped, db), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
@@ -131,3 +141,32 @@ def test_sigkill_mid_broadcast_then_resume_reaches_every_subscriber_once(capped:
     again = marhaba("resume", api=capped, db=db, cwd=tmp_path)
     assert "No unfinished broadcasts." in again.stdout
     assert sum(capped.sent_to().values()) == sum(received.values())
+
+
+def test_two_broadcasts_sent_from_two_processes_at_once_stay_within_the_cap(tmp_path: Path) -> None:
+    # The cap is the platform's, for all our processes together: they take turns on the channel.
+    # A low cap, so that two processes would surely go over it together even on a busy machine.
+    cap = 40
+    api = FakeBotAPI(rate_cap=cap).start()
+    try:
+        db = tmp_path / "b.db"
+        audiences = {"jobs": [str(600_000 + i) for i in range(120)], "health": [str(700_000 + i) for i in range(120)]}
+
+        async def subscribers() -> None:
+            async with SQLiteStore(db) as store:
+                for topic, chats in audiences.items():
+                    await add_subscribers(store, OutboxStore(store), "telegram", chats, topic, "en")
+
+        asyncio.run(subscribers())
+        processes = [subprocess.Popen(
+            [sys.executable, "-m", "bot", "broadcast", "send", "--topic", topic, "--text", f"News about {topic}",
+             "--rate", str(cap), "--yes"],
+            env=env(api, db), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, text=True) for topic in audiences]
+        for process in processes:
+            _out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+        assert api.too_many == 0
+        assert api.sent_to() == {int(c): 1 for chats in audiences.values() for c in chats}
+    finally:
+        api.stop()

@@ -9,6 +9,9 @@ from bot.i18n import LOCALES
 from bot.store import SQLiteStore
 from tests.conftest import Chat
 
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side"
+"""The start of the reply to a turn that failed (Engine._answer): never the answer to bad input."""
+
 
 async def start_in_english(chat: Chat) -> None:
     await chat("/start")
@@ -199,6 +202,10 @@ async def test_forged_or_stale_payloads_get_a_polite_answer(chat: Chat, payload:
     await start_in_english(chat)
     out = await chat.payload(payload)
     assert out and out[-1].options, "the user always gets a menu back"
+    assert SOMETHING_WENT_WRONG not in chat.text, "a forged payload is bad input, not a failure"
+    # Whatever was pressed, the user is still where they were, in their language.
+    user = await chat.engine.store.get_user("test", "u1")
+    assert user is not None and user.locale == "en" and user.current_node == "main"
 
 
 async def test_stale_node_payload_says_the_menu_is_out_of_date(chat: Chat) -> None:
@@ -214,6 +221,7 @@ async def test_hostile_text_gets_an_answer_and_keeps_state(chat: Chat, store: SQ
     await chat.payload("n:health")
     out = await chat(text)
     assert out and out[-1].options
+    assert SOMETHING_WENT_WRONG not in chat.text, "hostile text is bad input, not a failure"
     user = await store.get_user("test", "u1")
     assert user.locale == "en" and user.current_node == "health"
 

@@ -88,14 +88,26 @@ async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeyp
 
 async def test_marhaba_run_purges_on_start_and_daily(store: SQLiteStore) -> None:
     assert retention_job in JOBS
+    days: asyncio.Queue[asyncio.Future[None]] = asyncio.Queue()
+
+    async def a_day(seconds: float) -> None:  # the job's wait between purges: returns when the test says
+        assert seconds == DAY
+        passed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await days.put(passed)
+        await passed
+
     await user_last_seen(store, "old", 400)
-    task = asyncio.create_task(retention_job(Engine(None, None, store), settings()))  # type: ignore[arg-type]
-    for _ in range(100):
-        if await store.get_user("test", "old") is None:
-            break
-        await asyncio.sleep(0.02)
-    task.cancel()
-    assert await store.get_user("test", "old") is None
+    task = asyncio.create_task(retention_job(Engine(None, None, store), settings(), sleep=a_day))  # type: ignore[arg-type]
+    try:
+        first_night = await asyncio.wait_for(days.get(), 30)  # the purge at start is done
+        assert await store.get_user("test", "old") is None
+        await user_last_seen(store, "later", 400)  # someone else went quiet a year ago
+        assert await store.get_user("test", "later") is not None
+        first_night.set_result(None)  # a day passes
+        await asyncio.wait_for(days.get(), 30)  # the second purge is done
+        assert await store.get_user("test", "later") is None
+    finally:
+        task.cancel()
 
 
 def test_marhaba_privacy_purge_for_cron(tmp_path: Path) -> None:

@@ -70,28 +70,38 @@ async def test_switch_to_arabic_press_an_option_and_see_the_reply(
         await page.screenshot(path=SCREENSHOT, full_page=True)
 
 
+async def choose_english(page: Page, engine: Engine) -> None:
+    """Pick English and wait until its main menu is shown (so no answer is still on its way)."""
+    await page.select_option("#lang", "en")
+    first_topic = engine.content.topics[0].title
+    await expect(page.locator("#chat .kbd").last.locator("button").first).to_contain_text(first_topic)
+
+
 async def test_whatsapp_rendering_paginates_a_long_menu(preview: str, browser: Browser, staff_engine: Engine) -> None:
     page = await open_page(browser, preview)
-    await page.select_option("#lang", "en")
+    await choose_english(page, staff_engine)
     options = len((await staff_engine.handle(Incoming("probe", "p", payload="lang:en")))[0].options)
     assert options > MAX_LIST_ROWS, "the sample main menu is long enough to need pages"
     await page.click("#mode-whatsapp")
     chat = page.locator("#chat")
     await expect(chat).to_have_class("chat whatsapp")
-    await chat.locator(".wa-list").last.click()
+    lists = chat.locator(".wa-list")
+    await expect(lists).to_have_count(1)  # the menu, now as a WhatsApp list
+    await lists.last.click()
     rows = page.locator("#sheet-rows li button")
     await expect(rows).to_have_count(MAX_LIST_ROWS)  # 9 options and "More"
     await expect(rows.last).to_contain_text("More (2/")
     await rows.last.click()
     await expect(page.locator("#sheet")).to_be_hidden()
-    await chat.locator(".wa-list").last.click()
+    await expect(lists).to_have_count(2)  # page 2 has arrived: open it, not page 1 again
+    await lists.last.click()
     await expect(rows).to_have_count(min(options - (MAX_LIST_ROWS - 1), MAX_LIST_ROWS - 1) + 1)
     await expect(rows.first).to_contain_text(staff_engine.content.topics[MAX_LIST_ROWS - 1].short_title
                                              or staff_engine.content.topics[MAX_LIST_ROWS - 1].title)
 
 
 async def test_content_map_shows_translation_state_per_locale(
-        preview: str, browser: Browser, project_copy: Path) -> None:
+        preview: str, browser: Browser, project_copy: Path, staff_engine: Engine) -> None:
     po = project_copy / "locales" / "fr" / "LC_MESSAGES" / "content.po"
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('msgctxt "health.title"\n', '#, fuzzy\nmsgctxt "health.title"\n', 1),
@@ -101,7 +111,7 @@ async def test_content_map_shows_translation_state_per_locale(
     await expect(health).to_have_count(7)
     await expect(page.locator("#map .row a[data-node='health'] + .states span[title='fr: fuzzy']")).to_have_text("~")
     await expect(page.locator("#map .row a[data-node='health'] + .states span[title='ar: translated']")).to_have_text("✓")
-    await page.select_option("#lang", "en")
+    await choose_english(page, staff_engine)
     await page.locator("#map a[data-node='health']").click()
     await expect(page.locator("#chat .msg.bot .title").last).to_have_text("Health")
 

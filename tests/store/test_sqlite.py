@@ -92,26 +92,32 @@ async def test_last_seen_is_written_at_most_once_a_minute(db_path: Path) -> None
         assert last_seen_on_disk(db_path) > first
 
 
-async def test_cached_user_is_read_again_even_while_they_keep_writing(db_path: Path) -> None:
-    import asyncio
+class Clock:
+    """A monotonic clock the test moves by hand."""
 
-    async with SQLiteStore(db_path) as store:
-        store.USER_CACHE_SECONDS = 0.3
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_cached_user_is_read_again_even_while_they_keep_writing(db_path: Path) -> None:
+    clock = Clock()
+    async with SQLiteStore(db_path, clock=clock) as store:
         await store.get_or_create_user("telegram", "6")
         with sqlite3.connect(db_path) as other:  # another process changes the row
             other.execute("UPDATE users SET locale = 'so'")
         seen = []
-        for _ in range(8):  # a turn every 0.1 s: the cache must still expire
+        for _ in range(8):  # a turn every 10 s: the cache (30 s after the read) must still expire
             seen.append((await store.get_or_create_user("telegram", "6")).locale)
-            await asyncio.sleep(0.1)
-        assert seen[0] is None and seen[-1] == "so"
+            clock.now += 10
+        assert seen[:3] == [None, None, None] and seen[3:] == ["so"] * 5
 
 
 async def test_known_steps_and_visits_follow_writes_and_are_read_again_with_the_user(db_path: Path) -> None:
-    import asyncio
-
-    async with SQLiteStore(db_path) as store:
-        store.USER_CACHE_SECONDS = 0.3
+    clock = Clock()
+    async with SQLiteStore(db_path, clock=clock) as store:
         user = await store.get_or_create_user("telegram", "8")
         assert await store.steps_done(user.id) == set() and await store.visited(user.id) == set()
         await store.set_step(user.id, "a", True)
@@ -123,7 +129,9 @@ async def test_known_steps_and_visits_follow_writes_and_are_read_again_with_the_
         assert await store.steps_done(user.id) == set()
         with sqlite3.connect(db_path) as other:  # another process (an import, a restore) adds a step
             other.execute("INSERT INTO steps_done (user_id, node_id, done_at) VALUES (?, 'b', 0)", (user.id,))
-        await asyncio.sleep(0.35)
+        await store.get_or_create_user("telegram", "8")  # still cached: the other process's step is unseen
+        assert await store.steps_done(user.id) == set()
+        clock.now += store.USER_CACHE_SECONDS
         await store.get_or_create_user("telegram", "8")  # the next turn reads the user again
         assert await store.steps_done(user.id) == {"b"}
 

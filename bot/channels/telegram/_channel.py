@@ -24,8 +24,10 @@ from bot.channels.telegram._sender import (
     initialize_checked,
 )
 from bot.core import Blocked, DeliveryError, Engine
+from bot.errors import StoreError
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
+from bot.store import Inbox
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.telegram")
@@ -104,7 +106,10 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.delivery = Delivery(self.application.bot)
+        self.inbox: Inbox | None = None
+        """Webhook updates, stored before they are acknowledged (polling leaves them with Telegram)."""
         if config.webhook:
+            self.inbox = Inbox(engine.store, CHANNEL)  # type: ignore[arg-type]
             web.add_route(WEBHOOK_PATH, self._webhook)
 
     @classmethod
@@ -127,6 +132,8 @@ class TelegramChannel:
         sender_delivery = Delivery(app.bot, max_wait=SENDER_MAX_WAIT)
         self.engine.senders[CHANNEL] = TelegramSender(sender_delivery, self.engine.store)
         await app.start()
+        if self.inbox is not None:
+            await self._replay()
         if self.config.webhook:
             await app.bot.set_webhook(self.config.webhook_url, secret_token=self.config.webhook_secret,
                                       allowed_updates=ALLOWED_UPDATES)
@@ -148,7 +155,28 @@ class TelegramChannel:
 
     # -- updates ------------------------------------------------------------
 
+    async def _replay(self) -> None:
+        """Hand the updates a stopped process had acknowledged but not handled to the handlers again."""
+        assert self.inbox is not None
+        waiting = await self.inbox.waiting()
+        for platform_id, payload in waiting:
+            try:
+                update = Update.de_json(json.loads(payload), self.application.bot)
+            except Exception:  # nothing else can read it either: let it go
+                await self.inbox.done(platform_id)
+                continue
+            await self.application.update_queue.put(update)
+        if waiting:
+            log.info("Telegram: %d acknowledged updates from before the restart are handled now", len(waiting))
+
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._handle(update)
+        finally:
+            if self.inbox is not None:
+                await self.inbox.done(str(update.update_id))
+
+    async def _handle(self, update: Update) -> None:
         query = update.callback_query
         if query is not None:
             # Answer first, once, without waiting out flood control: the client's spinner
@@ -191,5 +219,13 @@ class TelegramChannel:
             update = Update.de_json(json.loads(request.body), self.application.bot)
         except Exception:  # anything malformed: refuse it, never crash
             return Response(400, "not a Telegram update")
-        await self.application.update_queue.put(update)
+        assert self.inbox is not None
+        try:
+            # Stored before Telegram hears "ok": a crash from here on loses nothing.
+            fresh = await self.inbox.accept(str(update.update_id), request.body.decode("utf-8", "replace"))
+        except StoreError as exc:
+            log.error("Telegram update not stored (%s); Telegram will deliver it again", type(exc).__name__)
+            return Response(503, "try again")
+        if fresh:  # a redelivered update was handled (or is waiting) already
+            await self.application.update_queue.put(update)
         return Response(200, "ok")

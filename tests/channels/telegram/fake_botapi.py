@@ -74,6 +74,10 @@ class FakeBotAPI:
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._held: set[str] = set()
+        self._release = threading.Event()
+        self.held = 0
+        """Calls answered with nothing while their method is held (see :meth:`hold`)."""
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -85,6 +89,7 @@ class FakeBotAPI:
         return self
 
     def stop(self) -> None:
+        self.release()
         with self._cond:
             self._cond.notify_all()
         self._server.shutdown()
@@ -111,13 +116,34 @@ class FakeBotAPI:
         with self._cond:
             self._failures.append(Failure(method, status, description, parameters, chat_id, count))
 
+    def hold(self, method: str) -> None:
+        """Leave calls of ``method`` unanswered until :meth:`release` (a platform that hangs while the
+        bot is killed); they are then refused, never counted as accepted."""
+        with self._cond:
+            self._held.add(method)
+            self._release.clear()
+
+    def release(self) -> None:
+        with self._cond:
+            self._held.clear()
+            self._release.set()
+            self._cond.notify_all()
+
+    def wait_for_held(self, count: int, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.held < count:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"only {self.held} of {count} calls were held")
+                self._cond.wait(0.1)
+
     def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
         with self._cond:
             return [c for c in self.calls if c.method == method
                     and (chat_id is None or c.params.get("chat_id") == chat_id)]
 
     async def wait_for(self, method: str, chat_id: int | None = None, *, count: int = 1,
-                       timeout: float = 10.0) -> list[Call]:
+                       timeout: float = 30.0) -> list[Call]:
         """Wait until ``method`` was called ``count`` times (for ``chat_id``); return those calls."""
         deadline = time.monotonic() + timeout
         while True:
@@ -179,6 +205,14 @@ class FakeBotAPI:
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        with self._cond:
+            held = method in self._held
+            if held:
+                self.held += 1
+                self._cond.notify_all()
+        if held:
+            self._release.wait()
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         with self._cond:
             call = Call(method, params)
             self.calls.append(call)

@@ -175,7 +175,7 @@ class FakeGraph:
         """Accepted messages to one user, in order."""
         return [m for m in self.sent if m["to"] == wa_id]
 
-    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
+    async def wait_for(self, count: int, timeout: float = 30.0) -> None:
         """Wait until at least ``count`` messages were accepted (for the subprocess tests)."""
         async def until() -> None:
             while len(self.sent) < count:

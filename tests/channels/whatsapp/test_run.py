@@ -27,9 +27,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
-    port = free_port()
+def run_env(fake_graph: FakeGraph, tmp_path: Path, port: int) -> dict[str, str]:
+    """The environment of `marhaba run whatsapp` against the fake Graph API, on ``tmp_path/run.db``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_", "MARHABA_"))}
     env.update({
         "MARHABA_HOST": "127.0.0.1", "MARHABA_PORT": str(port), "MARHABA_DB": str(tmp_path / "run.db"),
@@ -38,21 +37,32 @@ async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[h
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE_URL": fake_graph.url,
     })
     (tmp_path / "empty.env").write_text("")
+    return env
+
+
+async def until_healthy(client: httpx.AsyncClient, proc: asyncio.subprocess.Process) -> None:
+    """Wait until the server answers /healthz (it polls while the process starts; fails if it exits)."""
+    for _ in range(600):
+        try:
+            if (await client.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.returncode is None, (await proc.stderr.read()).decode()
+        await asyncio.sleep(0.05)
+    pytest.fail("marhaba run whatsapp did not start")
+
+
+@pytest.fixture
+async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
+    port = free_port()
+    env = run_env(fake_graph, tmp_path, port)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "whatsapp", env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
     try:
-        for _ in range(200):
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.returncode is None, (await proc.stderr.read()).decode()
-            await asyncio.sleep(0.05)
-        else:
-            pytest.fail("marhaba run whatsapp did not start")
+        await until_healthy(client, proc)
         yield client, proc
     finally:
         await client.aclose()
@@ -91,8 +101,12 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
     await post(client, reply_webhook(USER, "n:health", "wamid.run4"))  # redelivered: no answer
     await post(client, text_webhook(USER, "menu", "wamid.run5"))
     await fake_graph.wait_for(4)
-    await asyncio.sleep(0.2)
-    assert len(fake_graph.sent) == 4
+    # One user's messages are answered in order: the 4th answer is the menu, not Health again,
+    # and a later message's answer comes 5th.
+    assert "Health" not in json.dumps(fake_graph.sent[3]["interactive"]["body"], ensure_ascii=False)
+    await post(client, text_webhook(USER, "back", "wamid.run6"))
+    await fake_graph.wait_for(5)
+    assert len(fake_graph.sent) == 5
     assert fake_graph.rejected == []
 
     proc.send_signal(signal.SIGTERM)
@@ -100,3 +114,30 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
     log = (await proc.stderr.read()).decode()
     assert "Traceback" not in log
     assert TOKEN not in log and APP_SECRET not in log and "hello" not in log  # no secrets, no message text
+
+
+async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
+        served, fake_graph: FakeGraph, tmp_path: Path) -> None:
+    _client, first = served
+    second = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "whatsapp", env=run_env(fake_graph, tmp_path, free_port()),
+        cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(second.communicate(), 60)
+    assert second.returncode != 0
+    assert "another `marhaba run` is already serving" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert first.returncode is None  # the first one serves on
+
+    # Killed, the first leaves no stale lock: the next start serves.
+    first.kill()
+    await first.wait()
+    port = free_port()
+    third = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "whatsapp", env=run_env(fake_graph, tmp_path, port),
+        cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            await until_healthy(client, third)
+    finally:
+        third.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(third.wait(), 30)
