@@ -261,7 +261,11 @@ class Engine:
         if self.guard is None or event.text is None or event.payload is not None or self.is_staff(
                 event.channel, event.user_id):
             return None
-        return self.guard.check(clean_text(event.text))
+        try:
+            return self.guard.check(clean_text(event.text))
+        except Exception as exc:  # a broken guard must not silence the bot; the turn goes on unguarded
+            log.error("guard failed (channel=%s): %s", event.channel, safe_traceback(exc))
+            return None
 
     def _essential(self, event: Incoming) -> bool:
         if event.payload is not None:

@@ -73,12 +73,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    if result["safety"]:
-        page = safety.categories[result["safety"]].page
-        print(f"safety: {result['safety']} (the reply leads with emergency help: page {page}, "
-              "then \"Talk to a person now\", then the answer below)")
-    else:
-        print("safety: none")
     t = catalogs.get(result["locale"])
     verdict = "confident" if result["confident"] else "not confident: the bot offers a person"
     print(f"answered from the {result['locale']} content; confidence {result['confidence']:.2f} ({verdict})")
@@ -86,6 +80,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"{n}. {m['score']:8.3f}  {m['node']}  [{m['topic']}]  {node_title(tree.nodes[m['node']], t)}")
     if not result["matches"]:
         print("no match")
+    if result["safety"]:
+        page = safety.categories[result["safety"]].page
+        print(f"safety: {result['safety']} (the reply leads with emergency help: page {page}, "
+              "then \"Talk to a person now\", then the answer above)")
+    else:
+        print("safety: none")
     return 0
 
 

@@ -55,7 +55,8 @@ def test_limits_come_from_the_environment_and_bad_values_are_clear_errors() -> N
 
 async def test_300_message_flood_does_not_hold_up_another_user(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine.flood = FloodControl(FloodLimits())  # the defaults `marhaba run` uses
+    # The defaults `marhaba run` uses, on a clock that stands still: no token refills while the test runs.
+    engine.flood = FloodControl(FloodLimits(), lambda: 1000.0)
     other = Chat(engine, user_id="other")
     await other("/start")
     await other.press("English")

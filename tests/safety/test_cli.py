@@ -28,8 +28,8 @@ def test_ask_json_and_batch_report_the_safety_category_or_null() -> None:
 def test_ask_shows_the_category_in_plain_text() -> None:
     result = marhaba("ask", "--lang", "ar", "حدا عم يهددني بالقتل")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith("safety: threats")
-    assert marhaba("ask", "--lang", "en", "bus ticket price").stdout.startswith("safety: none")
+    assert result.stdout.splitlines()[-1].startswith("safety: threats")
+    assert marhaba("ask", "--lang", "en", "bus ticket price").stdout.splitlines()[-1] == "safety: none"
 
 
 def test_content_check_counts_the_rules_and_reports_a_broken_one(tmp_path: Path) -> None:

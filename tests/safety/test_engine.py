@@ -189,3 +189,15 @@ async def test_a_dari_user_is_answered_in_dari(sengine: Engine) -> None:
     out = await chat("میخواهم خود را بکشم")
     assert_leads_with_a_callable_number(out, "+90 212 555 0100")
     assert out[0].locale == "fa_AF"
+
+
+async def test_when_the_turn_fails_the_numbers_are_still_sent(sengine: Engine, monkeypatch) -> None:
+    async def broken(*args: object) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(sengine.store, "get_or_create_user", broken)
+    out = await sengine.handle(Incoming("test", "u1", text="je veux me suicider", language_hint="fr"))
+    assert_leads_with_a_callable_number(out, "+90 212 555 0100")
+    assert out[0].locale == "fr"
+    assert [m.text for m in out[1:]] == [
+        sengine.catalogs.get("fr").gettext("Sorry, something went wrong on our side. Please try again.")]
