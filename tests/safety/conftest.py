@@ -9,6 +9,7 @@ import pytest
 from bot.content import ContentTree
 from bot.core import Engine, Outgoing
 from bot.i18n import Catalogs, strip_bidi_controls
+from bot.questions import QuestionIndex
 from bot.questions import install as install_questions
 from bot.safety import install as install_safety
 from bot.settings import Settings
@@ -24,8 +25,16 @@ def settings(**env: str) -> Settings:
     return Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_CONTENT": str(SAMPLE_CONTENT), **env})
 
 
+_INDEXES: dict[tuple[int, int], QuestionIndex] = {}
+
+
 def install(engine: Engine, env: Settings) -> Engine:
-    install_questions(engine, env)
+    """Questions and safety on ``engine``; the question index of the shared sample tree is built once."""
+    questions = install_questions(engine, env)
+    key = (id(engine.content), id(engine.catalogs))
+    if key not in _INDEXES:
+        _INDEXES[key] = QuestionIndex(engine.content, engine.catalogs)
+    questions._index = _INDEXES[key]
     install_safety(engine, env)
     return engine
 

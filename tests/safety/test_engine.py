@@ -201,3 +201,12 @@ async def test_when_the_turn_fails_the_numbers_are_still_sent(sengine: Engine, m
     assert out[0].locale == "fr"
     assert [m.text for m in out[1:]] == [
         sengine.catalogs.get("fr").gettext("Sorry, something went wrong on our side. Please try again.")]
+
+
+async def test_without_staff_talk_to_a_person_now_gives_the_numbers_and_the_team_contacts(sengine: Engine) -> None:
+    chat = Chat(sengine)
+    await chat.payload("lang:so")
+    out = await chat("waxaan rabaa inaan is dilo")
+    page = await chat.payload(out[1].options[0].payload)
+    assert_leads_with_a_callable_number(page, "+90 212 555 0100")
+    assert page[1].node_id == "concerns-talk-to-person" and page[1].locale == "so"
