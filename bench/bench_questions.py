@@ -4,15 +4,20 @@ Run from the repository root::
 
     .venv/bin/python bench/bench_questions.py
 
-Questions: ``../shared/eval/questions_dev.yaml`` (relative to the repository
-root) and ``bench/questions_extra.yaml``. Each is asked as a user whose locale
-is the question's language, through :func:`bot.questions.rank` (language
-detection included), the same path as ``marhaba ask --batch``. The baseline is
+Questions: ``../shared/eval/questions_dev.yaml`` and ``questions_dev2.yaml``
+(relative to the repository root), ``bench/questions_extra.yaml`` and the
+realistic set ``bench/questions_real.yaml``, reported by ``kind`` and language.
+Each is asked as a user whose locale is the question's language (``prs``, Dari,
+as ``fa_AF``), through :func:`bot.questions.rank` (language detection
+included), the same path as ``marhaba ask --batch``. Questions without a
+``topic`` are out of scope: the right answer is "not sure". Where a question
+names a ``node``, "page3" is the share with that page among the first three. The baseline is
 BM25 (k1=1.2, b=0.75) over the same texts per locale (example questions,
 translated title and body), with word tokens and lowercasing only. Accuracy is
 the share of questions whose expected top-level topic is the topic of the first
 match (top-1) or of one of the first three (top-3). Resident memory is measured
-with the whole bot imported, an engine open and every locale's index built.
+with the whole bot imported, an engine open and every locale's index built, in a
+process of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import asyncio
 import math
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,21 +40,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content import ROOT_ID, ContentTree, load_content  # noqa: E402
-from bot.i18n import LOCALES, Catalogs, content_context  # noqa: E402
+from bot.i18n import LOCALES, Catalogs, content_context, negotiate  # noqa: E402
 from bot.questions import QuestionIndex, rank  # noqa: E402
 
-DEV_SET_NAME = Path("shared", "eval", "questions_dev.yaml")
+SHARED_SETS = (Path("shared", "eval", "questions_dev.yaml"), Path("shared", "eval", "questions_dev2.yaml"))
 
 
-def dev_set() -> Path:
-    """``<repo>/../shared/eval/questions_dev.yaml``; from a worktree nested deeper, the nearest one above."""
-    for parent in ROOT.parents:
-        if (parent / DEV_SET_NAME).is_file():
-            return parent / DEV_SET_NAME
-    raise SystemExit(f"cannot find {DEV_SET_NAME} in a folder above {ROOT}")
+def shared_sets() -> list[Path]:
+    """``<repo>/../shared/eval/questions_dev*.yaml``; from a worktree nested deeper, the nearest ones above."""
+    out = []
+    for name in SHARED_SETS:
+        found = next((parent / name for parent in ROOT.parents if (parent / name).is_file()), None)
+        if found is None:
+            raise SystemExit(f"cannot find {name} in a folder above {ROOT}")
+        out.append(found)
+    return out
 
 
 EXTRA_SET = ROOT / "bench" / "questions_extra.yaml"
+REAL_SET = ROOT / "bench" / "questions_real.yaml"
 
 
 def load_questions(paths: list[Path]) -> list[dict[str, str]]:
@@ -79,7 +89,7 @@ class BM25:
     def tok(text: str) -> list[str]:
         return re.findall(r"\w+", text.lower())
 
-    def search(self, query: str, limit: int = 3) -> list[str]:
+    def search(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
         scores = []
         for i, tf in enumerate(self.tfs):
             s = 0.0
@@ -90,7 +100,7 @@ class BM25:
             if s > 0:
                 scores.append((s, i))
         scores.sort(reverse=True)
-        return [self.topics[i] for _, i in scores[:limit]]
+        return [(self.topics[i], self.ids[i]) for _, i in scores[:limit]]
 
 
 def baseline_docs(tree: ContentTree, catalogs: Catalogs, locale: str) -> list[tuple[str, str, str]]:
@@ -134,6 +144,11 @@ def pct(a: int, n: int) -> str:
     return f"{100 * a / n:5.1f}%" if n else "   - "
 
 
+def locale_of(lang: str) -> str:
+    """The locale a question's ``lang`` is asked in (``prs``, Dari, is a ``fa_AF`` user)."""
+    return negotiate(lang) or lang
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="latency rounds over all questions (median)")
@@ -142,7 +157,7 @@ def main() -> None:
 
     tree = load_content(ROOT / "content").tree
     catalogs = Catalogs(ROOT / "locales")
-    questions = load_questions([dev_set(), EXTRA_SET])
+    questions = load_questions([*shared_sets(), EXTRA_SET, REAL_SET])
     started = time.perf_counter()
     index = QuestionIndex(tree, catalogs)
     index.load(LOCALES)
@@ -151,18 +166,34 @@ def main() -> None:
 
     hits: dict[str, dict[str, Counter[str]]] = {"marhaba": defaultdict(Counter), "bm25": defaultdict(Counter)}
     for q in questions:
-        ranking = rank(index, q["q"], q["lang"])
+        locale = locale_of(q["lang"])
+        ranking = rank(index, q["q"], locale)
         mine = [m.topic for m in ranking.matches[:3]]
-        base = baselines[q["lang"]].search(q["q"])
+        mine_nodes = [m.node for m in ranking.matches[:3]]
+        base_hits = baselines[locale].search(q["q"])
+        base, base_nodes = [h[0] for h in base_hits], [h[1] for h in base_hits]
+        groups = ("all", q["lang"], q["set"], "kind:" + q.get("kind", "plain"))
+        if "topic" not in q:  # out of scope: the honest answer is "not sure"
+            for name, sure in (("marhaba", ranking.confident), ("bm25", bool(base))):
+                for group in ("scope", q["lang"] + ":scope"):
+                    hits[name][group]["n"] += 1
+                    hits[name][group]["not_sure"] += not sure
+            if args.misses and ranking.confident:
+                print(f"  sure [{q['lang']}] {q['q']!r}: {mine_nodes[:1]} (confidence {ranking.best.confidence})")
+            continue
         hits["marhaba"]["all"]["confident"] += ranking.confident
         hits["marhaba"]["all"]["confident_right"] += ranking.confident and bool(mine) and mine[0] == q["topic"]
-        for name, topics in (("marhaba", mine), ("bm25", base)):
-            for group in ("all", q["lang"], q["set"]):
+        for name, topics, nodes in (("marhaba", mine, mine_nodes), ("bm25", base, base_nodes)):
+            for group in groups:
                 hits[name][group]["n"] += 1
                 hits[name][group]["top1"] += bool(topics) and topics[0] == q["topic"]
                 hits[name][group]["top3"] += q["topic"] in topics
-        if args.misses and (not mine or mine[0] != q["topic"]):
-            print(f"  miss [{q['lang']}] {q['q']!r}: expected {q['topic']}, got {mine} (via {ranking.locale}, "
+                if "node" in q:
+                    hits[name][group]["nodes"] += 1
+                    hits[name][group]["node3"] += q["node"] in nodes
+        if args.misses and (not mine or mine[0] != q["topic"] or ("node" in q and q["node"] not in mine_nodes)):
+            print(f"  miss [{q['lang']}/{q.get('kind', '')}] {q['q']!r}: expected {q['topic']} "
+                  f"{q.get('node', '')}, got {mine_nodes} (via {ranking.locale}, "
                   f"confidence {ranking.best.confidence if ranking.best else 0})")
 
     def latencies(search) -> list[float]:
@@ -178,28 +209,39 @@ def main() -> None:
         per_q = sorted(statistics.median(r[i] for r in rounds) for i in range(len(questions)))
         return per_q
 
-    mine_lat = latencies(lambda q: rank(index, q["q"], q["lang"]))
-    base_lat = latencies(lambda q: baselines[q["lang"]].search(q["q"]))
+    mine_lat = latencies(lambda q: rank(index, q["q"], locale_of(q["lang"])))
+    base_lat = latencies(lambda q: baselines[locale_of(q["lang"])].search(q["q"]))
 
     def p(values: list[float], fraction: float) -> float:
         return values[min(len(values) - 1, int(fraction * len(values)))]
 
-    print(f"{len(questions)} questions ({sum(1 for q in questions if q['set'] != 'questions_extra')} dev, "
-          f"{sum(1 for q in questions if q['set'] == 'questions_extra')} extra); "
+    sets = Counter(q["set"] for q in questions)
+    print(f"{len(questions)} questions ({', '.join(f'{n} {s}' for s, n in sets.items())}); "
           f"{len(tree)} nodes; {len(LOCALES)} locale indexes built in {build_ms:.0f} ms")
-    print(f"{'group':<18}{'n':>4}  {'Marhaba top1':>12} {'top3':>7}   {'BM25 top1':>10} {'top3':>7}")
-    groups = ["all", "questions_dev", "questions_extra", *sorted({q["lang"] for q in questions})]
+    print(f"{'group':<22}{'n':>4}  {'Marhaba top1':>12} {'top3':>7} {'page3':>7}   "
+          f"{'BM25 top1':>10} {'top3':>7} {'page3':>7}")
+    groups = ["all", *sets, *sorted({"kind:" + q.get("kind", "plain") for q in questions if "topic" in q}),
+              *sorted({q["lang"] for q in questions})]
     for g in groups:
         m, b = hits["marhaba"][g], hits["bm25"][g]
-        print(f"{g:<18}{m['n']:>4}  {pct(m['top1'], m['n']):>12} {pct(m['top3'], m['n']):>7}   "
-              f"{pct(b['top1'], b['n']):>10} {pct(b['top3'], b['n']):>7}")
+        print(f"{g:<22}{m['n']:>4}  {pct(m['top1'], m['n']):>12} {pct(m['top3'], m['n']):>7} "
+              f"{pct(m['node3'], m['nodes']):>7}   "
+              f"{pct(b['top1'], b['n']):>10} {pct(b['top3'], b['n']):>7} {pct(b['node3'], b['nodes']):>7}")
+    m, b = hits["marhaba"]["scope"], hits["bm25"]["scope"]
+    print(f"out of scope ({m['n']}): 'not sure' {pct(m['not_sure'], m['n'])} "
+          f"(BM25 answers nothing only {pct(b['not_sure'], b['n'])})")
     a = hits["marhaba"]["all"]
-    print(f"answered with confidence: {pct(a['confident'], a['n'])} of questions, "
+    print(f"answered with confidence: {pct(a['confident'], a['n'])} of in-scope questions, "
           f"{pct(a['confident_right'], a['confident'])} of them on the right topic (the rest get the handoff offer)")
     print(f"latency per question (median of {args.rounds} rounds): Marhaba p50 {p(mine_lat, .5):.2f} ms, "
           f"p95 {p(mine_lat, .95):.2f} ms; BM25 p50 {p(base_lat, .5):.2f} ms, p95 {p(base_lat, .95):.2f} ms")
-    print(f"resident memory, whole bot with all {len(LOCALES)} locale indexes: {asyncio.run(whole_bot_rss()):.0f} MB")
+    # In a fresh process: this one also holds the baseline's indexes and the questions.
+    rss = subprocess.run([sys.executable, __file__, "--rss"], capture_output=True, text=True, check=True).stdout
+    print(f"resident memory, whole bot with all {len(LOCALES)} locale indexes: {float(rss):.0f} MB")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--rss"]:
+        print(asyncio.run(whole_bot_rss()))
+    else:
+        main()

@@ -8,7 +8,8 @@ Disclosures: the ``kind: safety`` entries of ``../shared/eval/questions_dev2.yam
 and the project's own ``bench/safety_disclosures.yaml`` (every shipped
 language, each category, dialects and romanised forms). Ordinary questions:
 every other entry of ``questions_dev.yaml`` and ``questions_dev2.yaml`` and
-the project's question sets (``bench/questions_*.yaml``). Each text goes
+the project's question sets (``bench/questions_*.yaml``); their ``kind:
+safety`` entries are a third set of disclosures. Each text goes
 through :meth:`bot.safety.SafetyRules.check` with the sample
 ``content/safety.yaml``, the same check the engine runs on every typed
 message. A disclosure counts as found when any category matches (the reply
@@ -64,8 +65,12 @@ def main() -> int:
         "own bench/safety_disclosures.yaml": read(ROOT / "bench" / "safety_disclosures.yaml", "disclosures"),
     }
     ordinary = [*read(shared("questions_dev.yaml"), "questions"), *[q for q in dev2 if q.get("kind") != "safety"]]
+    project_safety = []
     for path in sorted((ROOT / "bench").glob("questions_*.yaml")):
-        ordinary += read(path, "questions")
+        for q in read(path, "questions"):
+            (project_safety if q.get("kind") == "safety" else ordinary).append(q)
+    if project_safety:  # written by others for the question benchmark, never seen while tuning these rules
+        sets["project bench/questions_*.yaml (kind: safety)"] = project_safety
 
     timings: list[float] = []
 
@@ -112,7 +117,7 @@ def main() -> int:
     by_lang_fa: dict[str, list[bool]] = defaultdict(list)
     for q in ordinary:
         by_lang_fa[q["lang"]].append(any(q is a for a, _ in alarms))
-    print(f"\nordinary questions (questions_dev, questions_dev2 without safety, bench/questions_*.yaml): "
+    print(f"\nordinary questions (questions_dev, questions_dev2, bench/questions_*.yaml; without kind: safety): "
           f"false alarms {len(alarms)}/{len(ordinary)} = {rate:.1%} (goal at most 3%)")
     table("false alarms per language", by_lang_fa)
     for q, hit in alarms:

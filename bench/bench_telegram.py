@@ -137,7 +137,7 @@ async def echo_app(request: CannedRequest) -> Application:
     return app
 
 
-async def main(users: int, rounds: int) -> None:
+async def main(users: int, rounds: int, feedback: bool = False) -> None:
     content = load_content(PROJECT / "content").tree
     catalogs = Catalogs(PROJECT / "locales")
     topics = [t.id for t in content.topics]
@@ -145,6 +145,11 @@ async def main(users: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with SQLiteStore(Path(tmp) / "bench.db") as store:
             engine = Engine(content=content, catalogs=catalogs, store=store)
+            if feedback:  # as `marhaba run` does: every page sent is remembered for reactions
+                from bot.feedback import install as install_feedback
+                from bot.settings import Settings
+
+                install_feedback(engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
             settings = TelegramSettings(token=TOKEN, webhook_url="https://bench.example/webhook/telegram",
                                         webhook_secret="bench-secret-0123456789")
             channel = TelegramChannel(settings, engine, WebServer("127.0.0.1", 0), request=CannedRequest())
@@ -186,5 +191,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--feedback", action="store_true",
+                        help="install the reaction feedback, as `marhaba run` does (one more write per page)")
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.rounds))
+    asyncio.run(main(args.users, args.rounds, args.feedback))

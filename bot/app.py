@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from bot.broadcast import install as install_broadcast
 from bot.content import load_content
 from bot.core import Engine, FloodControl, FloodLimits
+from bot.feedback import install as install_feedback
 from bot.i18n import Catalogs
 from bot.privacy import check_limits, install_key
 from bot.questions import install as install_questions
@@ -36,6 +37,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
         install_staff_tools(engine, settings)
         install_questions(engine, settings)
         install_broadcast(engine, settings)
+        install_feedback(engine, settings)
         install_safety(engine, settings)
         yield engine
     finally:

@@ -18,6 +18,7 @@ from bot.broadcast._cli import register_cli as register_broadcast_cli
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.links._cli import register_cli as links_cli
 from bot.privacy import protect_logging
 from bot.privacy._cli import register_cli as privacy_cli
 from bot.questions import register_cli as register_questions_cli
@@ -37,7 +38,7 @@ def _settings(args: argparse.Namespace):
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.app import open_engine
-    from bot.channels.terminal import TerminalChat
+    from bot.channels.terminal import FILES_DIR, TerminalChat
     from bot.core import FloodControl, FloodLimits
 
     settings = _settings(args)
@@ -45,7 +46,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     async def run() -> int:
         async with open_engine(settings) as engine:
             engine.flood = FloodControl(FloodLimits.off())  # the operator's own terminal
-            return await TerminalChat(engine, user_id=args.user, language_hint=args.lang).run()
+            return await TerminalChat(engine, user_id=args.user, language_hint=args.lang,
+                                      files_dir=Path(args.files).expanduser() if args.files else FILES_DIR).run()
 
     return asyncio.run(run())
 
@@ -53,12 +55,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_content_check(args: argparse.Namespace) -> int:
     from bot.broadcast import load_events
     from bot.content import load_content
+    from bot.core import keyword_collisions
     from bot.safety import load_safety
     from bot.settings import Settings
 
-    directory = Path(args.dir) if args.dir else Settings.from_env().content_dir
+    settings = Settings.from_env()
+    directory = Path(args.dir) if args.dir else settings.content_dir
     result = load_content(directory)
     events = load_events(directory, result.tree)
+    collisions = keyword_collisions(settings.locales_dir)
+    if collisions:
+        raise ContentError(collisions)
     rules, safety_warnings = load_safety(directory, result.tree)
     warnings = [*result.warnings, *safety_warnings]
     for warning in warnings:
@@ -88,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--content", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     chat.add_argument("--lang", help="language hint, e.g. ar, fa-IR, prs")
     chat.add_argument("--user", default="local", help="act as this user id (default: local)")
+    chat.add_argument("--files", metavar="DIR",
+                      help="folder for files the bot sends, e.g. calendar files (default: ./marhaba-files)")
     chat.set_defaults(func=cmd_chat)
 
     run = sub.add_parser("run", help="serve Telegram and/or WhatsApp (all configured channels by default)")
@@ -100,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     check.set_defaults(func=cmd_content_check)
     content_schema_cli(csub)
+    links_cli(csub)
     i18n_cli(sub)
     staff_cli(sub)
     register_questions_cli(sub)

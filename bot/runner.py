@@ -18,6 +18,7 @@ from bot.privacy import retention_job
 from bot.settings import Settings
 from bot.staff import live_reload
 from bot.store import serving_lock
+from bot.usage import usage_job
 from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")
@@ -29,7 +30,7 @@ CHANNELS = {
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
 Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = [live_reload, retention_job, reminders_job]
+JOBS: list[Job] = [live_reload, retention_job, reminders_job, usage_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 
 

@@ -117,20 +117,28 @@ def load_content(directory: str | os.PathLike[str]) -> LoadResult:
     if not files:
         raise ContentError([Problem(display_path(directory), 1, 1, "no .yaml files in the content folder")])
     builder = _Builder(problems)
+    unreadable: list[Problem] = []
     for path in files:
-        text = read_text_file(path, directory, problems)
+        text = read_text_file(path, directory, unreadable)
         if text is None:
             continue
         shown = display_path(path)
         try:
             doc = parse(text, shown)
         except YamlProblems as exc:
-            problems.extend(exc.problems)
+            unreadable.extend(exc.problems)
             continue
         if doc is None:
             problems.append(Problem(shown, 1, 1, "the file is empty; write a node (id, title, body) or delete the file"))
             continue
         builder.add_file(doc, shown)
+    if unreadable:
+        # A file that cannot be read hides its nodes: every link to them and everything below them
+        # would be reported too. Report what makes files unreadable first, and skip those checks.
+        note = Problem(display_path(directory), 1, 1, "links between pages and whether every page can be "
+                       "reached were not checked; fix the errors above first, then check again", "note")
+        raise ContentError([*sorted(unreadable, key=_order),
+                            *sorted((p for p in problems if p.severity == "error"), key=_order), note])
     tree = builder.finish(directory)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -147,6 +155,8 @@ class _Builder:
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         self.raw: dict[str, _Raw] = {}
+        self.under_duplicate: set[str] = set()
+        """Nodes written inline under a node whose id was a duplicate (and so left out)."""
 
     def err(self, path: str, y: Y, message: str, *, at_key: bool = False, severity: str = "error") -> None:
         line, col = y.key_pos if (at_key and y.key_pos) else (y.line, y.col)
@@ -243,6 +253,8 @@ class _Builder:
         if node_id in self.raw:
             first = self.raw[node_id]
             self.err(path, v["id"], f"duplicate id '{node_id}' (already used at {first.path}:{first.pos.line}); ids must be unique")
+            # Its inline children have no place in the tree until the id is fixed: say nothing more about them.
+            self.under_duplicate.update(child_id for child_id, item in children if item.is_map)
             return None
         self.raw[node_id] = _Raw(node, children, see_also, parent, m, path)
         return node_id
@@ -382,7 +394,7 @@ class _Builder:
                              "are allowed (move it higher up)", at_key=False)
                 stack.extend((c, depth + 1) for c, _ in raw[cur].children if c in raw and parents.get(c) == cur)
             for node_id, r in raw.items():
-                if node_id not in reachable:
+                if node_id not in reachable and not self._below_duplicate(node_id):
                     self.err(r.path, r.pos.value.get("id", r.pos),
                              f"node '{node_id}' cannot be reached from the main menu; "
                              "list it under a node's children", at_key=False)
@@ -395,6 +407,16 @@ class _Builder:
                                   see_also=links, details=n.details, step=n.step, questions=n.questions,
                                   parent=parents.get(node_id), position=n.position)
         return ContentTree(nodes=nodes, source_dir=str(directory))
+
+    def _below_duplicate(self, node_id: str | None) -> bool:
+        seen: set[str] = set()
+        while node_id is not None and node_id not in seen:
+            if node_id in self.under_duplicate:
+                return True
+            seen.add(node_id)
+            r = self.raw.get(node_id)
+            node_id = r.inline_parent if r is not None else None
+        return False
 
     def missing(self, path: str, y: Y, target: str, what: str) -> None:
         close = difflib.get_close_matches(target, list(self.raw), n=1, cutoff=0.7)

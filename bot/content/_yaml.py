@@ -9,6 +9,7 @@ anchors/aliases are reported rather than silently merged or expanded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,9 +78,7 @@ def parse(text: str, path: str) -> Y | None:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            what = exc.problem or "invalid YAML"
-            hint = _hint(what)
-            raise YamlProblems([Problem(path, line, col, f"YAML syntax error: {what}{hint}")]) from None
+            raise YamlProblems([syntax_problem(text, path, line, col, exc.problem or "invalid YAML")]) from None
         except yaml.YAMLError as exc:
             raise YamlProblems([Problem(path, 1, 1, f"YAML error: {exc}")]) from None
         if node is None:
@@ -124,14 +123,80 @@ def _too_deep(path: str, mark: yaml.Mark) -> Problem:
                    f"lists and mappings are nested more than {MAX_NESTING} levels deep; flatten the file")
 
 
-def _hint(problem: str) -> str:
-    if "tab" in problem:
-        return " (use spaces, not tabs, to indent)"
-    if "mapping values are not allowed" in problem:
-        return " (put text that contains ': ' in quotes)"
-    if "could not find expected ':'" in problem:
-        return " (check the indentation and that each key ends with ':')"
-    return ""
+SYNTAX = "YAML syntax error"
+"""Every message of a file that could not be read starts with this (see :func:`syntax_problem`)."""
+
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s"'#][^:#]*:\s+)?(?:-\s+)*(["'])""")
+
+
+def syntax_problem(text: str, path: str, line: int, col: int, problem: str) -> Problem:
+    """The parser's complaint in plain words, at the line where the mistake is (not where it noticed)."""
+    lines = text.splitlines()
+    quote = _unclosed_quote(lines[:line])
+    if quote is not None:
+        at, column, mark = quote
+        return Problem(path, at, column, f"{SYNTAX}: a quote ({mark}) opened on line {at} is not closed; "
+                       f"end the text with {mark} on the same line")
+    for number in range(min(line, len(lines)), 0, -1):
+        indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip())]
+        if "\t" in indent:
+            return Problem(path, number, indent.index("\t") + 1, f"{SYNTAX}: line {number} is indented with a tab; "
+                           "indent with spaces only")
+    if "expected ',' or ']'" in problem:
+        opened = next((n for n in range(min(line, len(lines)), 0, -1)
+                       if "[" in lines[n - 1] and "]" not in lines[n - 1]), None)
+        if opened is not None:
+            return Problem(path, opened, lines[opened - 1].index("[") + 1, f"{SYNTAX}: a list opened with [ on "
+                           f"line {opened} is not closed; end it with ] on the same line")
+    for jargon, plain in _PLAIN.items():
+        if jargon in problem:
+            return Problem(path, line, col, f"{SYNTAX}: {plain}")
+    return Problem(path, line, col, f"{SYNTAX}: {problem}")
+
+
+_PLAIN = {
+    "tab": "a tab is used to indent; indent with spaces only",
+    "mapping values are not allowed": "a text contains ': '; put the whole text in quotes",
+    "could not find expected ':'": "a key has no ':' after it; check the indentation and that each key ends with ':'",
+    "did not find expected key": "this line is not indented like the lines above it; check the spaces at its start",
+    "did not find expected '-' indicator": "this list item is not indented like the ones above it",
+    "expected <block end>": "this line is not indented like the lines above it; check the spaces at its start",
+    "found unexpected end of stream": "the file ends in the middle of a value; check the last lines",
+}
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, int, str] | None:
+    """The last value before the error that opens a quote and does not close it on its line.
+
+    A quoted text may go on over several lines; it was left open by mistake when the next
+    line with that quote mark starts a value of its own (or no line closes it).
+    """
+    found = None
+    for number, line in enumerate(lines, 1):
+        match = _OPENING_QUOTE.match(line)
+        if match is None or _closes(line[match.end(1):], match[1]):
+            continue
+        mark = match[1]
+        closing = next((later for later in lines[number:] if mark in later), None)
+        if closing is None or _OPENING_QUOTE.match(closing):
+            found = (number, match.end(1), mark)
+    return found
+
+
+def _closes(rest: str, mark: str) -> bool:
+    i = 0
+    while i < len(rest):
+        ch = rest[i]
+        if mark == '"' and ch == "\\":
+            i += 2
+            continue
+        if ch == mark:
+            if mark == "'" and rest[i + 1: i + 2] == "'":  # '' is a quote inside single quotes
+                i += 2
+                continue
+            return True
+        i += 1
+    return False
 
 
 def _convert(node: yaml.Node, loader: yaml.BaseLoader, path: str, problems: list[Problem], seen: set[int]) -> Y:

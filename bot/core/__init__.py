@@ -1,7 +1,6 @@
 """The engine: an incoming event in, outgoing messages out. It imports no messaging library."""
 
 from bot.core._engine import (
-    KEYWORDS,
     MAX_TEXT_CHARS,
     Command,
     Engine,
@@ -9,6 +8,7 @@ from bot.core._engine import (
     Handler,
     Turn,
     clean_text,
+    typed_number,
 )
 from bot.core._events import (
     MAX_PAYLOAD_BYTES,
@@ -20,6 +20,7 @@ from bot.core._events import (
     Place,
 )
 from bot.core._flood import FloodControl, FloodLimits, Verdict
+from bot.core._keywords import KEYWORDS, Keywords, keyword_collisions
 from bot.core._render import details_text, node_option, node_title, render_node
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Guard",
     "Handler",
     "Incoming",
+    "Keywords",
     "Option",
     "Outgoing",
     "Place",
@@ -42,9 +44,11 @@ __all__ = [
     "Verdict",
     "clean_text",
     "details_text",
+    "keyword_collisions",
     "node_option",
     "node_title",
     "render_node",
+    "typed_number",
 ]
 
 from bot.core._delivery import (  # noqa: E402
@@ -57,3 +61,7 @@ from bot.core._delivery import (  # noqa: E402
 )
 
 __all__ += ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender", "Undeliverable"]
+
+from bot.core._engine import DEEP_LINK, deep_link_payload, parse_deep_link  # noqa: E402
+
+__all__ += ["DEEP_LINK", "deep_link_payload", "parse_deep_link"]

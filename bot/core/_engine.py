@@ -21,9 +21,10 @@ from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
+from bot.core._keywords import Keywords
 from bot.core._render import node_title, render_node
 from bot.errors import StoreError
-from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate
+from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate, normalize
 from bot.privacy import pseudonym, safe_traceback
 from bot.store import Store, User
 
@@ -35,14 +36,21 @@ MAX_TEXT_CHARS = 4096
 Handler = Callable[["Turn"], Awaitable[list[Outgoing]]]
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# A typed option number, or something that looks like one but presses nothing: "-1", "0", "1.5", "12abc".
+_NUMBER_LIKE = re.compile(r"[+\-\u2212]?\d+(?:[.,]\d+)*[^\W\d_]*")
 
 
 def clean_text(text: str) -> str:
-    """Make untrusted text safe to process: valid Unicode, no control or bidi-override characters."""
+    """Make untrusted text safe to process: valid Unicode, no control or bidi-override characters.
+
+    Text made only of invisible characters (zero-width spaces, joiners, marks) is empty.
+    """
     if not text:
         return ""
     text = text.encode("utf-8", "replace").decode("utf-8")[: MAX_TEXT_CHARS * 2]
     text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):
+        return ""
     return text.strip()[:MAX_TEXT_CHARS]
 
 
@@ -66,6 +74,16 @@ class Guard(Protocol):
 
 ESSENTIAL_COMMANDS = frozenset({"start", "forget"})
 """Answered even during a flood-control cool-down (a person who wants out, or to begin again)."""
+
+
+def typed_number(text: str) -> str | None:
+    """``text`` as a typed option number in ASCII digits ("٣" -> "3"), or ``None`` when it does not look like one.
+
+    What looks like a number but is not a whole positive one ("-1", "1.5", "12abc") comes back as
+    typed (digits folded), so the caller can say there is no such option instead of searching it.
+    """
+    candidate = normalize(text).strip().rstrip(".)")
+    return candidate if _NUMBER_LIKE.fullmatch(candidate) else None
 
 
 @dataclass
@@ -173,6 +191,8 @@ class Engine:
     """Checks every typed text first (the safety check); see :class:`Guard`."""
     before_language: set[str] = field(default_factory=lambda: {"lang"})
     """Payload prefixes answered before a new user has chosen a language (a feature adds its urgent ones)."""
+    word_channels: set[str] = field(default_factory=set)
+    """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -310,6 +330,12 @@ class Engine:
         return [sorry]
 
     async def _turn(self, event: Incoming, alert: object | None = None, silenced: bool = False) -> list[Outgoing]:
+        if _is_empty(event):
+            # Nothing was said: no reason to store a new user (a stray Enter after /forget made one).
+            known = await self.store.get_user(event.channel, event.user_id)
+            if known is None:
+                t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
+                return self.language_picker(Turn(self, event, _nobody(event), t), first_contact=True)
         user = await self.store.get_or_create_user(event.channel, event.user_id)
         t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
         turn = Turn(self, event, user, t, alert=alert)
@@ -342,7 +368,11 @@ class Engine:
             command, args = command.lower()[:32], args.strip()
             text = ""
         if not command and not payload and text:
-            command = self.keyword_command(text)
+            command = self.keyword_command(text, user.locale)
+        if command == "start" and args:  # a deep link (t.me/<bot>?start=..., wa.me/...?text=/start ...)
+            link = parse_deep_link(args, self.content)
+            if link is not None:
+                return await self._open_link(turn, *link)
         # Staff (a staff group chat too) answer tickets; they are never asked to pick a language first.
         if user.locale is None and payload.partition(":")[0] not in self.before_language and not turn.is_staff:
             if command == "forget":
@@ -357,6 +387,10 @@ class Engine:
                 return await self.stale(turn)
             turn.payload = rest
             return await handler(turn)
+        # A typed number presses an option, unless a feature waits for this user's text (a question for a person).
+        feature_waits = bool(user.pending) and user.pending != "forget"
+        if not command and text and not feature_waits and (number := typed_number(text)) is not None:
+            return await self._press_number(turn, number)
         if command:
             cmd = self.commands.get(command)
             if cmd is None or (cmd.staff_only and not turn.is_staff):
@@ -417,26 +451,32 @@ class Engine:
         _ = turn.t.gettext
         return await turn.current(notice=_("I do not know that command. Send /help to see what I can do."))
 
-    def keyword_command(self, text: str) -> str:
-        """A typed word that means a command in any shipped language ("menu", "منو", ...)."""
-        word = text.strip().strip(".!?؟،,").casefold()
-        if not word or len(word) > 30:
-            return ""
-        return self._keywords().get(word, "")
+    def keyword_command(self, text: str, locale: str | None = None) -> str:
+        """A typed word that means a command in any shipped language ("menu", "منو", "GERİ", ...)."""
+        return self.keywords.command(text, locale)
 
-    def _keywords(self) -> dict[str, str]:
+    @property
+    def keywords(self) -> Keywords:
+        """The typed command words of the current catalogs (rebuilt after a reload)."""
         cache = getattr(self, "_keyword_cache", None)
-        if cache is not None and cache[0] is self.catalogs:
-            return cache[1]
-        table: dict[str, str] = {}
-        for code in self.catalogs.locales:
-            t = self.catalogs.get(code)
-            for command, word in KEYWORDS.items():
-                for w in t.gettext(word).split("|"):
-                    if w.strip():
-                        table.setdefault(w.strip().casefold(), command)
-        self._keyword_cache = (self.catalogs, table)
-        return table
+        if cache is None or cache.catalogs is not self.catalogs:
+            cache = self._keyword_cache = Keywords(self.catalogs)
+        return cache
+
+    async def _press_number(self, turn: Turn, number: str) -> list[Outgoing]:
+        """A typed number presses that option of the page the user is on (also after a restart)."""
+        pages = self.pages
+        node = pages.content.get(self.current_node_id(turn.user)) or pages.content.root
+        steps = pages.steps_shown(node)
+        done = steps & await self.store.steps_done(turn.user.id) if steps else frozenset()
+        options = pages.render(node, turn.t, done, "").options
+        if number.isdigit() and 1 <= int(number) <= len(options):
+            pressed = Incoming(turn.event.channel, turn.event.user_id, payload=options[int(number) - 1].payload,
+                               language_hint=turn.event.language_hint)
+            return await self._dispatch(Turn(self, pressed, turn.user, turn.t))
+        _ = turn.t.gettext
+        return await turn.show(node.id, notice=_("There is no option {number}. Type a number from 1 to {last}.").format(
+            number=number, last=turn.t.number(len(options))))
 
     def language_picker(self, turn: Turn, *, first_contact: bool = False) -> list[Outgoing]:
         """The language picker: every language in its own script, the likely one first."""
@@ -444,13 +484,16 @@ class Engine:
         return [self.pages.cached(("/language", preferred, first_contact), turn.t,
                                   lambda: self._language_picker(turn.t, preferred, first_contact))]
 
-    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool) -> Outgoing:
+    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool,
+                         then: str = "") -> Outgoing:
         codes = list(LOCALES)
         if preferred in codes:
             codes.remove(preferred)
             codes.insert(0, preferred)
+        suffix = f":{then}" if then else ""  # the page to open once the language is chosen
         options = tuple(
-            Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}") for code in codes
+            Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}{suffix}")
+            for code in codes
         )
         if first_contact:
             # Greet in every language: a newcomer may read only their own.
@@ -479,6 +522,21 @@ class Engine:
             ))]
         return await turn.show(ROOT_ID)
 
+    async def _open_link(self, turn: Turn, node_id: str, locale: str | None) -> list[Outgoing]:
+        """Open a deep link's page, in its language when it names one.
+
+        Without a language, a newcomer first picks one (the picker's buttons
+        carry the page, so nothing is stored for it) and then sees the page.
+        """
+        if locale is not None:
+            await self.store.set_locale(turn.user.id, locale)
+            turn.t = self.catalogs.get(locale)
+        elif turn.user.locale is None:
+            preferred = negotiate(turn.event.language_hint)
+            return [self.pages.cached(("/language", preferred, True, node_id), turn.t,
+                                      lambda: self._language_picker(turn.t, preferred, True, then=node_id))]
+        return await turn.show(node_id)
+
     async def _cmd_menu(self, turn: Turn) -> list[Outgoing]:
         return await turn.show(ROOT_ID)
 
@@ -492,8 +550,10 @@ class Engine:
     async def _cmd_help(self, turn: Turn) -> list[Outgoing]:
         _ = turn.t.gettext
         lines = [_("I help you find your way in the city. Choose a topic from the menu, or write your question."), ""]
+        words = turn.event.channel in self.word_channels
         for cmd in self.public_commands():
-            lines.append(f"/{cmd.name} — {_(cmd.description)}")
+            word = self.keywords.first_word(cmd.name, turn.t.locale) if words else ""
+            lines.append(f"{word or '/' + cmd.name} — {_(cmd.description)}")
         return [self.text_reply(turn, "\n".join(lines), (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
 
     async def _cmd_progress(self, turn: Turn) -> list[Outgoing]:
@@ -547,12 +607,13 @@ class Engine:
         return await turn.show(turn.payload)
 
     async def _pl_language(self, turn: Turn) -> list[Outgoing]:
-        code = negotiate(turn.payload)
+        code_text, _, then = turn.payload.partition(":")
+        code = negotiate(code_text)
         if code is None or code not in LOCALES:
             return self.language_picker(turn, first_contact=turn.user.locale is None)
         await self.store.set_locale(turn.user.id, code)
         turn.t = self.catalogs.get(code)
-        return await turn.show(ROOT_ID)
+        return await turn.show(then if then in self.content else ROOT_ID)
 
     async def _pl_step(self, turn: Turn) -> list[Outgoing]:
         node = self.content.get(turn.payload)
@@ -584,22 +645,38 @@ class Engine:
         return await turn.current(notice=_("Nothing was deleted."))
 
 
+DEEP_LINK = re.compile(r"^([a-z0-9-]{1,40})(?:_([A-Za-z]{2,3}(?:_[A-Za-z]{2})?))?$")
+"""A deep-link payload: a node id, optionally ``_`` and a language (``health-card_ar``, ``jobs_fa_AF``).
+
+Telegram allows ``A-Z a-z 0-9 _ -`` in a start parameter, at most 64 characters."""
+
+
+def parse_deep_link(payload: str, content: ContentTree) -> tuple[str, str | None] | None:
+    """The node and language a deep link names; ``None`` when it names no node or no shipped language."""
+    match = DEEP_LINK.match(payload.strip())
+    if match is None or match[1] not in content:
+        return None
+    if match[2] is None:
+        return match[1], None
+    locale = negotiate(match[2])
+    return (match[1], locale) if locale in LOCALES else None
+
+
+def deep_link_payload(node_id: str, locale: str | None = None) -> str:
+    """The payload that :func:`parse_deep_link` reads back: ``node`` or ``node_locale``."""
+    return f"{node_id}_{locale}" if locale else node_id
+
+
+def _is_empty(event: Incoming) -> bool:
+    return not event.payload and not (event.command or "").strip() and not clean_text(event.text or "")
+
+
+def _nobody(event: Incoming) -> User:
+    """A user who is not stored: someone the bot has not met, for an answer that stores nothing."""
+    return User(id=0, channel=event.channel, channel_user_id=event.user_id, locale=None, current_node=None,
+                pending=None, created_at=0.0, last_seen=0.0, active=True, is_new=True)
+
+
 FLOOD_NOTICE = N_("You are sending messages very fast. Please wait a minute, then try again.")
 """Sent once when a user's flood-control bucket runs out (see :mod:`bot.core._flood`)."""
 
-KEYWORDS = {
-    # TRANSLATORS: words a user can type instead of a command, separated by "|". Lowercase.
-    "menu": N_("menu|main menu|home"),
-    "back": N_("back"),
-    "language": N_("language"),
-    "help": N_("help"),
-    "start": N_("start|hi|hello"),
-    "progress": N_("progress"),
-    # TRANSLATORS: words that stop every subscription (WhatsApp users type STOP), separated by "|". Lowercase.
-    "unsubscribe": N_("stop|unsubscribe"),
-}
-"""Words a user can type instead of a command (WhatsApp has no slash commands).
-
-Each locale's catalog gives its own words (context ``keyword``), several
-separated by ``|``; the words of every shipped locale work for everyone.
-"""

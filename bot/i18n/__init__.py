@@ -1,8 +1,9 @@
-"""Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation."""
+"""Localization with Babel: catalogs, locale negotiation, formatting, bidi isolation, text folding."""
 
 from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
 from bot.i18n._extract import context as content_context
 from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, LocaleInfo, is_rtl, negotiate
+from bot.i18n._normalize import normalize, tokens
 from bot.i18n._translator import (
     CONTENT_DOMAIN,
     DEFAULT_LOCALES_DIR,
@@ -27,5 +28,7 @@ __all__ = [
     "isolate",
     "isolate_ltr",
     "negotiate",
+    "normalize",
     "strip_bidi_controls",
+    "tokens",
 ]

@@ -48,8 +48,13 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
+    from bot.core import keyword_collisions
+    from bot.errors import ContentError
     from bot.i18n._workflow import compile_catalogs
 
+    collisions = keyword_collisions(_project(args) / "locales")
+    if collisions:
+        raise ContentError(collisions)
     written = compile_catalogs(_project(args))
     print(f"compiled {len(written)} catalogs")
     return 0

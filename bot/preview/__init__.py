@@ -11,6 +11,7 @@ per locale. Every asset ships in ``static/``: the page works offline.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -20,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.channels.whatsapp._channel import CHOOSE, MORE, PROMPT
-from bot.channels.whatsapp._render import PAYLOAD_PREFIX, Labels, render
+from bot.channels.whatsapp._channel import labels as whatsapp_labels
+from bot.channels.whatsapp._render import PAYLOAD_PREFIX, render
 from bot.content import ROOT_ID, ContentTree
 from bot.core import Engine, Incoming, Outgoing
 from bot.i18n import LOCALES
@@ -111,8 +112,7 @@ class Preview:
         return replace(message, extra={**message.extra, "wa_page": page})
 
     def _message(self, m: Outgoing) -> dict[str, Any]:
-        t = self.engine.catalogs.get(m.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
+        labels = whatsapp_labels(self.engine.catalogs.get(m.locale))
         place = None
         if m.location is not None:
             place = {"name": m.location.name, "address": m.location.address,
@@ -121,6 +121,8 @@ class Preview:
             "title": m.title, "text": m.text, "locale": m.locale, "rtl": m.rtl, "node": m.node_id,
             "options": [{"label": o.label, "payload": o.payload} for o in m.options],
             "place": place,
+            "file": ({"name": m.document.filename, "mime": m.document.mime,
+                      "data": base64.b64encode(m.document.data).decode()} if m.document else None),
             "whatsapp": render(m, labels, int(m.extra.get("wa_page", "0"))),
         }
 

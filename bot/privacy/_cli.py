@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
+import bot.feedback  # noqa: F401 - registers its retention rule
 from bot.privacy._retention import RULES, check_limits, purge
 from bot.settings import Settings
 from bot.store import SQLiteStore

@@ -1,11 +1,11 @@
 """Free-text questions: normalization, language detection, the index and ranking, handoff to staff."""
 
+from bot.i18n._normalize import normalize, tokens
 from bot.questions._cli import register_cli
 from bot.questions._detect import Detection, detect
 from bot.questions._feature import QuestionFeature, install, question_index
 from bot.questions._handoff import HandoffSettings
 from bot.questions._index import LocaleIndex, Match, QuestionIndex
-from bot.questions._normalize import normalize, tokens
 from bot.questions._rank import Ranking, rank
 from bot.questions._store import QuestionStore, Ticket, Unanswered, purge_unanswered
 

@@ -140,8 +140,20 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
     print(f"{'count':>5}  {'locale':<6} {'last asked':<16}  question")
     for r in rows:
         when = datetime.fromtimestamp(r.last_at).strftime("%Y-%m-%d %H:%M")
-        print(f"{r.count:>5}  {r.locale:<6} {when:<16}  {' '.join(r.question.split())}")
+        print(f"{r.count:>5}  {r.locale:<6} {when:<16}  {shorten(r.question, None if args.full else LISTED_CHARS)}")
     return 0
+
+
+LISTED_CHARS = 100
+"""A question in a listing is cut to this many characters (``--full`` and ``--json`` show it whole)."""
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """``text`` on one line, cut to ``limit`` characters with a note of how much was left out."""
+    line = " ".join(text.split())
+    if limit is None or len(line) <= limit:
+        return line
+    return f"{line[:limit].rstrip()}… (+{len(line) - limit} characters)"
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -163,4 +175,5 @@ def register_cli(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     unanswered.add_argument("--db", help="SQLite file (default: $MARHABA_DB)")
     unanswered.add_argument("--limit", type=int, default=100, help="rows to show (default 100)")
     unanswered.add_argument("--json", action="store_true", help="print JSON lines")
+    unanswered.add_argument("--full", action="store_true", help="show long questions whole (listings cut them)")
     unanswered.set_defaults(func=cmd_unanswered)

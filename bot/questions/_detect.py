@@ -2,9 +2,11 @@
 
 No model is loaded: a question's script and its distinctive letters and
 common words say the language in most cases (Pashto ښ ږ ځ, Urdu ے ں ٹ,
-Persian پ چ ژ گ, Arabic ة أ, Turkish ş ğ ı, French é è à ...). When they do
-not, :func:`detect` says so, and the caller compares the question against
-each candidate language's index instead.
+Persian پ چ ژ گ, Arabic ة أ, Turkish ş ğ ı, French é è à ...). Latin
+letters may also be romanised Urdu, Arabic, Persian or Pashto ("mujhe madad
+chahiye", "wein el mostashfa"): their frequent words say so, and such text is
+never taken for Somali or Turkish. When the clues do not settle it,
+:func:`detect` says so and names the candidates instead of guessing.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bot.questions._normalize import normalize, tokens
+from bot.i18n._normalize import normalize, tokens
 
 # Letters only one of the served Arabic-script languages uses.
 _PASHTO = set("ښږځڅټډړڼېۍ")
@@ -30,9 +32,10 @@ def _words(text: str) -> frozenset[str]:
 # Frequent short words of questions, as typed; they are compared normalized.
 _WORDS: dict[str, frozenset[str]] = {
     "ar": _words("في من على الى هل كيف اين وين ماذا شو ليش لماذا متى عندي اريد بدي ابغى ابي احتاج انا هو "
-                 "هي هذا هذه الذي التي مع عن لا ما لي"),
+                 "هي هذا هذه الذي التي مع عن لا ما لي اجد نجد احصل احتاج فين ازاي شلون اشلون ايش قديش عايز عاوز كيفاش "
+                 "فيه في عنا عندنا"),
     "fa": _words("است هست هستم کجا کجاست کجايه چطور چگونه چه را برای از به با دارم ميخواهم ميخوام من ما "
-                 "شما اين آن کنم کنيم بايد چيست نيست ميتوانم ميشه"),
+                 "شما اين آن کنم کنيم بايد چيست نيست ميتوانم ميشه پيدا بگيرم چجوري چطوري بهم واسه کجاس"),
     "ur": _words("هے هيں ميں کيا کيسے کهاں چاهيے چاهيي ملے گي کے کي کا سے کو هوں مجهے چاهيے کرنا نهيں اور يه وه "
                  "کروں سکتا سکتي"),
     "ps": _words("زه ته دا په چيرته څنگه کوم غواړم لرم يم دي"),
@@ -44,7 +47,23 @@ _WORDS: dict[str, frozenset[str]] = {
                  "gerek neden kim hangi nereden"),
     "so": _words("waa iyo ma sidee xaggee meeshee aan ka ku u ayaa maxaa qof waxaan rabaa"),
 }
-FUNCTION_WORDS = frozenset().union(*_WORDS.values())
+# Frequent words of romanised Urdu, Arabic (Arabizi), Persian (Finglish) and Pashto: Latin letters, but
+# not a Latin-script language. Seeing them, a question is never taken for Somali or Turkish.
+_ROMAN_WORDS: dict[str, frozenset[str]] = {
+    "ur": _words("hai hain ka ki ke ko se mein mujhe mera meri mere kya kaise kahan kyun nahi nahin chahiye "
+                 "chahie karna karun karoon hoon hun gaya gayi raha rahi aur bhi koi kuch liye wala wali hota "
+                 "hoga hogi milega milegi tha thi aap hum yeh woh bohat bahut madad kab par pe banwana"),
+    "ar": _words("ana enta inta shu sho esh wein wen fein fen kif keef kaif ezay izzay leh lesh lish bidi bde "
+                 "baddi bghit abi abgha ayez 3ayez 3ande 3indi 3andi fi fee el il ma mish msh mafi wallah 3ala "
+                 "3an mn hon hone hena hada hayda shi chi kayn kayna ta3 dyal bas hala2 lazem mumkin momken "
+                 "3afak yalla tayeb 3anna 3anna ya3ni ibni binti"),
+    "fa": _words("man shoma mikham mikhay mikhaim mikhastam kojast koja kojaye chetor chetori chejuri chejoori "
+                 "chera chand chande hast hastam nist ast baraye az ro ham mishe mitunam begiram bedam konam "
+                 "kardam nadaram daram kheili khayli lotfan nadadan befrestam"),
+    "ps": _words("za zma sta mung pa da che sanga tsanga tsenga chirta cherta ghwaram ghwarm larom lrum yam yem "
+                 "dey kawal kawam kho"),
+}
+FUNCTION_WORDS = frozenset().union(*_WORDS.values(), *_ROMAN_WORDS.values())
 """Question words and particles of every served language: the index weighs them little."""
 
 _ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
@@ -57,6 +76,8 @@ class Detection:
 
     language: str | None
     candidates: tuple[str, ...]
+    romanised: bool = False
+    """True when the language is written in Latin letters but is not a Latin-script one (Roman Urdu, Arabizi)."""
 
 
 def _script(text: str) -> str:
@@ -97,6 +118,12 @@ def detect(text: str) -> Detection:
         if letters & _ARABIC and not letters & _PERSIAN_OR_URDU:
             return Detection("ar", _ARABIC_SCRIPT)
         return Detection(_by_words(words, _ARABIC_SCRIPT), _ARABIC_SCRIPT)
+    roman = {lang: sum(1 for w in words if w in _ROMAN_WORDS[lang]) for lang in _ROMAN_WORDS}
+    latin = {lang: sum(1 for w in words if w in _WORDS[lang]) for lang in _LATIN}
+    best_roman = max(roman, key=lambda lang: roman[lang])
+    if roman[best_roman] > max(latin.values()):
+        unique = [lang for lang, n in roman.items() if n == roman[best_roman]]
+        return Detection(best_roman if len(unique) == 1 else None, tuple(unique), romanised=True)
     if letters & _TURKISH:
         return Detection("tr", _LATIN)
     if letters & _FRENCH:

@@ -30,6 +30,7 @@ from bot.questions._index import Match, QuestionIndex
 from bot.questions._rank import Ranking, rank
 from bot.questions._store import QuestionStore, purge_unanswered
 from bot.settings import Settings
+from bot.usage import record_handoff, record_question
 
 log = logging.getLogger("marhaba.questions")
 
@@ -77,6 +78,7 @@ class QuestionFeature:
             await self.engine.store.set_pending(turn.user.id, None)
             return await self._send_to_staff(turn, text)
         ranking = rank(self.index(), text, turn.t.locale, limit=RELATED_OPTIONS + 2)
+        await record_question(self.engine.store, turn.t.locale, answered=ranking.confident)
         if not ranking.confident:
             if turn.alert is not None:
                 return []  # a safety disclosure: emergency help answers it, never "not sure", and it is not kept
@@ -138,6 +140,8 @@ class QuestionFeature:
         action, _sep, rest = turn.payload.partition(":")
         if action != "ask":
             return await self.engine.stale(turn)
+        if turn.user.current_node != HANDOFF_NODE:  # counted already when that page was opened
+            await record_handoff(self.engine.store, turn.user.current_node)
         if not self.settings.configured:
             return await self._contacts(turn)
         if not rest:
@@ -182,6 +186,8 @@ class QuestionFeature:
 
     async def on_node(self, turn: Turn, show_node: Handler) -> list[Outgoing]:
         """Opening the "talk to a person" node offers to ask a person when staff are configured."""
+        if turn.payload == HANDOFF_NODE and turn.user.current_node != HANDOFF_NODE:
+            await record_handoff(self.engine.store, turn.user.current_node)
         messages = await show_node(turn)
         if turn.payload == HANDOFF_NODE and self.settings.configured and messages:
             messages = [_with_options(messages[0], [self._ask_option(turn.t, "")]), *messages[1:]]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
-from bot.questions._detect import detect
+from bot.i18n import tokens
+from bot.questions._detect import FUNCTION_WORDS, detect
 from bot.questions._index import Match, QuestionIndex
 
 CONFIDENT = 0.4
@@ -12,8 +14,14 @@ CONFIDENT = 0.4
 with bench/bench_questions.py: 94% of right top matches are above it, 4 of 6 wrong ones and
 off-topic questions ("what is the weather tomorrow": 0.15) below."""
 
-SWITCH_MARGIN = 0.1
-"""When detection is unsure, another language's index must explain this much more of the question."""
+SWITCH_MIN_WORDS = 3
+"""A question of fewer words is too short to say it is in another language ("madad", "help me")."""
+
+SWITCH_MIN_SCRIPT_SHARE = 0.9
+"""Letters of one script at least: mixed-script input ("help me 帮助 مساعدة помощь") never switches."""
+
+SWITCH_MIN_KNOWN = 0.6
+"""At least this share of the question's words must be words of the other language's content."""
 
 
 @dataclass(frozen=True)
@@ -36,29 +44,48 @@ def _family(locale: str) -> str:
     return locale.partition("_")[0]
 
 
-def rank(index: QuestionIndex, question: str, locale: str, limit: int = 5) -> Ranking:
-    """Search the user's ``locale``, and the language the question seems written in when it is another.
+def _one_script(text: str) -> bool:
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "?").split(" ")[0]
+            counts[name] = counts.get(name, 0) + 1
+    total = sum(counts.values())
+    return not total or max(counts.values()) >= SWITCH_MIN_SCRIPT_SHARE * total
 
-    The other language wins when detection is sure of it and its content
-    explains the question better, or, when detection only narrows the script,
-    when it explains the question clearly better.
+
+def _known_share(index: QuestionIndex, question: str, locale: str) -> float:
+    words = tokens(question)
+    known = index.locale(locale).idf
+    return sum(1 for w in words if "w" + w in known or w in FUNCTION_WORDS) / len(words) if words else 0.0
+
+
+def rank(index: QuestionIndex, question: str, locale: str, limit: int = 5) -> Ranking:
+    """Search the user's ``locale``, and the language the question is written in when it is clearly another.
+
+    Clear means: detection is sure of the other language, or the question's
+    script is not the user's language's at all (an Arabic-script question from
+    an English user); the question has a few words, one script, mostly words
+    of the other language's content; and that content answers it with
+    confidence, better than the user's own. Otherwise the user's own language
+    answers, also when it can only say "not sure".
     """
     own = Ranking(locale, tuple(index.search(question, locale, limit)))
     found = detect(question)
+    if found.romanised or not _one_script(question) or len(tokens(question)) < SWITCH_MIN_WORDS:
+        return own  # romanised, mixed-script or short: the user's own language, never a guess
     if found.language is not None:
         others = [found.language] if found.language != _family(locale) else []
-        margin = 0.0
+    elif _family(locale) not in found.candidates:
+        others = list(found.candidates)
     else:
-        others = [c for c in found.candidates if c != _family(locale)]
-        margin = SWITCH_MARGIN
-        if _family(locale) not in found.candidates:
-            margin = 0.0
+        others = []
     best = own
     for other in others:
         ranking = Ranking(other, tuple(index.search(question, other, limit)))
-        if ranking.best is None:
+        if not ranking.confident or _known_share(index, question, other) < SWITCH_MIN_KNOWN:
             continue
         current = best.best.confidence if best.best else 0.0
-        if ranking.best.confidence > current + (margin if best is own else 0.0):
+        if ranking.best is not None and ranking.best.confidence > current:
             best = ranking
     return best

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bot.questions._normalize import tokens
+from bot.i18n._normalize import tokens
 from bot.store import SQLiteStore
 
 MAX_QUESTION_CHARS = 1000

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.content import ContentTree
 from bot.core import Engine, Handler, Option, Outgoing, Turn
-from bot.core._engine import KEYWORDS
+from bot.core._keywords import fold
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, isolate_ltr
 from bot.privacy import pseudonym
 from bot.questions import QuestionStore
@@ -229,9 +229,10 @@ class SafetyFeature:
         ), locale=t.locale, rtl=t.rtl)]
 
     def _keyword_locale(self, word: str) -> str | None:
-        word = word.strip().strip(".!?؟،,").casefold()
-        for code in self.engine.catalogs.locales:
-            if word in (w.strip().casefold() for w in self.engine.catalogs.get(code).gettext(KEYWORDS["help"]).split("|")):
+        """The language whose help word ``word`` is (a newcomer who has not chosen one is answered in it)."""
+        folded = fold(word)
+        for code, table in self.engine.keywords.by_locale.items():
+            if table.get(folded) == "help":
                 return code
         return None
 

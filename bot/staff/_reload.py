@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.content import ContentTree, load_content
 from bot.content._loader import display_path
-from bot.core import DeliveryError, Engine, Outgoing
+from bot.core import DeliveryError, Engine, Outgoing, keyword_collisions
 from bot.errors import ContentError, Problem
 from bot.i18n import N_, Catalogs, Translator, isolate_ltr
 from bot.i18n._workflow import mo_bytes, write_atomic
@@ -144,6 +144,8 @@ class Reloader:
                 compiled.append((mo, mo_bytes(po, display_path(po))))
             except ContentError as exc:
                 problems.extend(exc.problems)
+        # A typed command word that is also another button's translation would act behind the user's back.
+        problems.extend(keyword_collisions(self.locales_dir))
         if problems or tree is None:
             raise ContentError(problems)
         for mo, data in compiled:

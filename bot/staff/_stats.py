@@ -2,7 +2,9 @@
 
 Every figure is a count over many users (users per language and channel,
 active users, people per topic, checklist completion per step, unanswered
-questions). The HTML report is one self-contained file with inline SVG
+questions, active people and questions per week, the share of questions
+answered "not sure" per language, the pages people were on before asking
+for a person, and reactions per page). The HTML report is one self-contained file with inline SVG
 charts: it opens offline and can be mailed to a funder as it is.
 """
 
@@ -19,10 +21,15 @@ from bot.core._render import node_title
 from bot.i18n import LOCALES, Catalogs
 from bot.safety import safety_counts
 from bot.store import SQLiteStore
+from bot.usage import week_of
 
 DAY = 86_400.0
 TOP_TOPICS = 10
 """Topics listed in the text and the chart (the main menu has about a dozen)."""
+WEEKS_SHOWN = 12
+"""Weeks in the "per week" figures: the last twelve, from the first one recorded."""
+NO_LOCALE = "none"
+"""The ``by_locale`` key of people who wrote but have not chosen a language yet."""
 UNANSWERED_TABLE = "unanswered_questions"
 """Added by the questions feature (migration 005); older databases do not have it."""
 
@@ -39,10 +46,18 @@ class Stats:
     topics: list[tuple[str, str, int]] = field(default_factory=list)
     """(topic id, English title, people who opened it or a page under it), most visited first."""
     steps: list[tuple[str, str, int]] = field(default_factory=list)
-    """(step id, English title, people who marked it done), in content order."""
+    """(step id, English title, people who marked it done), most done first (then in content order)."""
     unanswered: int | None = None
     """Questions the bot could not answer; ``None`` when the database has no such table."""
     unanswered_by_locale: dict[str, int] = field(default_factory=dict)
+    weeks: list[dict[str, Any]] = field(default_factory=list)
+    """Per week, oldest first: ``{"week": Monday's date, "active_users": n, "questions": n}``."""
+    not_sure_by_locale: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per language: ``{"questions": n, "not_sure": n, "share": 0..1}`` (answered "not sure")."""
+    before_handoff: list[tuple[str, str, int]] = field(default_factory=list)
+    """(node id, English title, times) of the page people were on just before asking for a person."""
+    reactions: list[dict[str, Any]] = field(default_factory=list)
+    """Per page and language: ``{"node": id, "title": ..., "locale": ..., "positive": n, "negative": n}``."""
     safety: dict[str, dict[str, int]] = field(default_factory=dict)
     """Safety disclosures answered, per category and language (counts only: no text, no person)."""
 
@@ -57,7 +72,7 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
     stats = Stats()
     for locale, count in await db.execute_fetchall(
             "SELECT COALESCE(locale, ''), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC, 1"):
-        stats.by_locale[locale or "none"] = count
+        stats.by_locale[locale or NO_LOCALE] = count
     for channel, count in await db.execute_fetchall(
             "SELECT channel, COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC, 1"):
         stats.by_channel[channel] = count
@@ -75,19 +90,67 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
     ranked = sorted(((len(v), k) for k, v in people.items()), key=lambda x: (-x[0], x[1]))
     stats.topics = [(k, content.nodes[k].title, n) for n, k in ranked]
     done = Counter(dict(await db.execute_fetchall("SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")))
-    stats.steps = [(s.id, s.title, done.get(s.id, 0)) for s in content.steps()]
+    stats.steps = sorted(((s.id, s.title, done.get(s.id, 0)) for s in content.steps()), key=lambda x: -x[2])
     # The questions feature keeps one row per distinct question and locale, with how often it was asked.
     rows = await db.execute_fetchall(
         f"SELECT locale, SUM(count) FROM {UNANSWERED_TABLE} GROUP BY locale ORDER BY 2 DESC")
     stats.unanswered = sum(n for _, n in rows)
-    stats.unanswered_by_locale = {loc or "none": n for loc, n in rows}
+    stats.unanswered_by_locale = {loc or NO_LOCALE: n for loc, n in rows}
+    await _gather_usage(db, content, stats, now)
     stats.safety = await safety_counts(store)
     return stats
 
 
+def _title(content: ContentTree, node_id: str) -> str:
+    node = content.get(node_id)
+    return node.title if node is not None else node_id
+
+
+async def _gather_usage(db: Any, content: ContentTree, stats: Stats, now: float) -> None:
+    """The per-week figures, "not sure" shares, pages before a handoff and reactions (migration 011)."""
+    week, start = week_of(now)
+    stored = {w: (a, q) for w, a, q in await db.execute_fetchall(
+        "SELECT week, active_users, questions FROM usage_weeks ORDER BY week DESC LIMIT ?", (WEEKS_SHOWN,))}
+    ((live,),) = await db.execute_fetchall("SELECT COUNT(*) FROM users WHERE last_seen >= ?", (start,))
+    active, questions = stored.get(week, (0, 0))
+    stored[week] = (max(active, live), questions)  # this week so far, counted now
+    first = min(stored)
+    weeks = [week_of(start - 7 * DAY * i)[0] for i in range(WEEKS_SHOWN)][::-1]
+    stats.weeks = [{"week": w, "active_users": stored.get(w, (0, 0))[0], "questions": stored.get(w, (0, 0))[1]}
+                   for w in weeks if w >= first]
+    for locale, answered, not_sure in await db.execute_fetchall(
+            "SELECT locale, answered, not_sure FROM question_outcomes ORDER BY answered + not_sure DESC, locale"):
+        total = answered + not_sure
+        if total:
+            stats.not_sure_by_locale[locale] = {"questions": total, "not_sure": not_sure,
+                                                "share": round(not_sure / total, 3)}
+    stats.before_handoff = [(node_id, _title(content, node_id), n) for node_id, n in await db.execute_fetchall(
+        "SELECT node_id, count FROM handoff_origins ORDER BY count DESC, node_id LIMIT ?", (TOP_TOPICS,))]
+    stats.reactions = [{"node": node_id, "title": _title(content, node_id), "locale": locale, "positive": pos,
+                        "negative": neg} for node_id, locale, pos, neg in await db.execute_fetchall(
+        "SELECT node_id, locale, positive, negative FROM page_feedback WHERE positive + negative > 0 "
+        "ORDER BY positive + negative DESC, node_id, locale")]
+
+
 def _locale_name(code: str) -> str:
+    if code == NO_LOCALE:
+        return "no language chosen yet"
     info = LOCALES.get(code)
     return f"{info.native_name} ({code})" if info else code
+
+
+def _usage_lines(stats: Stats) -> list[str]:
+    lines = ["", "Per week (Monday)        active people   questions"]
+    lines += [f"  {w['week']:<22} {w['active_users']:>13} {w['questions']:>11}" for w in stats.weeks]
+    lines += ["", 'Questions answered "not sure", per language:']
+    lines += [f"  {_locale_name(k):<24} {v['not_sure']:>5} of {v['questions']:<5} {v['share']:>6.0%}"
+              for k, v in stats.not_sure_by_locale.items()] or ["  (no questions yet)"]
+    lines += ["", "Pages people were on just before asking for a person:"]
+    lines += [f"  {title[:40]:<42} {n:>7}" for _, title, n in stats.before_handoff] or ["  (none yet)"]
+    lines += ["", "Reactions to pages (positive / negative):"]
+    lines += [f"  {r['title'][:34]:<36} {r['locale']:<6} {r['positive']:>5} / {r['negative']:<5}"
+              for r in stats.reactions] or ["  (none yet)"]
+    return lines
 
 
 def text_report(stats: Stats) -> str:
@@ -106,6 +169,7 @@ def text_report(stats: Stats) -> str:
     else:
         lines.append(f"Unanswered questions: {stats.unanswered}")
         lines += [f"  {_locale_name(k):<24} {v:>7}" for k, v in stats.unanswered_by_locale.items()]
+    lines += _usage_lines(stats)
     lines += ["", "Safety disclosures answered (per category and language; no text is kept):"]
     lines += [f"  {category:<20} {sum(by.values()):>5}   " + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
               for category, by in stats.safety.items()] or ["  (none)"]
@@ -162,6 +226,29 @@ def bar_chart(title: str, rows: list[tuple[str, int]], color: str) -> str:
     return f"<section><h2>{esc(title)}</h2>{''.join(parts)}</section>"
 
 
+def column_chart(title: str, rows: list[tuple[str, int]], color: str) -> str:
+    """A vertical bar chart (one column per week, oldest left) as inline SVG."""
+    esc = html.escape
+    if not rows:
+        return f"<section><h2>{esc(title)}</h2><p>No data yet.</p></section>"
+    peak = max(v for _, v in rows) or 1
+    step = min(60, (_CHART_WIDTH - 20) // len(rows))
+    top, room = 20, 160
+    height = top + room + 40
+    parts = [f'<svg role="img" aria-label="{esc(title)}" width="{_CHART_WIDTH}" height="{height}" '
+             f'viewBox="0 0 {_CHART_WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(rows):
+        x = 10 + i * step
+        bar = round(room * value / peak)
+        parts.append(f'<rect x="{x + 4}" y="{top + room - bar}" width="{step - 8}" height="{bar}" fill="{color}" '
+                     f'rx="3"><title>{esc(label)}: {value}</title></rect>'
+                     f'<text x="{x + step / 2}" y="{top + room - bar - 4}" text-anchor="middle">{value}</text>'
+                     f'<text x="{x + step / 2}" y="{top + room + 16}" text-anchor="middle" '
+                     f'font-size="11">{esc(label[5:])}</text>')
+    parts.append("</svg>")
+    return f"<section><h2>{esc(title)}</h2>{''.join(parts)}</section>"
+
+
 def html_report(stats: Stats, generated: float | None = None) -> str:
     """One self-contained HTML page (no scripts, no external files) with the charts."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() if generated is None else generated))
@@ -176,6 +263,18 @@ def html_report(stats: Stats, generated: float | None = None) -> str:
     if stats.unanswered is not None:
         rows = [(_locale_name(k), v) for k, v in stats.unanswered_by_locale.items()] or [("all", stats.unanswered)]
         charts.append(bar_chart(f"Unanswered questions ({stats.unanswered})", rows, "#a33b3b"))
+    charts += [
+        column_chart("Active people per week", [(w["week"], w["active_users"]) for w in stats.weeks], "#8a5a9e"),
+        column_chart("Questions per week", [(w["week"], w["questions"]) for w in stats.weeks], "#2f6f9f"),
+        bar_chart('Questions answered "not sure" (% per language)',
+                  [(_locale_name(k), round(100 * v["share"])) for k, v in stats.not_sure_by_locale.items()],
+                  "#a33b3b"),
+        bar_chart("Pages just before asking for a person", [(t, n) for _, t, n in stats.before_handoff], "#c0693a"),
+        bar_chart("Positive reactions to pages", [(f"{r['title']} ({r['locale']})", r["positive"])
+                                                  for r in stats.reactions], "#5b8c3a"),
+        bar_chart("Negative reactions to pages", [(f"{r['title']} ({r['locale']})", r["negative"])
+                                                  for r in stats.reactions], "#a33b3b"),
+    ]
     if stats.safety:
         rows = [(f"{category} · {locale}", count) for category, by in stats.safety.items()
                 for locale, count in sorted(by.items())]

@@ -26,6 +26,7 @@ class Leases:
             (name, token, now + seconds, now))
         return bool(rows)
 
-    async def release(self, name: str, token: str) -> None:
-        """Give ``name`` up at once (only if ``token`` holds it)."""
-        await self.store.write(("DELETE FROM leases WHERE name = ? AND token = ?", (name, token)))
+    async def release(self, name: str, token: str, linger: float = 0.0, now: float | None = None) -> None:
+        """Give ``name`` up (only if ``token`` holds it); no one else gets it for ``linger`` more seconds."""
+        until = (time.time() if now is None else now) + linger
+        await self.store.write(("UPDATE leases SET until = ? WHERE name = ? AND token = ?", (until, name, token)))

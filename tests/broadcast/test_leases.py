@@ -54,3 +54,16 @@ async def test_resume_releases_only_expired_claims(store: SQLiteStore, outbox: O
     assert await outbox.leased() == 2
     counts = await outbox.counts(broadcast_id)
     assert (counts["pending"], counts["sending"]) == (2, 2)
+
+
+async def test_a_released_sending_right_passes_on_only_a_second_later(store: SQLiteStore) -> None:
+    from bot.store import Leases
+    leases = Leases(store)
+    now = time.time()
+    assert await leases.acquire("send:telegram", "run-a", 30, now=now)
+    assert not await leases.acquire("send:telegram", "run-b", 30, now=now + 1)
+    await leases.release("send:telegram", "run-a", linger=1.0, now=now + 2)
+    # The platform counts per second: b must not send within a second of a's last message.
+    assert not await leases.acquire("send:telegram", "run-b", 30, now=now + 2.5)
+    assert await leases.acquire("send:telegram", "run-b", 30, now=now + 3.01)
+    assert not await leases.acquire("send:telegram", "run-a", 30, now=now + 4)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pty
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +93,75 @@ def test_content_check_command(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert f"{tmp_path}/main.yaml:4:1: unknown key 'tittle' in a node; did you mean 'title'?" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_calendar_file_is_saved_and_its_path_printed(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    env = {**os.environ, "MARHABA_DB": str(tmp_path / "m.db")}
+    script = "/start\n1\n/events\n1\n1\n"  # English, the events, the first event, "Add to my calendar"
+    result = subprocess.run([*MARHABA, "chat", "--lang", "en", "--files", str(files)], input=script,
+                            capture_output=True, text=True, env=env, cwd=PROJECT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    [saved] = list(files.glob("*.ics"))
+    assert f"📎 {saved} ({saved.stat().st_size} bytes)" in result.stdout
+    assert saved.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_stray_enter_at_the_terminal_is_ignored(tmp_path: Path) -> None:
+    """At a real terminal (a pty), an empty line gets no answer: the menu is not printed again."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "MARHABA_DB": str(tmp_path / "m.db")}
+    process = subprocess.Popen([*MARHABA, "chat", "--lang", "en"], stdin=slave, stdout=slave, stderr=slave,
+                               env=env, cwd=PROJECT)
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: bytes) -> bytes:
+        nonlocal seen
+        start = len(seen)
+        while marker not in seen[start:]:
+            ready, _, _ = select.select([master], [], [], 30)
+            assert ready, f"no {marker!r} in {seen[start:]!r}"
+            seen += os.read(master, 65536)
+        return seen[start:]
+
+    try:
+        read_until("✓ English".encode())  # the language picker of /start
+        os.write(master, b"1\n")
+        read_until(b"[12]")  # the main menu
+        os.write(master, b"\n")
+        os.write(master, b"/help\n")
+        after = read_until(b"/forget")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        os.close(master)
+    assert b"[1]" in after and after.count(b"[1]") == 1, "only the help's own button, no menu again"
+    assert b"empty" not in after
+
+
+def test_start_with_a_deep_link_payload_opens_that_page_in_that_language(tmp_path: Path, catalogs: Catalogs,
+                                                                         sample_tree) -> None:
+    result = chat(tmp_path / "m.db", "/start health-card_ar\n")
+    assert result.returncode == 0, result.stderr
+    title = catalogs.get("ar").content(content_context("health-card", "title"), "Get a health card")
+    assert result.stdout.startswith(f"== {title} ==")
+
+
+def test_a_number_as_the_first_line_of_a_new_session_presses_an_option_of_the_saved_page(
+        tmp_path: Path, sample_tree) -> None:
+    db = tmp_path / "m.db"
+    jobs = sample_tree.topics.index(sample_tree.nodes["jobs"]) + 1
+    first = chat(db, f"/start\n1\n{jobs}\n", "--lang", "en")
+    assert "== Work and jobs ==" in first.stdout
+    second = chat(db, "3\n")  # a new session: the terminal has shown no options yet
+    third_child = sample_tree.nodes[sample_tree.nodes["jobs"].children[2]]
+    assert f"== {third_child.title} ==" in second.stdout
+    again = chat(db, "1.5\n")
+    assert "There is no option 1.5." in again.stdout
+
+
+def test_what_only_looks_like_a_number_is_counted_against_the_options_shown(tmp_path: Path) -> None:
+    result = chat(tmp_path / "m.db", "/start\n1\n-1\n12abc\n", "--lang", "en")
+    assert "There is no option -1. Type a number from 1 to 12." in result.stdout
+    assert "There is no option 12abc. Type a number from 1 to 12." in result.stdout

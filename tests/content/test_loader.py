@@ -83,7 +83,7 @@ def test_valid_minimal_tree_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("topic_yaml", "expected"),
     [
-        ("id: topic\ntitle: T\nbody: [unclosed\n", "topic.yaml:4:1: YAML syntax error"),
+        ("id: topic\ntitle: T\nbody: [unclosed\n", "topic.yaml:3:7: YAML syntax error: a list opened with [ on line 3"),
         ("id: topic\ntittle: T\nbody: B\n", "topic.yaml:2:1: unknown key 'tittle' in a node; did you mean 'title'?"),
         ("id: topic\ntitle: T\nbody: B\nstep: maybe\n", "topic.yaml:4:7: 'step' must be yes or no"),
         ("id: topic\ntitle: ''\nbody: B\n", "topic.yaml:2:1: 'title' is empty"),

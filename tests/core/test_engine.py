@@ -271,3 +271,14 @@ async def test_one_users_turns_run_in_order(engine: Engine) -> None:
     results = await asyncio.gather(*(engine.handle(e) for e in events))
     assert [r[0].node_id for r in results] == [t.id for t in engine.content.topics]
     assert (await engine.store.get_user("test", "u1")).current_node == engine.content.topics[-1].id
+
+
+async def test_an_empty_message_after_forget_creates_no_user(chat: Chat, store: SQLiteStore) -> None:
+    await start_in_english(chat)
+    await chat("/forget")
+    await chat.payload("forget:yes")
+    out = await chat("   ")
+    assert all(o.payload.startswith("lang:") for o in out[0].options)
+    assert await store.get_user("test", "u1") is None
+    await chat("hello")  # anything said is a first contact again
+    assert await store.get_user("test", "u1") is not None

@@ -84,3 +84,20 @@ def test_questions_unanswered_lists_text_locale_time_and_count(tmp_path: Path) -
 def test_questions_unanswered_on_an_empty_database(tmp_path: Path) -> None:
     done = marhaba("questions", "unanswered", db=tmp_path / "new.db")
     assert done.returncode == 0 and "No unanswered questions." in done.stdout
+
+
+def test_questions_unanswered_cuts_long_texts_in_the_listing(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    junk = "lorem ipsum " * 800
+
+    async def seed() -> None:
+        async with SQLiteStore(db) as store:
+            await QuestionStore(store).record_unanswered(junk, "en")
+
+    asyncio.run(seed())
+    stored = json.loads(marhaba("questions", "unanswered", "--json", db=db).stdout)["question"]
+    [_, row] = marhaba("questions", "unanswered", db=db).stdout.splitlines()
+    assert len(row) < 200 and row.endswith(f"… (+{len(stored) - 100} characters)")
+    assert len(stored) >= 1000, "the stored text (up to its cap) is not cut"
+    full = marhaba("questions", "unanswered", "--full", db=db).stdout.splitlines()[1]
+    assert full.endswith(stored.strip())

@@ -151,6 +151,23 @@ async def test_a_translation_with_a_broken_placeholder_is_refused(staff_engine: 
     assert po.with_suffix(".mo").read_bytes() == mo_before
 
 
+async def test_a_typed_word_equal_to_another_buttons_translation_is_refused(staff_engine: Engine,
+                                                                          project_copy: Path) -> None:
+    po = project_copy / "locales" / "so" / "LC_MESSAGES" / "ui.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('msgid "Cancel"')
+    line = text[:start].count("\n") + 1
+    msgstr_end = text.index("\n", text.index("msgstr", start))
+    po.write_text(text[:start] + 'msgid "Cancel"\nmsgstr "Jooji"' + text[msgstr_end:], encoding="utf-8")
+    catalogs = staff_engine.catalogs
+    result = await staff_engine.extensions[RELOADER].reload()  # type: ignore[attr-defined]
+    assert not result.ok
+    (problem,) = result.problems
+    assert problem.path.endswith("so/LC_MESSAGES/ui.po") and problem.line == line and "jooji" in problem.message
+    assert staff_engine.catalogs is catalogs
+    assert staff_engine.keyword_command("jooji") == "unsubscribe"
+
+
 async def test_reload_command_for_staff(staff_engine: Engine, project_copy: Path) -> None:
     boss = Chat(staff_engine, user_id=STAFF[1], channel=STAFF[0])
     await boss("/start")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from pathlib import Path
@@ -98,3 +99,50 @@ async def test_stats_command_for_staff(staff_engine: Engine) -> None:
     assert "Users: 2." in boss.text
     assert "Languages: العربية 1, English 1" in boss.text
     assert "Health: 1" in boss.text
+
+
+async def test_usage_over_time_not_sure_shares_handoff_pages_and_reactions(
+        used: Engine, sample_tree: ContentTree, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.feedback import PageFeedback
+    from bot.questions import install as install_questions
+    from bot.settings import Settings
+
+    install_questions(used, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    asker = Chat(used, user_id="a", channel="telegram")
+    await asker("أين المستشفى")  # answered with a topic
+    await asker("qwxz vbnm plkj")  # "not sure"
+    await asker.payload("n:health-card")
+    await asker.payload("n:concerns-talk-to-person")  # asks for a person from the health-card page
+    assert isinstance(used.store, SQLiteStore)
+    feedback = PageFeedback(used.store)
+    await feedback.shown("telegram", "a", [("77", "health-card", "ar")])
+    await feedback.react("telegram", "a", "77", "🙏")
+    stats = await gather(used.store, sample_tree)
+    [this_week] = stats.weeks
+    assert this_week["questions"] == 2 and this_week["active_users"] == 4
+    assert stats.not_sure_by_locale["ar"] == {"questions": 2, "not_sure": 1, "share": 0.5}
+    assert stats.before_handoff == [("health-card", "Get a health card", 1)]
+    assert stats.reactions == [{"node": "health-card", "title": "Get a health card", "locale": "ar",
+                                "positive": 1, "negative": 0}]
+    counts = [n for _, _, n in stats.steps]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 2, "the checklist is sorted by count"
+    page = html_report(stats)
+    assert "Active people per week" in page and "Questions per week" in page and "Pages just before" in page
+    assert await asyncio.to_thread(main, ["stats", "--db", str(db_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["weeks"][-1]["questions"] == 2 and data["not_sure_by_locale"]["ar"]["share"] == 0.5
+    assert await asyncio.to_thread(main, ["stats", "--db", str(db_path)]) == 0
+    text = capsys.readouterr().out
+    assert "no language chosen yet" in text and "Get a health card" in text.split("asking for a person:")[1]
+
+
+async def test_past_weeks_keep_their_figures(used: Engine, sample_tree: ContentTree) -> None:
+    from bot.usage import count_active_users, record_question, week_of
+
+    assert isinstance(used.store, SQLiteStore)
+    last_week = time.time() - 7 * 86_400
+    await count_active_users(used.store, now=last_week)
+    await record_question(used.store, "fa", answered=False, now=last_week)
+    stats = await gather(used.store, sample_tree)
+    assert [w["week"] for w in stats.weeks] == [week_of(last_week)[0], week_of(time.time())[0]]
+    assert stats.weeks[0]["questions"] == 1 and stats.weeks[1]["questions"] == 0

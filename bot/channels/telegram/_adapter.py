@@ -293,34 +293,44 @@ class Delivery:
         self._sleep = sleep
         self._preview = NoPreview()
 
-    async def send(self, chat_id: int, messages: list[Outgoing], *, replace: Message | None = None) -> None:
-        """Send ``messages``; with ``replace`` (the pressed menu message), edit it in place when possible."""
-        parts = plan(messages)
+    async def send(self, chat_id: int, messages: list[Outgoing], *,
+                   replace: Message | None = None) -> list[tuple[int, Outgoing]]:
+        """Send ``messages``; with ``replace`` (the pressed menu message), edit it in place when possible.
+
+        Returns the id of each text message sent or edited, with the message it shows.
+        """
+        planned = [(message, part) for message in messages for part in _message_parts(message)]
         if replace is not None:
-            if len(parts) == 1 and isinstance(parts[0], TextPart) and await self._edit(chat_id, replace, parts[0]):
-                return
+            if (len(planned) == 1 and isinstance(planned[0][1], TextPart)
+                    and await self._edit(chat_id, replace, planned[0][1])):
+                return [(replace.message_id, planned[0][0])]
             if replace.reply_markup is not None:
                 await self._drop_keyboard(chat_id, replace)
-        for part in parts:
-            await self._send_part(chat_id, part)
+        shown = []
+        for message, part in planned:
+            sent = await self._send_part(chat_id, part)
+            if sent is not None:
+                shown.append((sent.message_id, message))
+        return shown
 
-    async def _send_part(self, chat_id: int, part: Part) -> None:
+    async def _send_part(self, chat_id: int, part: Part) -> Message | None:
+        """Send one part; the sent message when it is text (what a reaction may answer)."""
         if isinstance(part, TextPart):
-            await self.call(lambda: self.bot.send_message(
+            return await self.call(lambda: self.bot.send_message(
                 chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=part.keyboard,
                 link_preview_options=self._preview))
-            return
         if isinstance(part, DocumentPart):
             doc = part.document
             await self.call(lambda: self.bot.send_document(
                 chat_id, InputFile(doc.data, filename=doc.filename), disable_content_type_detection=True))
-            return
+            return None
         place = part.place
         if place.name and place.address:
             await self.call(lambda: self.bot.send_venue(
                 chat_id, latitude=place.lat, longitude=place.lon, title=place.name, address=place.address))
         else:
             await self.call(lambda: self.bot.send_location(chat_id, latitude=place.lat, longitude=place.lon))
+        return None
 
     async def _edit(self, chat_id: int, message: Message, part: TextPart) -> bool:
         try:

@@ -10,10 +10,10 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram import Message, ReactionTypeEmoji, Update
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
@@ -25,6 +25,7 @@ from bot.channels.telegram._sender import (
 )
 from bot.core import Blocked, DeliveryError, Engine
 from bot.errors import StoreError
+from bot.feedback import feedback_of
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import Inbox
@@ -32,11 +33,17 @@ from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.telegram")
 
-ALLOWED_UPDATES = ["message", "callback_query"]
-"""The only update types the bot handles; Telegram does not send the others."""
+ALLOWED_UPDATES = ["message", "callback_query", "message_reaction"]
+"""The only update types the bot handles; Telegram does not send the others.
+
+``message_reaction`` must be asked for explicitly (https://core.telegram.org/bots/api#update):
+reactions to the bot's pages are counted as feedback, never answered."""
 
 MAX_CONCURRENT_UPDATES = 64
 """Updates processed at once (different chats); one chat's updates always run in order."""
+
+SHUTDOWN_POLL_SECONDS = 0.5
+"""How long the last ``getUpdates`` (which confirms the fetched updates) may take when stopping."""
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 """Telegram sends the webhook's secret_token in this header (https://core.telegram.org/bots/api#setwebhook)."""
@@ -78,6 +85,34 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+class PollingRequest(HTTPXRequest):
+    """PTB's ``getUpdates`` connection, with a bounded, quiet last call when the bot stops.
+
+    On stop, PTB cancels the pending long poll and then calls ``getUpdates``
+    once more to confirm the updates it fetched. A server that still holds the
+    cancelled poll makes that call wait for its read timeout (5 s) and PTB logs
+    it as an error with a traceback. Once :attr:`stopping` is set, that call
+    gets :data:`SHUTDOWN_POLL_SECONDS`; if the server does not answer in time,
+    it counts as an empty answer and one warning line says what that means.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(connection_pool_size=1)  # PTB's own default for getUpdates
+        self.stopping = False
+
+    async def do_request(self, url: str, method: str, request_data: Any = None,  # type: ignore[override]
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if not self.stopping:
+            return await super().do_request(url, method, request_data, *args, **kwargs)
+        try:
+            async with asyncio.timeout(SHUTDOWN_POLL_SECONDS):
+                return await super().do_request(url, method, request_data, *args, **kwargs)
+        except (TimeoutError, NetworkError):
+            log.warning("Telegram did not confirm the last updates while stopping; "
+                        "a few may be delivered again after a restart")
+            return 200, b'{"ok": true, "result": []}'
+
+
 class TelegramChannel:
     """Serves the engine on Telegram; see the README section "Telegram".
 
@@ -98,8 +133,12 @@ class TelegramChannel:
             .base_url(config.base_url)
             .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         )
+        self._polling: PollingRequest | None = None
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
+        elif not config.webhook:
+            self._polling = PollingRequest()
+            builder = builder.get_updates_request(self._polling)
         if config.webhook:
             builder = builder.updater(None)
         self.application: Application = builder.build()
@@ -148,6 +187,8 @@ class TelegramChannel:
         self.engine.senders.pop(CHANNEL, None)
         app = self.application
         if app.updater is not None and app.updater.running:
+            if self._polling is not None:
+                self._polling.stopping = True
             await app.updater.stop()
         if app.running:
             await app.stop()
@@ -177,6 +218,9 @@ class TelegramChannel:
                 await self.inbox.done(str(update.update_id))
 
     async def _handle(self, update: Update) -> None:
+        if update.message_reaction is not None:
+            await self._on_reaction(update)
+            return
         query = update.callback_query
         if query is not None:
             # Answer first, once, without waiting out flood control: the client's spinner
@@ -191,13 +235,26 @@ class TelegramChannel:
         if any(m.keep_menu for m in messages):
             pressed = None
         try:
-            await self.delivery.send(int(event.user_id), messages, replace=pressed)
+            shown = await self.delivery.send(int(event.user_id), messages, replace=pressed)
+            feedback = feedback_of(self.engine)
+            if feedback is not None:  # an edited menu may now show another page, or none
+                await feedback.shown(CHANNEL, event.user_id, [
+                    (str(mid), m.node_id, m.locale) for mid, m in shown if m.node_id or pressed is not None])
         except Blocked:
             await self.engine.store.set_active(CHANNEL, event.user_id, False)
             log.info("a Telegram user blocked the bot; marked inactive (user=%s)", pseudonym(CHANNEL, event.user_id))
         except DeliveryError as exc:
             log.warning("Telegram reply not delivered (user=%s): %s", pseudonym(CHANNEL, event.user_id),
                         type(exc).__name__)
+
+    async def _on_reaction(self, update: Update) -> None:
+        """A reaction to one of the bot's messages: count it for the page it showed, answer nothing."""
+        reaction = update.message_reaction
+        feedback = feedback_of(self.engine)
+        if reaction is None or feedback is None or reaction.chat.type != "private":
+            return
+        emoji = next((r.emoji for r in reaction.new_reaction if isinstance(r, ReactionTypeEmoji)), "")
+        await feedback.react(CHANNEL, str(reaction.chat.id), str(reaction.message_id), emoji)
 
     def _is_staff_chat(self, chat_id: str) -> bool:
         return self.engine.is_staff(CHANNEL, chat_id)

@@ -37,7 +37,8 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import ConfigError
-from bot.i18n import N_
+from bot.feedback import feedback_of
+from bot.i18n import N_, Translator
 from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
@@ -56,11 +57,21 @@ MAX_TEMPLATE_PARAM_CHARS = 1024
 """A template body parameter is kept short; the Cloud API refuses newlines, tabs and runs of spaces in it."""
 
 MORE = N_("More")
+# TRANSLATORS: the last row of page 2 of a long WhatsApp list; it goes back to page 1.
+PREVIOUS = N_("Previous")
+# TRANSLATORS: the last row of the last page of a long WhatsApp list; it goes back to page 1.
+FIRST_PAGE = N_("First page")
 CHOOSE = N_("Options")
 PROMPT = N_("Choose an option below.")
 UNSUPPORTED = N_("I can read only text messages and button presses. Choose an option below.")
 
 _SPACES = re.compile(r"\s+")
+
+
+def labels(t: Translator) -> Labels:
+    """The words the list renderer adds, in ``t``'s language."""
+    _ = t.gettext
+    return Labels(more=_(MORE), previous=_(PREVIOUS), first=_(FIRST_PAGE), choose=_(CHOOSE), prompt=_(PROMPT))
 
 
 class WhatsAppChannel:
@@ -101,6 +112,7 @@ class WhatsAppChannel:
         self.store = WhatsAppStore(self.engine.store, CHANNEL)
         await self.store.prune()
         self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel)
+        self.engine.word_channels.add(CHANNEL)  # no slash commands: help lists the typed words
         self.engine.senders[CHANNEL] = self.sender
         self.web.add_route(WEBHOOK_PATH, self._route)
         self._pruner = asyncio.create_task(self._prune_forever())
@@ -183,6 +195,11 @@ class WhatsAppChannel:
 
     async def _turn(self, message: InboundMessage) -> None:
         assert self.store is not None
+        if message.reaction is not None:  # feedback on a page, never answered (a redelivery counts once)
+            feedback = feedback_of(self.engine)
+            if feedback is not None and message.reaction.message_id:
+                await feedback.react(CHANNEL, message.wa_id, message.reaction.message_id, message.reaction.emoji)
+            return
         user = await self.engine.store.get_or_create_user(CHANNEL, message.wa_id)
         if not await self.store.claim_message(message.message_id, user.id, message.sent_at):
             log.info("redelivered webhook message ignored")
@@ -190,9 +207,12 @@ class WhatsAppChannel:
         event = message.event or Incoming(CHANNEL, message.wa_id, payload=f"{PAYLOAD_PREFIX}:unsupported")
         replies = await self.engine.handle(event)
         self._remember_long_menus(message.wa_id, replies)
+        feedback = feedback_of(self.engine)
         try:
             for out in replies:
-                await self.deliver(message.wa_id, out)
+                ids = await self.deliver(message.wa_id, out)
+                if feedback is not None and out.node_id:
+                    await feedback.shown(CHANNEL, message.wa_id, [(i, out.node_id, out.locale) for i in ids if i])
         except DeliveryError as exc:
             log.warning("reply not delivered (user=%s): %s", pseudonym(CHANNEL, message.wa_id), type(exc).__name__)
 
@@ -226,10 +246,8 @@ class WhatsAppChannel:
 
     def render(self, out: Outgoing) -> list[dict[str, Any]]:
         """The Cloud API message objects for ``out``, labels in its locale."""
-        t = self.engine.catalogs.get(out.locale)
-        labels = Labels(more=t.gettext(MORE), choose=t.gettext(CHOOSE), prompt=t.gettext(PROMPT))
         page = int(out.extra.get("wa_page", "0") or 0)
-        return render(out, labels, page)
+        return render(out, labels(self.engine.catalogs.get(out.locale)), page)
 
     def _remember_long_menus(self, wa_id: str, replies: list[Outgoing]) -> None:
         # A long menu that is not a node cannot be rebuilt from its "more" payload: keep it.

@@ -1,7 +1,8 @@
 """Core messages -> Cloud API message objects, within WhatsApp's documented limits.
 
 Up to 3 options become reply buttons, 4 to 10 a list message, more than 10 a
-list of 9 options and a "more" row that shows the next page. Text longer than
+list of 9 options and a "more" row that shows the next page (on the last
+page, a row back to the first). Text longer than
 a message allows is split (shared :func:`~bot.channels._text.split_text`).
 The objects returned lack only ``to``, which the client adds.
 """
@@ -47,6 +48,10 @@ class Labels:
     """Words the renderer adds, already translated into the message's locale."""
 
     more: str = "More"
+    previous: str = "Previous"
+    """The row that goes back from the last of two pages."""
+    first: str = "First page"
+    """The row that goes back to the start from the last of three or more pages."""
     choose: str = "Choose"
     prompt: str = "Choose an option."
 
@@ -115,8 +120,11 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         page = min(max(page, 0), pages - 1)
         start = page * per_page
         options = options[start: start + per_page]
-        more = Option(f"{labels.more} ({page + 2 if page + 1 < pages else 1}/{pages})",
-                      page_payload(out.node_id, (page + 1) % pages))
+        if page + 1 < pages:
+            word, target = labels.more, page + 1
+        else:  # the last page leads back to the first: say so, it is not "more"
+            word, target = (labels.previous if pages == 2 else labels.first), 0
+        more = Option(f"{word} ({target + 1}/{pages})", page_payload(out.node_id, target))
     rows = []
     titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],
                      MAX_ROW_TITLE_CHARS)

@@ -89,6 +89,16 @@ class InboundMessage:
     wa_id: str
     sent_at: float
     event: Incoming | None
+    reaction: Reaction | None = None
+    """Set for a reaction: it is feedback on one of our messages, not something to answer."""
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A reaction to a message we sent: its id, and the emoji (``""`` when the reaction was removed)."""
+
+    message_id: str
+    emoji: str
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,11 @@ def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
             event = Incoming(CHANNEL, wa_id, payload=payload, language_hint=hint)
         elif isinstance(text, str):
             event = Incoming(CHANNEL, wa_id, text=text, language_hint=hint)
+    elif kind == "reaction":  # {"message_id": <the wamid reacted to>, "emoji": "👍"}; no emoji = removed
+        raw_reaction = _dict(raw.get("reaction"))
+        target, emoji = _id(raw_reaction.get("message_id")), raw_reaction.get("emoji")
+        reaction = Reaction(target or "", emoji if isinstance(emoji, str) else "")
+        return InboundMessage(message_id, wa_id, sent_at, None, reaction)
     return InboundMessage(message_id, wa_id, sent_at, event)
 
 

@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 const chat = $("chat");
-const state = { user: newUser(), mode: "telegram", locales: {} };
+const state = { user: newUser(), mode: "telegram", locales: {}, last: [], turns: 0 };
 const MARKS = { translated: "✓", fuzzy: "~", missing: "✗" };
 
 function newUser() {
@@ -17,16 +17,22 @@ function el(tag, cls, text) {
   return node;
 }
 
+// `echo` is what the user's bubble says: a text, or a function of the reply (for the
+// content map, whose English titles are not what a user of another language would tap).
 async function send(body, echo) {
-  if (echo) bubble("me", "", echo);
+  if (typeof echo === "string") bubble("me", "", echo);
   const res = await fetch("/api/send", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ user: state.user, ...body }),
   });
   const data = await res.json();
-  for (const m of data.messages || []) show(m);
+  const messages = data.messages || [];
+  if (typeof echo === "function") bubble("me", "", echo(messages));
+  state.last = messages;
+  for (const m of messages) show(m);
   chat.scrollTop = chat.scrollHeight;
+  document.body.dataset.turns = String(++state.turns); // tests wait for this, never for time
 }
 
 function bubble(who, title, text) {
@@ -47,6 +53,7 @@ function show(m) {
   chat.lang = m.locale.replace("_", "-");
   const select = $("lang");
   if (select.value !== m.locale && state.locales[m.locale]) select.value = m.locale;
+  if (m.file) fileBubble(m.file); // a file comes before its text, as the channels send it
   if (state.mode === "telegram") {
     let body = m.text;
     if (m.title && body.startsWith(m.title)) body = body.slice(m.title.length);
@@ -67,9 +74,24 @@ function show(m) {
   }
 }
 
+// Name, address and coordinates are each isolated (<bdi>): an English address in an Arabic
+// chat keeps its order, and coordinates always read left to right.
 function placeBubble(name, address, lat, lon) {
-  const b = bubble("bot place", "📍 " + (name || ""), [address, `${lat}, ${lon}`].filter(Boolean).join("\n"));
-  b.dir = "auto";
+  const b = el("div", "msg bot place");
+  b.appendChild(el("span", "title", "📍 ")).appendChild(el("bdi", "", name || ""));
+  if (address) b.appendChild(el("bdi", "address", address));
+  const coords = b.appendChild(el("bdi", "coords", `${lat}, ${lon}`));
+  coords.dir = "ltr";
+  chat.appendChild(b);
+}
+
+function fileBubble(f) {
+  const b = el("div", "msg bot file");
+  const a = b.appendChild(el("a", "", "📎 " + f.name));
+  a.href = `data:${f.mime};base64,${f.data}`;
+  a.download = f.name;
+  a.title = f.name;
+  chat.appendChild(b);
 }
 
 function showWhatsApp(w) {
@@ -129,7 +151,10 @@ function setMode(mode) {
   }
   chat.className = "chat " + mode;
   hideSheet();
-  send({ text: "/menu" }, "/menu");
+  // Show the last reply again, as the other app shows it: nothing is sent, the place is kept.
+  chat.appendChild(el("div", "mode-note", mode === "whatsapp" ? "WhatsApp" : "Telegram"));
+  for (const m of state.last) show(m);
+  chat.scrollTop = chat.scrollHeight;
 }
 
 async function loadMap() {
@@ -145,7 +170,9 @@ function branch(node, locales) {
   const link = el("a", "", node.title);
   link.dataset.node = node.id;
   link.title = node.id;
-  link.onclick = () => send({ payload: "n:" + node.id }, node.title);
+  // Opens the page directly; the user's bubble shows its title in the chat's language.
+  link.onclick = () => send({ payload: "n:" + node.id },
+    (messages) => (messages.find((m) => m.node === node.id) || {}).title || node.title);
   row.appendChild(link);
   const states = el("span", "states");
   for (const l of locales) {

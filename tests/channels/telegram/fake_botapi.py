@@ -62,8 +62,12 @@ class FakeBotAPI:
     SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendVenue", "sendLocation"})
     """The calls that count against the rate cap."""
 
-    def __init__(self, rate_cap: float | None = None, retry_after: int = 1) -> None:
+    def __init__(self, rate_cap: float | None = None, retry_after: int = 1, hold_polls: bool = False) -> None:
         self.rate_cap = rate_cap
+        self.hold_polls = hold_polls
+        """Serve ``getUpdates`` one at a time, each held for its whole timeout (up to 30 s) even when
+        its client has gone: a server that has not noticed a cancelled long poll, as a real one may."""
+        self._poll_lock = threading.Lock()
         self.retry_after = retry_after
         self.too_many = 0
         """How many calls were refused for going over ``rate_cap``."""
@@ -250,12 +254,21 @@ class FakeBotAPI:
                                        if c.method == method and isinstance(c.result, dict))
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.hold_polls:
+            with self._poll_lock:
+                return self._poll(params, 30.0)
+        return self._poll(params, 2.0)
+
+    def _poll(self, params: dict[str, Any], max_timeout: float) -> list[dict[str, Any]]:
+        # As Telegram: message_reaction updates only for a bot that asked for them in allowed_updates.
+        allowed = params.get("allowed_updates") or None
+        kinds = set(allowed) if isinstance(allowed, list) else None
         offset = int(params.get("offset") or 0)
-        timeout = min(float(params.get("timeout") or 0), 2.0)
+        timeout = min(float(params.get("timeout") or 0), max_timeout)
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                self._updates = [u for u in self._updates if u["update_id"] >= offset and _wanted(u, kinds)]
                 if self._updates or time.monotonic() >= deadline:
                     return list(self._updates)
                 self._cond.wait(deadline - time.monotonic())
@@ -320,6 +333,15 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return out
 
 
+_NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
+"""Update types Telegram sends only when allowed_updates names them (https://core.telegram.org/bots/api#getupdates)."""
+
+
+def _wanted(update: dict[str, Any], kinds: set[str] | None) -> bool:
+    kind = next((k for k in update if k != "update_id"), "")
+    return kind in kinds if kinds is not None else kind not in _NOT_BY_DEFAULT
+
+
 # -- updates as Telegram sends them -------------------------------------------------
 
 _message_ids = itertools.count(1)
@@ -353,4 +375,15 @@ def callback_update(user_id: int, data: str, message_id: int, language_code: str
         "message": {"message_id": message_id, "date": int(time.time()), "text": text,
                     "chat": {"id": user_id, "type": "private", "first_name": "Test"}, "from": BOT_USER,
                     "reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": data}]]}},
+    }}
+
+
+def reaction_update(user_id: int, message_id: int, emoji: str | None,
+                    old: str | None = None) -> dict[str, Any]:
+    """A private-chat reaction to the bot's message ``message_id`` (``emoji=None``: removed)."""
+    def kinds(e: str | None) -> list[dict[str, str]]:
+        return [{"type": "emoji", "emoji": e}] if e else []
+    return {"message_reaction": {
+        "chat": {"id": user_id, "type": "private", "first_name": "Test"}, "message_id": message_id,
+        "user": user(user_id), "date": int(time.time()), "old_reaction": kinds(old), "new_reaction": kinds(emoji),
     }}

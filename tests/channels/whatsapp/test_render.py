@@ -16,7 +16,8 @@ from bot.errors import ConfigError
 from bot.settings import Settings
 from tests.channels.whatsapp.fake_graph import check_message
 
-LABELS = Labels(more="More", choose="Options", prompt="Choose an option below.")
+LABELS = Labels(more="More", previous="Previous", first="First page", choose="Options",
+                prompt="Choose an option below.")
 
 
 def send_all(out: Outgoing, page: int = 0) -> list[dict]:
@@ -68,6 +69,19 @@ def test_every_option_of_a_long_menu_is_reachable_through_more_rows() -> None:
         seen += ids[:-1]
         page = int(ids[-1].rsplit(":", 1)[1])
     assert seen == [o.payload for o in options] and page == 0
+
+
+def nav_row(out: Outgoing, page: int) -> dict:
+    [message] = send_all(out, page)
+    return message["interactive"]["action"]["sections"][0]["rows"][-1]
+
+
+def test_the_row_back_from_the_last_page_says_it_goes_back() -> None:
+    two = Outgoing(text="Topics", options=tuple(Option(f"T {i}", f"n:t{i}") for i in range(12)), node_id="main")
+    assert nav_row(two, 0) == {"id": "wa:p:main:1", "title": "More (2/2)"}
+    assert nav_row(two, 1) == {"id": "wa:p:main:0", "title": "Previous (1/2)"}
+    three = Outgoing(text="Topics", options=tuple(Option(f"T {i}", f"n:t{i}") for i in range(20)), node_id="main")
+    assert [nav_row(three, p)["title"] for p in range(3)] == ["More (2/3)", "More (3/3)", "First page (1/3)"]
 
 
 def test_location_follows_the_text() -> None:

@@ -129,6 +129,14 @@ async def test_list_reply_sets_the_language_and_the_twelve_topics_are_paged(wa: 
     assert user is not None and user.locale == "ar"
 
 
+async def test_on_page_two_the_row_back_to_page_one_is_labelled_as_going_back(wa: WhatsAppHarness) -> None:
+    await choose_language(wa)
+    first = last_interactive(wa)
+    assert rows(first)[-1] == {"id": "wa:p:main:1", "title": "More (2/2)"}
+    await wa.post(reply_webhook(USER, "wa:p:main:1", "wamid.page-2"))
+    assert rows(last_interactive(wa))[-1] == {"id": "wa:p:main:0", "title": "Previous (1/2)"}
+
+
 async def test_button_reply_and_typed_words_work_like_commands(wa: WhatsAppHarness) -> None:
     await choose_language(wa)
     await wa.post(reply_webhook(USER, "n:health", "wamid.health"))

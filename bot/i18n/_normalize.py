@@ -1,7 +1,7 @@
-"""Text normalization for matching questions in every served language.
+"""Text normalization for matching typed words in every served language.
 
-The same function runs over the content when the index is built and over a
-newcomer's question, so that spelling variants meet: Unicode NFKC and case
+The same function runs over the content when the index is built, over a
+newcomer's question and over typed command words, so that spelling variants meet: Unicode NFKC and case
 folding; one form for the Arabic-script letters that Arabic, Persian, Urdu
 and Pashto write differently (ي/ی/ى, ك/ک, ة/ه/ہ/ۃ, alef and hamza forms);
 no diacritics, tatweel or zero-width joiners; Persian and Arabic-Indic digits
@@ -17,8 +17,8 @@ import unicodedata
 _LETTERS = str.maketrans({
     # Yeh and alef maksura: Arabic ي and ى, Persian/Urdu ی, Urdu ے written for ی by many keyboards.
     "ى": "ي", "ی": "ي", "ے": "ي", "ې": "ي", "ۍ": "ي", "ئ": "ي",
-    # Kaf: Arabic ك, Persian/Urdu ک.
-    "ك": "ک",
+    # Kaf and gaf: Arabic ك, Persian/Urdu ک; Pashto ګ and Persian گ.
+    "ك": "ک", "ګ": "گ",
     # Heh and teh marbuta: Arabic ة, Urdu ہ and ۃ (heh goal), ھ (do-chashmi, in Urdu aspirates), ۀ.
     "ة": "ه", "ہ": "ه", "ۃ": "ه", "ھ": "ه", "ۀ": "ه", "ۂ": "ه",
     # Alef and hamza forms (NFKC keeps them composed).
