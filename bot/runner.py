@@ -14,7 +14,7 @@ from bot.app import open_engine
 from bot.broadcast import reminders_job
 from bot.core import Engine
 from bot.errors import ConfigError
-from bot.privacy import retention_job
+from bot.privacy import retention_job, warn_without_own_key
 from bot.settings import Settings
 from bot.staff import live_reload
 from bot.store import serving_lock
@@ -105,6 +105,7 @@ async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio
     async with open_engine(settings) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]
+        warn_without_own_key(settings, settings.db_path)  # once the configuration is known to be good
         await web.start()
         started: list[Channel] = []
         jobs: list[asyncio.Task[None]] = []

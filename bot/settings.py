@@ -136,7 +136,10 @@ class Settings:
         file_name = self.env.get(f"{name}_FILE", "").strip()
         if not file_name:
             return ""
-        path = Path(file_name).expanduser()
+        return self.read_secret_file(name, Path(file_name).expanduser())
+
+    def read_secret_file(self, name: str, path: Path) -> str:
+        """The secret ``name`` kept in ``path``, which must be a regular file readable by its owner only."""
         try:
             mode = path.stat().st_mode
             if not stat.S_ISREG(mode):

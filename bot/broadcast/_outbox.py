@@ -254,3 +254,11 @@ class OutboxStore:
         return counts
 
 
+async def purge_broadcasts(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete broadcasts finished (or, never finished, created) more than ``older_than_seconds`` ago, with
+    their outbox rows (the recipients' platform ids); how many broadcasts went."""
+    cutoff = (time.time() if now is None else now) - older_than_seconds
+    rows = await store.write_returning(
+        "DELETE FROM broadcasts WHERE COALESCE(finished_at, created_at) < ? RETURNING id", (cutoff,))
+    return len(rows)
+

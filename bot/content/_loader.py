@@ -27,6 +27,9 @@ MAX_ID_LENGTH = 40
 """Keeps every button payload (``n:`` + id) far below Telegram's 64-byte callback data."""
 WHATSAPP_BUTTON_TITLE = 20
 WHATSAPP_ROW_TITLE = 24
+MAX_BODY_CHARS = 4_000
+"""A page's body fits one Telegram message (4,096 characters); a longer page is a chapter: split it into
+child pages. Also the limit for a body's translation (see :mod:`bot.i18n._workflow`)."""
 MAX_NODES = 5_000
 """Content nodes in all; a city's orientation content has a few hundred. Keeps loading and every menu fast."""
 MAX_TREE_DEPTH = 12
@@ -222,7 +225,7 @@ class _Builder:
             self.err(path, v["title"], f"title is {len(title)} characters; WhatsApp shows only "
                      f"{WHATSAPP_BUTTON_TITLE} on a button ({WHATSAPP_ROW_TITLE} in a list): add a short_title",
                      severity="warning")
-        body = self.text(path, v.get("body"), "body") or ""
+        body = self.text(path, v.get("body"), "body", limit=MAX_BODY_CHARS) or ""
         step = False
         if "step" in v:
             if isinstance(v["step"].value, bool):

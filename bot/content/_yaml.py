@@ -59,6 +59,10 @@ MAX_NESTING = 64
 MAX_VALUES = 200_000
 """Values in one file: far above what a 1 MB file of real content holds (about 10 bytes a value)."""
 
+_STANDARD_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "seq", "map"))
+"""Explicit tags that only say what a value already is (``!!str 9:00``). Every other tag (``!!python/name:``,
+``!!python/object/apply``, ``!custom``) asks a loader to build an object: refused before anything is built."""
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it (10x faster); both keep line and column."""
 
@@ -93,10 +97,17 @@ def parse(text: str, path: str) -> Y | None:
 
 
 def _check_shape(text: str, path: str) -> None:
-    """Refuse too deep or too many values by reading the event stream, which needs no recursion."""
+    """Refuse too deep or too many values, and object tags, by reading the event stream (no recursion)."""
     depth = values = 0
+    tags: list[Problem] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!") and tag not in _STANDARD_TAGS:
+                mark = event.start_mark
+                tags.append(Problem(path, mark.line + 1, mark.column + 1,
+                                    f"YAML tags such as !!python/… are not allowed (found {_short_tag(tag)}); "
+                                    "write plain text, lists and mappings"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:
@@ -113,9 +124,17 @@ def _check_shape(text: str, path: str) -> None:
         # libyaml >= 0.2.5 stops at 1,000 levels while scanning ahead; say the same as above.
         if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
             raise YamlProblems([_too_deep(path, exc.problem_mark)]) from None
-        return  # the composer reports syntax errors with their position
+        pass  # the composer reports syntax errors with their position
     except yaml.YAMLError:
-        return
+        pass
+    if tags:
+        raise YamlProblems(tags)
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:python/name:os.system`` as it was written: ``!!python/name:os.system`` (cut at 60)."""
+    shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    return shown[:60]
 
 
 def _too_deep(path: str, mark: yaml.Mark) -> Problem:

@@ -593,7 +593,7 @@ class Engine:
         _ = turn.t.gettext
         await self.store.set_pending(turn.user.id, "forget")
         return [self.text_reply(turn, _(
-            "This deletes everything stored about you: your language, your progress and your subscriptions. "
+            "This deletes everything stored about you: your language, your progress, your subscriptions and your questions. "
             "It cannot be undone. Delete everything?"), (
             Option("🗑 " + _("Yes, delete everything"), "forget:yes"),
             Option(_("No, keep my data"), "forget:no"),

@@ -107,15 +107,17 @@ class PageFeedback:
         return [PageScore(*row) for row in rows]
 
 
-async def purge_page_messages(store: SQLiteStore, older_than_seconds: float) -> int:
+async def purge_page_messages(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
     """Forget which page old messages showed (the counts stay)."""
     rows = await store.write_returning("DELETE FROM page_messages WHERE sent_at < ? RETURNING key",
-                                       (time.time() - older_than_seconds,))
+                                       ((time.time() if now is None else now) - older_than_seconds,))
     return len(rows)
 
 
 add_retention_rule(RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS",
-                                 DEFAULT_REACTION_DAYS, purge_page_messages))
+                                 DEFAULT_REACTION_DAYS, purge_page_messages, ("page_messages",),
+                                 "which page a sent message showed, under a keyed hash of chat and message "
+                                 "id (no user id), to count a reaction to it"))
 
 
 def install(engine: Engine, settings: Settings) -> PageFeedback | None:

@@ -8,6 +8,7 @@ content entries are keyed by context with the English text as message id.
 from __future__ import annotations
 
 import gettext as _gettext
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, catalog_chain, is_rtl
+
+log = logging.getLogger("marhaba.i18n")
 
 UI_DOMAIN = "ui"
 CONTENT_DOMAIN = "content"
@@ -91,8 +94,13 @@ def _load(directory: Path, locale: str, domain: str) -> _gettext.NullTranslation
         mo = directory / code / "LC_MESSAGES" / f"{domain}.mo"
         if not mo.is_file():
             continue
-        with mo.open("rb") as fh:
-            cat = _gettext.GNUTranslations(fh)
+        try:
+            with mo.open("rb") as fh:
+                cat = _gettext.GNUTranslations(fh)
+        except Exception as exc:  # a .mo compiled by hand with a broken header: serve English, not a crash
+            log.error("cannot load %s (%s); its texts are shown in English until `marhaba i18n compile` "
+                      "succeeds", mo, type(exc).__name__)
+            continue
         if chain is not None:
             cat.add_fallback(chain)
         chain = cat

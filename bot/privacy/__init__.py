@@ -10,7 +10,13 @@ no longer needed (:func:`purge`, run daily by ``marhaba run`` and by
 from __future__ import annotations
 
 from bot.privacy._logging import RedactSecrets, protect_logging
-from bot.privacy._pseudonym import SECRET_KEY_VARIABLE, install_key, pseudonym, safe_traceback
+from bot.privacy._pseudonym import (
+    SECRET_KEY_VARIABLE,
+    install_key,
+    pseudonym,
+    safe_traceback,
+    warn_without_own_key,
+)
 from bot.privacy._retention import (
     RULES,
     RetentionRule,
@@ -37,4 +43,5 @@ __all__ = [
     "retention_job",
     "safe_traceback",
     "table_exists",
+    "warn_without_own_key",
 ]

@@ -1,4 +1,4 @@
-"""``marhaba privacy purge``: run the retention rules once (for cron)."""
+"""``marhaba privacy``: what is kept and for how long; ``marhaba privacy purge`` applies it once (for cron)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,25 @@ from bot.store import SQLiteStore
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
-    """Add ``marhaba privacy ...`` to the command line."""
-    privacy = sub.add_parser("privacy", help="delete data past its retention period")
-    psub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
-    run = psub.add_parser("purge", help="delete inactive users and old unanswered questions now (for cron)")
+    """Add ``marhaba privacy [rules | purge]`` to the command line."""
+    privacy = sub.add_parser("privacy", help="the retention rules; delete data past its retention period")
+    privacy.set_defaults(func=cmd_rules)
+    psub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION")
+    rules = psub.add_parser("rules", help="list what is kept and for how long (the default)")
+    rules.set_defaults(func=cmd_rules)
+    run = psub.add_parser("purge", help="delete everything past its retention period now (for cron)")
     run.add_argument("--db", help="SQLite file (default: $MARHABA_DB)")
     run.set_defaults(func=cmd_purge)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print every retention rule with its period as configured now; exit 0."""
+    settings = Settings.from_env()
+    check_limits(settings)
+    print("Retention rules (`marhaba run` applies them daily, `marhaba privacy purge` now):")
+    for rule in RULES.values():
+        print("  " + rule.describe(settings))
+    return 0
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import os
 import secrets
+import tempfile
 import traceback
+from pathlib import Path
 
+from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.store import SQLiteStore
 
+log = logging.getLogger("marhaba.privacy")
+
 SECRET_KEY_VARIABLE = "MARHABA_SECRET_KEY"
 _KEY_SETTING = "pseudonym_key"
+"""Where versions before the key file kept the key (the database's ``settings`` table): moved out at start."""
 PSEUDONYM_HEX_CHARS = 16
 """64 bits: collisions are negligible for any bot's users, and a pseudonym stays short in a log line."""
 
@@ -30,23 +38,93 @@ def pseudonym(channel: str, user_id: str) -> str:
     return "u-" + digest[:PSEUDONYM_HEX_CHARS]
 
 
-async def install_key(store: SQLiteStore, settings: Settings) -> None:
-    """Key :func:`pseudonym` with ``MARHABA_SECRET_KEY`` (or its ``_FILE``), else with a key kept in the database.
+KEY_FILE_SUFFIX = ".key"
+"""Without ``MARHABA_SECRET_KEY(_FILE)``, the key lives in ``<database>.key`` beside the database, never in it."""
 
-    The database's key is generated once, at random, and stored in its
-    ``settings`` table, so pseudonyms survive restarts.
+
+def key_file(settings: Settings, database: str | Path) -> Path | None:
+    """Where the pseudonym key is read from (and created on first start): ``MARHABA_SECRET_KEY_FILE``, else
+    the path of ``database`` with ``.key`` appended; ``None`` for an in-memory database."""
+    configured = settings.get(f"{SECRET_KEY_VARIABLE}_FILE").strip()
+    if configured:
+        return Path(configured).expanduser()
+    if str(database) == ":memory:":
+        return None
+    path = Path(database).expanduser()
+    return path.with_name(path.name + KEY_FILE_SUFFIX)
+
+
+async def install_key(store: SQLiteStore, settings: Settings) -> None:
+    """Key :func:`pseudonym` with ``MARHABA_SECRET_KEY``, else with the key file (:func:`key_file`).
+
+    The key never lives in the database: whoever holds the database and the logs could otherwise test
+    every phone number of a country against the pseudonyms. The key file is created on first start with
+    a random key (mode 0600); a key an older version kept in the database's ``settings`` table is moved
+    there, then deleted from the database.
     """
     global _key
-    configured = settings.secret(SECRET_KEY_VARIABLE)
+    configured = settings.secret(SECRET_KEY_VARIABLE) if settings.get(SECRET_KEY_VARIABLE).strip() else ""
+    in_database = await _database_key(store)
+    path = key_file(settings, store.path)
     if configured:
         _key = configured.encode("utf-8")
+    elif path is None:
+        _key = secrets.token_bytes(32)  # an in-memory database: its pseudonyms live as long as it does
+    else:
+        created = _create_key_file(path, in_database or secrets.token_hex(32))
+        key = settings.read_secret_file(SECRET_KEY_VARIABLE, path)
+        if not key:
+            raise ConfigError(f"{SECRET_KEY_VARIABLE}_FILE: {path} is empty; delete it (a new key is made) "
+                              "or write the key into it")
+        _key = key.encode("utf-8")
+        if created and in_database:
+            log.warning("the log pseudonym key was moved out of the database into %s (mode 0600)", path)
+    if in_database:
+        await store.write(("DELETE FROM settings WHERE name = ?", (_KEY_SETTING,)))
+
+
+def warn_without_own_key(settings: Settings, database: str | Path) -> None:
+    """For ``marhaba run`` (serving real people): warn when the operator set no key of their own
+    (``MARHABA_SECRET_KEY`` or ``MARHABA_SECRET_KEY_FILE``), so the key lies beside the database."""
+    if settings.has_secret(SECRET_KEY_VARIABLE):
         return
-    rows = await store.write_returning(
-        "INSERT INTO settings (name, value) VALUES (?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET value = value RETURNING value",
-        (_KEY_SETTING, secrets.token_hex(32)),
-    )
-    _key = bytes.fromhex(rows[0][0])
+    log.warning("%s is not set: log pseudonyms are keyed with %s, beside the database; keep that file out of "
+                "the database's backups, or set %s_FILE to a key file kept elsewhere",
+                SECRET_KEY_VARIABLE, key_file(settings, database), SECRET_KEY_VARIABLE)
+
+
+async def _database_key(store: SQLiteStore) -> str:
+    """The key an older version generated into the ``settings`` table ("" when there is none)."""
+    rows = await store.db.execute_fetchall("SELECT value FROM settings WHERE name = ?", (_KEY_SETTING,))
+    return str(next(iter(rows))[0]) if rows else ""
+
+
+def _create_key_file(path: Path, key: str) -> bool:
+    """Write ``key`` to ``path`` readable by its owner only, unless the file exists; ``True`` when created.
+
+    Written whole to a private temporary file first and then linked into place, so a process starting at
+    the same moment (two ``marhaba broadcast send``) sees no file or the whole key, never an empty one.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    except OSError as exc:
+        raise ConfigError(f"cannot create the pseudonym key file {path}: {exc.strerror}; "
+                          f"set {SECRET_KEY_VARIABLE} or {SECRET_KEY_VARIABLE}_FILE") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise ConfigError(f"cannot create the pseudonym key file {path}: {exc.strerror}; "
+                          f"set {SECRET_KEY_VARIABLE} or {SECRET_KEY_VARIABLE}_FILE") from None
+    finally:
+        os.unlink(tmp)
+    return True
 
 
 def safe_traceback(exc: BaseException) -> str:

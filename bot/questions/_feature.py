@@ -28,16 +28,26 @@ from bot.questions._handoff import (
 )
 from bot.questions._index import Match, QuestionIndex
 from bot.questions._rank import Ranking, rank
-from bot.questions._store import QuestionStore, purge_unanswered
+from bot.questions._store import (
+    MAX_QUESTION_CHARS,
+    PENDING_OFFER,
+    QuestionStore,
+    purge_tickets,
+    purge_unanswered,
+)
 from bot.settings import Settings
 from bot.usage import record_handoff, record_question
 
 log = logging.getLogger("marhaba.questions")
 
 PAYLOAD_PREFIX = "q"
-"""Buttons of this feature: ``q:ask`` (write a question for a person), ``q:ask:<ticket>`` (send this one)."""
+"""Buttons of this feature: ``q:ask`` (write a question for a person), ``q:ask:offer`` (send the question the
+bot just could not answer)."""
 PENDING_ASK = "q:ask"
 """The user's pending state while the bot waits for a question to pass to a person."""
+PENDING_SENT = "q:sent:"
+"""``q:sent:<ticket>`` after the offer was sent, so a second tap says it is already with the team."""
+OFFER = "offer"
 RELATED_OPTIONS = 3
 """Besides the best node, this many other matches are offered (the issue asks for two or three)."""
 PURGE_EVERY_SECONDS = 3600.0
@@ -103,15 +113,16 @@ class QuestionFeature:
 
     async def _not_sure(self, turn: Turn, text: str, ranking: Ranking) -> list[Outgoing]:
         _ = turn.t.gettext
-        await self._record_unanswered(text, ranking.locale)
+        await self._record_unanswered(turn.user.id, text, ranking.locale)
         if ranking.locale != turn.t.locale:
             turn.t = self.engine.catalogs.get(ranking.locale)
             _ = turn.t.gettext
         options = [node_option(self.engine.content.nodes[m.node], turn.t, prefix="🔎 ")
                    for m in _distinct(self.engine.content, ranking)[:RELATED_OPTIONS]]
         if self.settings.configured:
-            ticket = await self.store().create_ticket(turn.user.id, ranking.locale, text)
-            options.append(self._ask_option(turn.t, str(ticket)))
+            await self.engine.store.set_pending(turn.user.id, f"{PENDING_OFFER}{ranking.locale}:"
+                                                + text[:MAX_QUESTION_CHARS])
+            options.append(self._ask_option(turn.t, OFFER))
         else:
             options.append(Option("🙋 " + _("Talk to a person"), f"n:{HANDOFF_NODE}"))
         options.append(Option("🏠 " + _("Main menu"), "cmd:menu"))
@@ -121,13 +132,14 @@ class QuestionFeature:
             message = _("Sorry, I did not find an answer to this. You can ask a person.")
         return [Outgoing(text=message, options=tuple(options), locale=turn.t.locale, rtl=turn.t.rtl)]
 
-    async def _record_unanswered(self, text: str, locale: str) -> None:
+    async def _record_unanswered(self, user_id: int, text: str, locale: str) -> None:
         store = self.store()
-        await store.record_unanswered(text, locale)
+        await store.record_unanswered(user_id, text, locale)
         now = time.time()
         if now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
             await purge_unanswered(store.store, self.settings.retention_seconds, now)
+            await purge_tickets(store.store, self.settings.retention_seconds, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:
@@ -136,7 +148,7 @@ class QuestionFeature:
     # -- handoff ---------------------------------------------------------------
 
     async def on_payload(self, turn: Turn) -> list[Outgoing]:
-        """``q:ask`` and ``q:ask:<ticket>``."""
+        """``q:ask`` and ``q:ask:offer`` (``q:ask:<ticket>`` from older menus)."""
         action, _sep, rest = turn.payload.partition(":")
         if action != "ask":
             return await self.engine.stale(turn)
@@ -144,30 +156,40 @@ class QuestionFeature:
             await record_handoff(self.engine.store, turn.user.current_node)
         if not self.settings.configured:
             return await self._contacts(turn)
-        if not rest:
-            _ = turn.t.gettext
-            await self.engine.store.set_pending(turn.user.id, PENDING_ASK)
-            return [self.engine.text_reply(turn, _("Write your question in one message. A person from our team "
-                                                   "will answer you here."),
-                                           (Option(_("Cancel"), "cmd:menu"),))]
-        ticket = await self.store().ticket(int(rest)) if rest.isdigit() else None
-        if ticket is None or ticket.user_id != turn.user.id:
-            return await self.engine.stale(turn)
-        if ticket.status != "draft":
+        pending = turn.user.pending or ""
+        if rest == OFFER and pending.startswith(PENDING_OFFER):
+            locale, _sep, question = pending.removeprefix(PENDING_OFFER).partition(":")
+            return await self._send_to_staff(turn, question, locale if locale in LOCALES else turn.t.locale)
+        if rest == OFFER and pending.startswith(PENDING_SENT) and pending.removeprefix(PENDING_SENT).isdigit():
+            return await self._confirmation(turn, int(pending.removeprefix(PENDING_SENT)), already=True)
+        if rest.isdigit():
+            ticket = await self.store().ticket(int(rest))
+            if ticket is None or ticket.user_id != turn.user.id or ticket.status == "draft":
+                return await self.engine.stale(turn)
             return await self._confirmation(turn, ticket.id, already=True)
-        return await self._forward(turn, ticket.id, ticket.locale, ticket.question)
+        if rest not in ("", OFFER):
+            return await self.engine.stale(turn)
+        # "Ask a person" from a page, or an offer that closed meanwhile: ask for the question.
+        _ = turn.t.gettext
+        await self.engine.store.set_pending(turn.user.id, PENDING_ASK)
+        return [self.engine.text_reply(turn, _("Write your question in one message. A person from our team "
+                                               "will answer you here."),
+                                       (Option(_("Cancel"), "cmd:menu"),))]
 
-    async def _send_to_staff(self, turn: Turn, text: str) -> list[Outgoing]:
+    async def _send_to_staff(self, turn: Turn, text: str, locale: str | None = None) -> list[Outgoing]:
+        """Make the ticket (only now: the person asked for it) and forward it; a ticket staff never got is
+        deleted, so nothing of the question is kept for it."""
         if not self.settings.configured:
             return await self._contacts(turn)
-        ticket = await self.store().create_ticket(turn.user.id, turn.t.locale, text)
-        return await self._forward(turn, ticket, turn.t.locale, text)
-
-    async def _forward(self, turn: Turn, ticket: int, locale: str, question: str) -> list[Outgoing]:
-        if not await self.handoff.forward(ticket, locale, turn.event.channel, question):
+        locale = locale or turn.t.locale
+        store = self.store()
+        ticket = await store.create_ticket(turn.user.id, locale, text)
+        if not await self.handoff.forward(ticket, locale, turn.event.channel, text):
+            await store.delete_ticket(ticket)
             _ = turn.t.gettext
             return await self._contacts(turn, notice=_("Sorry, our team cannot be reached from here right now."))
-        await self.store().set_status(ticket, "open")
+        await store.set_status(ticket, "open")
+        await self.engine.store.set_pending(turn.user.id, f"{PENDING_SENT}{ticket}")
         return await self._confirmation(turn, ticket)
 
     async def _confirmation(self, turn: Turn, ticket: int, *, already: bool = False) -> list[Outgoing]:

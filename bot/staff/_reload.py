@@ -23,7 +23,7 @@ from bot.content._loader import display_path
 from bot.core import DeliveryError, Engine, Outgoing, keyword_collisions
 from bot.errors import ContentError, Problem
 from bot.i18n import N_, Catalogs, Translator, isolate_ltr
-from bot.i18n._workflow import mo_bytes, write_atomic
+from bot.i18n._workflow import install_mo, mo_bytes
 
 log = logging.getLogger("marhaba.reload")
 
@@ -149,7 +149,7 @@ class Reloader:
         if problems or tree is None:
             raise ContentError(problems)
         for mo, data in compiled:
-            write_atomic(mo, data)
+            install_mo(mo, data)
         return tree, Catalogs(self.locales_dir), [mo for mo, _ in compiled], staged
 
     async def _tell_staff(self, problems: list[Problem]) -> None:

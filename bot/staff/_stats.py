@@ -30,8 +30,8 @@ WEEKS_SHOWN = 12
 """Weeks in the "per week" figures: the last twelve, from the first one recorded."""
 NO_LOCALE = "none"
 """The ``by_locale`` key of people who wrote but have not chosen a language yet."""
-UNANSWERED_TABLE = "unanswered_questions"
-"""Added by the questions feature (migration 005); older databases do not have it."""
+UNANSWERED_TABLE = "unanswered_counts"
+"""How many questions were not answered, per day and locale, naming no one (migration 010)."""
 
 
 @dataclass
@@ -91,7 +91,7 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
     stats.topics = [(k, content.nodes[k].title, n) for n, k in ranked]
     done = Counter(dict(await db.execute_fetchall("SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")))
     stats.steps = sorted(((s.id, s.title, done.get(s.id, 0)) for s in content.steps()), key=lambda x: -x[2])
-    # The questions feature keeps one row per distinct question and locale, with how often it was asked.
+    # Counts only: the texts go with the people who wrote them (/forget) and after their retention period.
     rows = await db.execute_fetchall(
         f"SELECT locale, SUM(count) FROM {UNANSWERED_TABLE} GROUP BY locale ORDER BY 2 DESC")
     stats.unanswered = sum(n for _, n in rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import re
 import sqlite3
 import time
@@ -20,6 +21,8 @@ import aiosqlite
 
 from bot.errors import StoreError
 from bot.store._base import Store, User
+
+log = logging.getLogger("marhaba.store")
 
 _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -81,6 +84,18 @@ class GroupCommitter:
     def _call(self, fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
         assert self._thread is not None
         return asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def checkpoint_truncate(self) -> bool:
+        """Copy the whole WAL into the database and truncate it to zero bytes, between two commits.
+
+        ``False`` when a reader kept part of it (after the busy timeout); the next checkpoint copies it.
+        """
+        if not self._open or self._db is None:
+            raise StoreError("the store is not open")
+        db = self._db
+        # On the writer thread, so it runs between two commits; the caller's own commit is done already.
+        busy, _log, _done = await self._call(lambda: db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
+        return not busy
 
     def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple]]:
         """Queue ``statements`` to run atomically; the future resolves once they are committed.
@@ -188,6 +203,8 @@ class SQLiteStore(Store):
         self._checkpointer: aiosqlite.Connection | None = None
         self._users: OrderedDict[tuple[str, str], tuple[User, float]] = OrderedDict()
         self._user_keys: dict[int, tuple[str, str]] = {}
+        self.forgets = 0
+        """How many people :meth:`forget` deleted through this store (see :meth:`truncate_wal`)."""
         self._known: dict[tuple[str, int], frozenset[str]] = {}
         """Done steps and visited pages of cached users, by ("steps" | "visited", user id):
         read once, then kept up to date by this store's own writes."""
@@ -223,6 +240,9 @@ class SQLiteStore(Store):
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",  # in WAL mode: durable across process crashes
         "PRAGMA foreign_keys=ON",
+        # Deleted rows are overwritten with zeros, not left in free space for anyone holding the file to
+        # read: /forget and the retention purge must really remove what people wrote.
+        "PRAGMA secure_delete=ON",
         # Checkpoints run in the background on a connection of their own (see _after_commit),
         # never inside a commit: an automatic checkpoint there stalls every waiting turn.
         "PRAGMA wal_autocheckpoint=0",
@@ -492,12 +512,26 @@ class SQLiteStore(Store):
             self._uncache(cached[0].id)
 
     async def forget(self, user_id: int) -> None:
-        # ON DELETE CASCADE removes the user's rows in every table that references users.
+        # ON DELETE CASCADE removes the user's rows in every table that references users; secure_delete
+        # zeroes them in the pages, and the checkpoint removes the older copies of those pages from the WAL.
         self._uncache(user_id)
         try:
             await self.write(("DELETE FROM users WHERE id = ?", (user_id,)))
         finally:
             self._uncache(user_id)
+        self.forgets += 1
+        await self.truncate_wal()
+
+    async def truncate_wal(self) -> None:
+        """Copy the WAL into the database and truncate it, so no older copy of a deleted row stays in it.
+
+        Run after every :meth:`forget`; a writer that later deletes a copy of the forgotten person's words
+        that the forget could not reach (the inbox's copy of the /forget message itself, see
+        :attr:`forgets`) runs it again.
+        """
+        if self.path != ":memory:" and not await self._writer.checkpoint_truncate():
+            log.warning("after a deletion the WAL could not be checkpointed at once (a long read); "
+                        "the next checkpoint removes the old pages")
 
     async def user_tables(self) -> list[str]:
         tables = []

@@ -67,3 +67,11 @@ def test_a_menu_chain_deeper_than_the_limit_is_an_error_at_the_first_node_too_de
 def test_the_sample_content_is_within_every_limit(sample_tree) -> None:
     depth = max(len(sample_tree.ancestors(n.id)) for n in sample_tree)
     assert depth <= MAX_TREE_DEPTH
+
+
+def test_a_body_longer_than_one_message_is_refused(tmp_path: Path) -> None:
+    from bot.content._loader import MAX_BODY_CHARS
+
+    leaf = f"id: n0\ntitle: Leaf\nbody: {'a' * (MAX_BODY_CHARS + 1)}\n"
+    found = load_problems(tmp_path, {"main.yaml": MAIN, "n0.yaml": leaf})
+    assert found == [f"n0.yaml:3:7: 'body' is {MAX_BODY_CHARS + 1} characters; keep it to {MAX_BODY_CHARS}"]

@@ -69,6 +69,15 @@ def integrity(db_path: Path) -> list[str]:
         db.close()
 
 
+def _sane_pending(pending: object) -> bool:
+    """A pending state the engine or the questions feature writes (an open "Ask a person" offer holds text)."""
+    if pending in (None, "forget", "q:ask"):
+        return True
+    text = str(pending)
+    return (text.startswith("q:offer:") and text.split(":")[2] in LOCALES) or (
+        text.startswith("q:sent:") and text.removeprefix("q:sent:").isdigit())
+
+
 def sane_users(db_path: Path, tree: ContentTree) -> list[tuple]:
     """User rows whose stored state the engine could not have written: ``[]`` when all are sane."""
     db = sqlite3.connect(db_path)
@@ -77,7 +86,7 @@ def sane_users(db_path: Path, tree: ContentTree) -> list[tuple]:
         for row in db.execute("SELECT id, channel, channel_user_id, locale, current_node, pending FROM users"):
             _, channel, user_id, locale, node, pending = row
             if (not channel or not isinstance(user_id, str) or (locale is not None and locale not in LOCALES)
-                    or (node is not None and node not in tree) or pending not in (None, "forget")):
+                    or (node is not None and node not in tree) or not _sane_pending(pending)):
                 bad.append(row)
         return bad
     finally:

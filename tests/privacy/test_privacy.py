@@ -151,7 +151,7 @@ async def test_pseudonyms_are_keyed_stable_and_do_not_contain_the_id(tmp_path: P
         first = pseudonym("whatsapp", PHONE)
     async with SQLiteStore(tmp_path / "a.db") as store:
         await install_key(store, Settings.from_env(env))  # type: ignore[arg-type]
-        assert pseudonym("whatsapp", PHONE) == first  # the generated key is kept in the database
+        assert pseudonym("whatsapp", PHONE) == first  # the generated key is kept (in a.db.key)
         assert pseudonym("telegram", PHONE) != first
     async with SQLiteStore(tmp_path / "b.db") as store:
         await install_key(store, Settings.from_env(env))  # type: ignore[arg-type]

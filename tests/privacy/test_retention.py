@@ -63,8 +63,9 @@ async def test_a_malformed_setting_deletes_nothing(store: SQLiteStore) -> None:
 
 async def test_old_unanswered_questions_are_purged_and_a_missing_table_is_no_error(store: SQLiteStore) -> None:
     now = time.time()
-    await store.write(*(("INSERT INTO unanswered_questions (question_key, locale, question, count, first_at, last_at) "
-                         "VALUES (?, 'en', ?, 1, ?, ?)", (key, key, at, at))
+    user = await store.get_or_create_user("test", "asker")
+    await store.write(*(("INSERT INTO unanswered_questions (question_key, locale, user_id, question, count, "
+                         "first_at, last_at) VALUES (?, 'en', ?, ?, 1, ?, ?)", (key, user.id, key, at, at))
                         for key, at in (("old", now - 10 * DAY), ("new", now - DAY))))
     await purge(store, settings(MARHABA_QUESTION_RETENTION_DAYS="7"))
     rows = await store.db.execute_fetchall("SELECT question FROM unanswered_questions")
@@ -76,7 +77,7 @@ async def test_old_unanswered_questions_are_purged_and_a_missing_table_is_no_err
 async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[float] = []
 
-    async def rule(s: SQLiteStore, older_than_seconds: float) -> int:
+    async def rule(s: SQLiteStore, older_than_seconds: float, now: float) -> int:
         seen.append(older_than_seconds)
         return 2
 

@@ -67,9 +67,11 @@ def test_questions_unanswered_lists_text_locale_time_and_count(tmp_path: Path) -
     async def seed() -> None:
         async with SQLiteStore(db) as store:
             qs = QuestionStore(store)
-            await qs.record_unanswered("what is the weather", "en")
-            await qs.record_unanswered("What is the weather?", "en")
-            await qs.record_unanswered("هوا چطور است", "fa")
+            a = await store.get_or_create_user("test", "a")
+            b = await store.get_or_create_user("test", "b")
+            await qs.record_unanswered(a.id, "what is the weather", "en")
+            await qs.record_unanswered(b.id, "What is the weather?", "en")  # two people, one question
+            await qs.record_unanswered(a.id, "هوا چطور است", "fa")
 
     asyncio.run(seed())
     done = marhaba("questions", "unanswered", db=db)
@@ -92,7 +94,8 @@ def test_questions_unanswered_cuts_long_texts_in_the_listing(tmp_path: Path) -> 
 
     async def seed() -> None:
         async with SQLiteStore(db) as store:
-            await QuestionStore(store).record_unanswered(junk, "en")
+            user = await store.get_or_create_user("test", "u1")
+            await QuestionStore(store).record_unanswered(user.id, junk, "en")
 
     asyncio.run(seed())
     stored = json.loads(marhaba("questions", "unanswered", "--json", db=db).stdout)["question"]

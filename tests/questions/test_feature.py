@@ -91,12 +91,14 @@ async def test_forged_ask_payloads_are_stale(staffed: Engine) -> None:
         assert "out of date" in chat.text
 
 
-async def test_someone_elses_ticket_cannot_be_sent(staffed: Engine) -> None:
+async def test_someone_elses_question_cannot_be_sent(staffed: Engine) -> None:
     a, b = await english(staffed, "a"), await english(staffed, "b")
     await a("what is the weather tomorrow")
     ask = next(o.payload for m in a.last for o in m.options if o.payload.startswith("q:ask:"))
+    assert ask == "q:ask:offer"  # the button names no ticket and no text: the offer is the presser's own
     await b.payload(ask)
-    assert "out of date" in b.text
+    assert "Write your question in one message" in b.text
+    assert "weather" not in b.text
 
 
 async def test_staff_unreachable_falls_back_to_contacts(staffed: Engine) -> None:
@@ -121,3 +123,49 @@ async def test_reply_is_a_staff_only_command(staffed: Engine) -> None:
     chat = await english(staffed)
     await chat("/reply 1 hello")
     assert "I do not know that command" in chat.text
+
+
+async def test_staff_unreachable_keeps_no_ticket(staffed: Engine, store: SQLiteStore) -> None:
+    chat = await english(staffed)
+    await chat("what is the weather tomorrow")
+    await chat.press("Ask a person")
+    assert "cannot be reached" in chat.text
+    assert await store.db.execute_fetchall("SELECT * FROM question_tickets") == []
+
+
+class _StaffChat:
+    """The staff chat's sender: keeps what it received."""
+
+    channel = "telegram"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, user_id: str, messages: list) -> None:
+        self.sent += [m.text for m in messages]
+
+
+async def test_the_ticket_is_made_when_the_person_presses_and_only_once(staffed: Engine, store: SQLiteStore) -> None:
+    staff = staffed.senders["telegram"] = _StaffChat()  # type: ignore[assignment]
+    chat = await english(staffed)
+    await chat("what is the weather tomorrow")
+    assert await store.db.execute_fetchall("SELECT * FROM question_tickets") == [], "an offer is not a ticket"
+    await chat.payload("q:ask:offer")
+    assert "Your question was sent to our team (#1)" in chat.text
+    assert len(staff.sent) == 1 and "what is the weather tomorrow" in staff.sent[0]
+    rows = await store.db.execute_fetchall("SELECT question, status FROM question_tickets")
+    assert rows == [("what is the weather tomorrow", "open")]
+    await chat.payload("q:ask:offer")  # a second tap
+    assert "already with our team" in chat.text and len(staff.sent) == 1
+    user = await store.get_user("test", "u1")
+    assert user is not None and "weather" not in (user.pending or "")
+
+
+async def test_an_offer_closed_by_moving_on_sends_nothing_old(staffed: Engine, store: SQLiteStore) -> None:
+    staff = staffed.senders["telegram"] = _StaffChat()  # type: ignore[assignment]
+    chat = await english(staffed)
+    await chat("what is the weather tomorrow")
+    await chat("/menu")
+    await chat.payload("q:ask:offer")  # the old button, after the person moved on
+    assert "Write your question in one message" in chat.text
+    assert staff.sent == [] and await store.db.execute_fetchall("SELECT * FROM question_tickets") == []

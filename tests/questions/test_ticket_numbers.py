@@ -11,7 +11,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bot.questions import QuestionStore, purge_unanswered
+from bot.questions import QuestionStore
+from bot.questions._store import purge_tickets
 from bot.store import SQLiteStore, migrations
 from tests.channels.telegram.conftest import Harness, TelegramUser
 from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
@@ -75,7 +76,7 @@ async def test_after_the_retention_purge_the_next_ticket_gets_a_new_number(teleg
     store = h.channel.engine.store
     await newcomer_asks_a_person(h, 7121, UNMATCHED)
     # The purge runs as if 31 days had passed: A's ticket goes, A stays.
-    await purge_unanswered(store, 30 * 86400, now=time.time() + 31 * 86400)
+    await purge_tickets(store, 30 * 86400, now=time.time() + 31 * 86400)
     assert await QuestionStore(store).ticket(1) is None
 
     b = await newcomer_asks_a_person(h, 7122, "سؤال تاني ما إله جواب بالمحتوى قققق")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -245,15 +247,22 @@ async def test_a_deleted_users_id_is_never_given_to_a_new_user(db_path: Path) ->
         assert after.id > newest.id
 
 
-async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_path: Path) -> None:
-    # A database made before migration 008: its users and their progress come through whole.
-    old = [m for m in migrations() if m[0] < 8]
+@contextlib.contextmanager
+def database_before(db_path: Path, version: int) -> Iterator[sqlite3.Connection]:
+    """A database file as a version without migration ``version`` and later left it, open for filling."""
     with sqlite3.connect(db_path) as raw:
         raw.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                     "applied_at REAL NOT NULL)")
-        for version, name, sql in old:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
+        for number, name, sql in migrations():
+            if number < version:
+                raw.executescript(sql)
+                raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+        yield raw
+
+
+async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_path: Path) -> None:
+    # A database made before migration 008: its users and their progress come through whole.
+    with database_before(db_path, 8) as raw:
         raw.execute("INSERT INTO users (id, channel, channel_user_id, locale, created_at, last_seen) "
                     "VALUES (7, 'telegram', '42', 'ar', 1, 1)")
         raw.execute("INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES (7, 'health', 1, 1)")
@@ -266,3 +275,24 @@ async def test_rebuilding_the_users_table_keeps_every_row_that_references_it(db_
         assert await store.visited(7) == set() and await store.steps_done(7) == set()
         async with store.db.execute("PRAGMA foreign_keys") as cur:
             assert (await cur.fetchone())[0] == 1
+
+
+async def test_migration_010_drops_drafts_and_unattributable_texts_and_keeps_their_counts(db_path: Path) -> None:
+    # A database made before migration 010: drafts kept as tickets, unanswered texts that name nobody.
+    day = 1_780_000_000.0
+    with database_before(db_path, 10) as raw:
+        raw.execute("INSERT INTO users (id, channel, channel_user_id, created_at, last_seen) "
+                    "VALUES (7, 'telegram', '42', 1, 1)")
+        raw.executemany("INSERT INTO question_tickets (user_id, locale, question, status, created_at, updated_at) "
+                        "VALUES (7, 'en', ?, ?, 1, 1)", [("a draft never sent", "draft"), ("sent to staff", "open")])
+        raw.executemany("INSERT INTO unanswered_questions (question_key, locale, question, count, first_at, last_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", [("a", "ar", "a", 2, day, day), ("b", "ar", "b", 1, day, day),
+                                                      ("c", "fa", "c", 4, day, day + 86_400)])
+    async with SQLiteStore(db_path) as store:
+        tickets = await store.db.execute_fetchall("SELECT question, status FROM question_tickets")
+        assert tickets == [("sent to staff", "open")]
+        assert await store.db.execute_fetchall("SELECT * FROM unanswered_questions") == []
+        counts = await store.db.execute_fetchall("SELECT day, locale, count FROM unanswered_counts ORDER BY 1, 2")
+        assert counts == [("2026-05-28", "ar", 3), ("2026-05-29", "fa", 4)]
+    files = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*") if p.suffix != ".key")
+    assert b"a draft never sent" not in files, "deleted with secure_delete: overwritten, not left in free space"

@@ -58,6 +58,9 @@ class Templates:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(exc.problem):
+                # safe_load built nothing; say why rather than "not valid YAML".
+                raise ConfigError(f"{where}: YAML tags such as !!python/… are not allowed") from None
             raise ConfigError(f"{where}: not valid YAML or JSON") from None
         if data is None:
             return cls()

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.privacy._retention import DAY_SECONDS, WHATSAPP_INBOUND_DAYS, WHATSAPP_STATUS_DAYS
 from bot.store import SQLiteStore
 
-INBOUND_RETENTION_SECONDS = 7 * 24 * 3600
+INBOUND_RETENTION_SECONDS = WHATSAPP_INBOUND_DAYS * DAY_SECONDS
 """Keep inbound ids a week: far longer than the Cloud API retries a webhook and than the 24-hour window."""
-STATUS_RETENTION_SECONDS = 30 * 24 * 3600
+STATUS_RETENTION_SECONDS = WHATSAPP_STATUS_DAYS * DAY_SECONDS
 """Delivery statuses are kept a month, long enough to report on a broadcast."""
 CUSTOMER_SERVICE_WINDOW_SECONDS = 24 * 3600
 """Free-form messages may be sent only within 24 hours of the user's last message (Cloud API docs,
@@ -54,9 +55,10 @@ class WhatsAppStore:
     async def claim_message(self, message_id: str, user_id: int, sent_at: float, now: float | None = None) -> bool:
         """Record an inbound message; ``False`` when it was seen before (a redelivery: do not answer)."""
         now = time.time() if now is None else now
+        # ON CONFLICT on the id only: any other failure (a NOT NULL) raises, never passes for a redelivery.
         rows = await self.store.write_returning(
-            "INSERT OR IGNORE INTO whatsapp_inbound (message_id, user_id, sent_at, received_at) VALUES (?, ?, ?, ?) "
-            "RETURNING message_id",
+            "INSERT INTO whatsapp_inbound (message_id, user_id, sent_at, received_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (message_id) DO NOTHING RETURNING message_id",
             (message_id, user_id, min(sent_at, now), now),
         )
         return len(rows) == 1
@@ -110,7 +112,19 @@ class WhatsAppStore:
     async def prune(self, now: float | None = None) -> None:
         """Delete inbound ids and statuses older than their retention periods."""
         now = time.time() if now is None else now
-        await self.store.write(
-            ("DELETE FROM whatsapp_inbound WHERE received_at < ?", (now - INBOUND_RETENTION_SECONDS,)),
-            ("DELETE FROM whatsapp_statuses WHERE updated_at < ?", (now - STATUS_RETENTION_SECONDS,)),
-        )
+        await purge_inbound(self.store, INBOUND_RETENTION_SECONDS, now)
+        await purge_statuses(self.store, STATUS_RETENTION_SECONDS, now)
+
+
+async def purge_inbound(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete ids of inbound messages first seen more than ``older_than_seconds`` ago; how many went."""
+    cutoff = (time.time() if now is None else now) - older_than_seconds
+    return len(await store.write_returning("DELETE FROM whatsapp_inbound WHERE received_at < ? RETURNING 1",
+                                           (cutoff,)))
+
+
+async def purge_statuses(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete delivery statuses last updated more than ``older_than_seconds`` ago; how many went."""
+    cutoff = (time.time() if now is None else now) - older_than_seconds
+    return len(await store.write_returning("DELETE FROM whatsapp_statuses WHERE updated_at < ? RETURNING 1",
+                                           (cutoff,)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -133,6 +134,9 @@ def parse_webhook(body: bytes, now: float | None = None) -> WebhookBatch:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise MalformedWebhook("body is not JSON") from None
+    except RecursionError:
+        # A correctly signed body can still nest thousands of levels deep; the Cloud API's nest about 6.
+        raise MalformedWebhook("body is nested too deeply") from None
     if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
         raise MalformedWebhook("not a whatsapp_business_account webhook")
     now = time.time() if now is None else now
@@ -158,10 +162,7 @@ def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
     message_id, wa_id = _id(raw.get("id")), _wa_id(raw.get("from"))
     if not message_id or not wa_id:
         return None
-    try:
-        sent_at = float(raw.get("timestamp", now))
-    except (TypeError, ValueError):
-        sent_at = now
+    sent_at = _timestamp(raw.get("timestamp"), now)
     hint = language_hint(wa_id)
     kind = raw.get("type")
     event: Incoming | None = None
@@ -187,6 +188,21 @@ def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
         reaction = Reaction(target or "", emoji if isinstance(emoji, str) else "")
         return InboundMessage(message_id, wa_id, sent_at, None, reaction)
     return InboundMessage(message_id, wa_id, sent_at, event)
+
+
+def _timestamp(value: object, now: float) -> float:
+    """The Cloud API's ``timestamp`` (Unix seconds as a string of digits), between 0 and ``now``.
+
+    Anything else (``"nan"``, ``"inf"``, ``"-5"``, a list) is not a time: the message counts as sent now,
+    so it is answered like any other, never stored with a time that is no number.
+    """
+    digits = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12
+    number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if digits or number:
+        seconds = float(value)  # type: ignore[arg-type]
+    else:
+        return now
+    return seconds if 0 <= seconds <= now else now
 
 
 def _status(raw: dict[str, Any]) -> StatusUpdate | None:

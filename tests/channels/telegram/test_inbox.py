@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -18,6 +17,7 @@ from bot.core import Engine
 from bot.web import WebServer
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI, message_update
 from tests.channels.telegram.test_webhook import SECRET, post, start_update, webhook
+from tests.staff.test_reload import eventually
 
 __all__ = ["webhook"]  # the webhook-mode channel fixture
 
@@ -32,15 +32,15 @@ async def test_an_update_delivered_five_times_is_answered_once(webhook: WebServe
     await fake_api.wait_for("sendMessage", 6102)
     await fake_api.wait_for("sendMessage", 6101)
     assert len(fake_api.calls_of("sendMessage", 6101)) == 1
-    # What is kept of a handled update is its id: the message itself is gone. The reply is seen at
-    # the fake before the handler has marked its update done: wait for that, not for a time.
-    deadline = time.monotonic() + 10
-    while True:
-        rows = await engine.store.db.execute_fetchall("SELECT platform_id, payload FROM inbox ORDER BY platform_id")
-        if all(payload is None for _, payload in rows) or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.01)
-    assert rows == [("6101", None), ("6102", None)]
+    # What is kept of a handled update is its id: the message itself is gone (cleared right after the
+    # answer was sent, so wait for that rather than read while the turn still ends).
+    query = "SELECT platform_id, payload FROM inbox ORDER BY platform_id"
+
+    async def handled() -> bool:
+        return all(payload is None for _, payload in await engine.store.db.execute_fetchall(query))
+
+    await eventually(handled)
+    assert await engine.store.db.execute_fetchall(query) == [("6101", None), ("6102", None)]
 
 
 def free_port() -> int:

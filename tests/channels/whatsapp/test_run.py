@@ -77,7 +77,8 @@ async def post(client: httpx.AsyncClient, body: dict, *, signed: bool = True) ->
     return await client.post("/webhook/whatsapp", content=raw, headers=headers)
 
 
-async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_graph: FakeGraph) -> None:
+async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_graph: FakeGraph,
+                                                                   tmp_path: Path) -> None:
     client, proc = served
     ok = await client.get("/webhook/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
                                                        "hub.challenge": "42"})
@@ -114,6 +115,9 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
     log = (await proc.stderr.read()).decode()
     assert "Traceback" not in log
     assert TOKEN not in log and APP_SECRET not in log and "hello" not in log  # no secrets, no message text
+    # No key of the operator's own: one is created beside the database, never in it, and `run` says so.
+    assert (tmp_path / "run.db.key").stat().st_mode & 0o777 == 0o600
+    assert "MARHABA_SECRET_KEY is not set: log pseudonyms are keyed with" in log
 
 
 async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
