@@ -6,7 +6,8 @@ Run from the repository root::
 
 Questions: ``../shared/eval/questions_dev.yaml`` and ``questions_dev2.yaml``
 (relative to the repository root), ``bench/questions_extra.yaml`` and the
-realistic set ``bench/questions_real.yaml``, reported by ``kind`` and language.
+realistic set ``bench/questions_real.yaml``
+and the new languages' ``bench/questions_newlangs*.yaml``, reported by ``kind`` and language.
 Each is asked as a user whose locale is the question's language (``prs``, Dari,
 as ``fa_AF``), through :func:`bot.questions.rank` (language detection
 included), the same path as ``marhaba ask --batch``. Questions without a
@@ -59,6 +60,9 @@ def shared_sets() -> list[Path]:
 
 EXTRA_SET = ROOT / "bench" / "questions_extra.yaml"
 REAL_SET = ROOT / "bench" / "questions_real.yaml"
+NEW_LANGUAGES_SETS = sorted((ROOT / "bench").glob("questions_newlangs*.yaml"))
+"""Questions in kmr, ckb, ru, uk, bn and ti (issue #15), held out from the content's ``questions:``
+(``questions_newlangs.yaml``, and the files beside it that other translators add)."""
 
 
 def load_questions(paths: list[Path]) -> list[dict[str, str]]:
@@ -157,7 +161,7 @@ def main() -> None:
 
     tree = load_content(ROOT / "content").tree
     catalogs = Catalogs(ROOT / "locales")
-    questions = load_questions([*shared_sets(), EXTRA_SET, REAL_SET])
+    questions = load_questions([*shared_sets(), EXTRA_SET, REAL_SET, *NEW_LANGUAGES_SETS])
     started = time.perf_counter()
     index = QuestionIndex(tree, catalogs)
     index.load(LOCALES)

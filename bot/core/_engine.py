@@ -24,7 +24,16 @@ from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import node_title, render_node
 from bot.errors import StoreError
-from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Catalogs, Translator, negotiate, normalize
+from bot.i18n import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    N_,
+    Catalogs,
+    Translator,
+    negotiate,
+    negotiate_all,
+    normalize,
+)
 from bot.privacy import pseudonym, safe_traceback
 from bot.store import Store, User
 
@@ -195,6 +204,8 @@ class Engine:
     """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
+    before_language: set[str] = field(default_factory=lambda: {"lang"})
+    """Payload prefixes handled before a user has chosen a language; anything else gets the picker."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
     _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
@@ -222,9 +233,16 @@ class Engine:
         """Register ``/name``. ``description`` is an English source string marked with ``N_``."""
         self.commands[name] = Command(name, handler, description, staff_only, hidden)
 
-    def add_payload(self, prefix: str, handler: Handler) -> None:
-        """Register a handler for button payloads ``prefix:...``."""
+    def add_payload(self, prefix: str, handler: Handler, *, before_language: bool = False) -> None:
+        """Register a handler for button payloads ``prefix:...``.
+
+        ``before_language`` lets the payload through before the user has chosen
+        a language (a channel's paging of the language picker); the handler
+        must then cope with ``turn.user.locale`` being ``None``.
+        """
         self.payloads[prefix] = handler
+        if before_language:
+            self.before_language.add(prefix)
 
     def add_text_handler(self, handler: Handler) -> None:
         """Register a handler for free text; the first that returns messages wins."""
@@ -478,18 +496,21 @@ class Engine:
         return await turn.show(node.id, notice=_("There is no option {number}. Type a number from 1 to {last}.").format(
             number=number, last=turn.t.number(len(options))))
 
-    def language_picker(self, turn: Turn, *, first_contact: bool = False) -> list[Outgoing]:
-        """The language picker: every language in its own script, the likely one first."""
-        preferred = turn.user.locale or negotiate(turn.event.language_hint)
-        return [self.pages.cached(("/language", preferred, first_contact), turn.t,
-                                  lambda: self._language_picker(turn.t, preferred, first_contact))]
+    def language_picker(self, turn: Turn, *, first_contact: bool = False, then: str = "") -> list[Outgoing]:
+        """The language picker: every language in its own script, the user's and the hinted ones first.
 
-    def _language_picker(self, t: Translator, preferred: str | None, first_contact: bool,
-                         then: str = "") -> Outgoing:
-        codes = list(LOCALES)
-        if preferred in codes:
-            codes.remove(preferred)
-            codes.insert(0, preferred)
+        ``then`` is a page to open once the language is chosen (a deep link's).
+        """
+        hinted = negotiate_all(turn.event.language_hint)
+        preferred = turn.user.locale or (hinted[0] if hinted else None)
+        likely = tuple(c for c in hinted if c != preferred)
+        return [self.pages.cached(("/language", preferred, likely, first_contact, then), turn.t,
+                                  lambda: self._language_picker(turn.t, preferred, likely, first_contact, then))]
+
+    def _language_picker(self, t: Translator, preferred: str | None, likely: tuple[str, ...],
+                         first_contact: bool, then: str = "") -> Outgoing:
+        first = [c for c in (preferred, *likely) if c in LOCALES]
+        codes = first + [c for c in LOCALES if c not in first]
         suffix = f":{then}" if then else ""  # the page to open once the language is chosen
         options = tuple(
             Option(("✓ " if code == preferred else "") + LOCALES[code].native_name, f"lang:{code}{suffix}")
@@ -505,7 +526,10 @@ class Engine:
             text = "\n".join(lines)
         else:
             text = t.gettext("Choose your language.")
-        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)
+        # Language names are short: a grid where the channel has one; a list cut into pages says
+        # "more languages" on its last row (its description names the languages that follow).
+        extra = {"columns": "2", "more": "🌐 " + t.gettext(MORE_LANGUAGES)}
+        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl, extra=extra)
 
     # -- commands ---------------------------------------------------------
 
@@ -532,9 +556,7 @@ class Engine:
             await self.store.set_locale(turn.user.id, locale)
             turn.t = self.catalogs.get(locale)
         elif turn.user.locale is None:
-            preferred = negotiate(turn.event.language_hint)
-            return [self.pages.cached(("/language", preferred, True, node_id), turn.t,
-                                      lambda: self._language_picker(turn.t, preferred, True, then=node_id))]
+            return self.language_picker(turn, first_contact=True, then=node_id)
         return await turn.show(node_id)
 
     async def _cmd_menu(self, turn: Turn) -> list[Outgoing]:
@@ -643,6 +665,11 @@ class Engine:
             return await self._cmd_forget(turn)
         await self.store.set_pending(turn.user.id, None)
         return await turn.current(notice=_("Nothing was deleted."))
+
+
+# TRANSLATORS: the row of the language list that shows the other languages; at most 16 characters.
+MORE_LANGUAGES = N_("More languages")
+"""The row of a paged language picker that shows the next languages (WhatsApp: at most 24 characters)."""
 
 
 DEEP_LINK = re.compile(r"^([a-z0-9-]{1,40})(?:_([A-Za-z]{2,3}(?:_[A-Za-z]{2})?))?$")

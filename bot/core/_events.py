@@ -14,7 +14,8 @@ class Incoming:
 
     ``user_id`` is the user's id on ``channel`` (for a staff group chat, the
     chat's id); ``language_hint`` is what the client says the user's language
-    is (``fa-IR``), if anything.
+    is (``fa-IR``), if anything, or a comma-separated list of likely languages,
+    most likely first (``ar,ckb,kmr`` for an Iraqi WhatsApp number).
     """
 
     channel: str
@@ -75,7 +76,10 @@ class Outgoing:
     ``title`` is a heading the channel may emphasize, ``text`` the plain text
     (never markup: channels escape it), ``options`` the buttons, ``document``
     a file sent before the text. ``locale``
-    and ``rtl`` tell the channel how to lay it out.
+    and ``rtl`` tell the channel how to lay it out. ``extra`` carries layout
+    hints a channel may use: ``columns`` (options per row where buttons form a
+    grid) and ``more`` (the label of the row that shows the next page of a long
+    list of options).
     """
 
     text: str

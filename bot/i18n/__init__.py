@@ -2,7 +2,15 @@
 
 from bot.i18n._bidi import isolate, isolate_ltr, strip_bidi_controls
 from bot.i18n._extract import context as content_context
-from bot.i18n._locales import DEFAULT_LOCALE, LOCALES, LocaleInfo, is_rtl, negotiate
+from bot.i18n._locales import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    LocaleInfo,
+    is_rtl,
+    negotiate,
+    negotiate_all,
+    two_letter_code,
+)
 from bot.i18n._normalize import normalize, tokens
 from bot.i18n._translator import (
     CONTENT_DOMAIN,
@@ -28,7 +36,9 @@ __all__ = [
     "isolate",
     "isolate_ltr",
     "negotiate",
+    "negotiate_all",
     "normalize",
+    "two_letter_code",
     "strip_bidi_controls",
     "tokens",
 ]

@@ -3,9 +3,10 @@
 The same function runs over the content when the index is built, over a
 newcomer's question and over typed command words, so that spelling variants meet: Unicode NFKC and case
 folding; one form for the Arabic-script letters that Arabic, Persian, Urdu
-and Pashto write differently (ي/ی/ى, ك/ک, ة/ه/ہ/ۃ, alef and hamza forms);
-no diacritics, tatweel or zero-width joiners; Persian and Arabic-Indic digits
-as ASCII digits; Latin accents dropped (``medecin`` finds ``médecin``,
+and Pashto write differently (ي/ی/ى, ك/ک, ة/ه/ہ/ۃ, alef and hamza forms),
+and Sorani's own letters (ە ێ ۆ ڵ ڕ) as the letters other keyboards give;
+no diacritics, tatweel or zero-width joiners; Persian, Arabic-Indic and
+Bengali digits as ASCII digits; Latin accents dropped (``medecin`` finds ``médecin``,
 ``sigortasi`` finds ``sigortası``).
 """
 
@@ -23,15 +24,18 @@ _LETTERS = str.maketrans({
     "ة": "ه", "ہ": "ه", "ۃ": "ه", "ھ": "ه", "ۀ": "ه", "ۂ": "ه",
     # Alef and hamza forms (NFKC keeps them composed).
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا", "ؤ": "و",
+    # Sorani letters, which people on Arabic or Persian keyboards write with the nearest letter.
+    "ە": "ه", "ێ": "ي", "ۆ": "و", "ڵ": "ل", "ڕ": "ر", "ڤ": "ف",
     # Arabic-script punctuation, read as spaces.
     "؟": " ", "،": " ", "؛": " ", "۔": " ", "٪": "%",
     # Dotless i: Turkish ı written as i on most foreign keyboards.
     "ı": "i",
 })
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
 # Tatweel, zero-width non-joiner/joiner, direction marks and soft hyphen: invisible in text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u0640\u200b\u200c\u200d\u200e\u200f\u00ad\u2060\ufeff"), None)
-_TOKEN = re.compile(r"[^\W_]+")
+# Bengali vowel signs are combining marks, which ``\w`` leaves out: a word is letters and its signs.
+_TOKEN = re.compile(r"(?:[^\W_]|[\u0981-\u09e3])+")
 
 
 def _strip_marks(text: str) -> str:

@@ -8,12 +8,26 @@ a translator confirms it. Content entries carry the context
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.i18n._translator import CONTENT_DOMAIN
 from bot.i18n._workflow import DOMAINS, SHIPPED, read_catalog
+
+NATIVE_REVIEW = re.compile(r"^#\s*Native-Review:\s*(\w+)", re.MULTILINE | re.IGNORECASE)
+"""The line translators set in a catalog's header comment: ``# Native-Review: yes (name, date)`` or
+``# Native-Review: no``. It lives in the comment because pybabel keeps comments but drops unknown headers."""
+NOT_RECORDED = "not recorded"
+
+
+def native_review(header_comment: str) -> str:
+    """``yes``, ``no`` or ``not recorded`` from a catalog's header comment."""
+    found = NATIVE_REVIEW.search(header_comment or "")
+    if not found:
+        return NOT_RECORDED
+    return "yes" if found.group(1).lower() in ("yes", "true", "1") else "no"
 
 
 @dataclass
@@ -26,6 +40,9 @@ class LocaleStatus:
     missing: int = 0
     fuzzy_nodes: dict[str, list[str]] = field(default_factory=dict)
     missing_nodes: dict[str, list[str]] = field(default_factory=dict)
+    native_review: str = NOT_RECORDED
+    """``yes`` when every catalog of the locale says a native speaker reviewed it, ``no`` when one says
+    not, else ``not recorded`` (see :data:`NATIVE_REVIEW`)."""
 
     @property
     def total(self) -> int:
@@ -49,9 +66,11 @@ class LocaleStatus:
 def locale_status(locales_dir: Path, locale: str) -> LocaleStatus:
     """Read ``locales/<locale>/LC_MESSAGES/*.po`` and count; a missing file counts as all missing."""
     status = LocaleStatus(locale)
+    reviews = []
     for domain in DOMAINS:
         po = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
         if not po.is_file():
+            reviews.append(NOT_RECORDED)
             pot = locales_dir / f"{domain}.pot"
             if pot.is_file():
                 catalog = read_catalog(pot)
@@ -61,7 +80,9 @@ def locale_status(locales_dir: Path, locale: str) -> LocaleStatus:
                         if m.id and m.context:
                             _note(status.missing_nodes, m.context)
             continue
-        for message in read_catalog(po):
+        catalog = read_catalog(po)
+        reviews.append(native_review(catalog.header_comment))
+        for message in catalog:
             if not message.id:
                 continue  # the header
             strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
@@ -76,6 +97,7 @@ def locale_status(locales_dir: Path, locale: str) -> LocaleStatus:
                 target = status.missing_nodes
             if domain == CONTENT_DOMAIN and message.context:
                 _note(target, message.context)
+    status.native_review = "no" if "no" in reviews else "yes" if set(reviews) == {"yes"} else NOT_RECORDED
     return status
 
 
@@ -93,9 +115,9 @@ def all_status(locales_dir: Path, locales: list[str] | None = None) -> list[Loca
 
 def status_text(statuses: list[LocaleStatus], *, max_nodes: int = 8) -> str:
     """A table for the terminal, then the nodes that need a translator, per locale."""
-    lines = [f"{'locale':<8}{'translated':>11}{'fuzzy':>8}{'missing':>9}{'done':>8}"]
+    lines = [f"{'locale':<8}{'translated':>11}{'fuzzy':>8}{'missing':>9}{'done':>8}  native review"]
     for s in statuses:
-        lines.append(f"{s.locale:<8}{s.translated:>11}{s.fuzzy:>8}{s.missing:>9}{s.percent:>7.1f}%")
+        lines.append(f"{s.locale:<8}{s.translated:>11}{s.fuzzy:>8}{s.missing:>9}{s.percent:>7.1f}%  {s.native_review}")
     for s in statuses:
         for label, nodes in (("fuzzy (English changed)", s.fuzzy_nodes), ("missing", s.missing_nodes)):
             if nodes:

@@ -2,11 +2,13 @@
 
 No model is loaded: a question's script and its distinctive letters and
 common words say the language in most cases (Pashto ښ ږ ځ, Urdu ے ں ٹ,
-Persian پ چ ژ گ, Arabic ة أ, Turkish ş ğ ı, French é è à ...). Latin
-letters may also be romanised Urdu, Arabic, Persian or Pashto ("mujhe madad
-chahiye", "wein el mostashfa"): their frequent words say so, and such text is
-never taken for Somali or Turkish. When the clues do not settle it,
-:func:`detect` says so and names the candidates instead of guessing.
+Persian پ چ ژ گ, Arabic ة أ, Sorani ە ێ ۆ, Turkish ğ ı, Kurmanji ê î û
+without French é è à, Ukrainian і ї є, Russian ы э ъ; Bengali and Ge'ez
+script each name one language). Latin letters may also be romanised Urdu,
+Arabic, Persian or Pashto ("mujhe madad chahiye", "wein el mostashfa"): their
+frequent words say so, and such text is never taken for Somali or Turkish.
+When the clues do not settle it, :func:`detect` says so and names the
+candidates instead of guessing.
 """
 
 from __future__ import annotations
@@ -21,9 +23,16 @@ _PASHTO = set("ښږځڅټډړڼېۍ")
 _URDU = set("ےںٹڈڑہھۓۃ")
 _PERSIAN_OR_URDU = set("پچژگیک")
 _ARABIC = set("ةىأإيكؤ")
-_TURKISH = set("şğıİŞĞ")
+_SORANI = set("ەێۆڵڕڤ")
+_TURKISH = set("ğıİĞ")
+_TURKISH_OR_KURMANJI = set("şŞ")
 _FRENCH = set("éèêàùâîôûëïœæÉÈÀ")
 _TURKISH_OR_FRENCH = set("çÇöüÖÜ")
+_KURMANJI_OR_FRENCH = set("êîûÊÎÛ")
+_FRENCH_ONLY = set("éèàùâôëïœæÉÈÀ")
+"""French letters Kurmanji never writes: with them, ê î û are French; without, Kurmanji."""
+_UKRAINIAN = set("іїєґІЇЄҐ")
+_RUSSIAN = set("ыэъёЫЭЪЁ")
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in text.split())
@@ -46,6 +55,18 @@ _WORDS: dict[str, frozenset[str]] = {
     "tr": _words("ve bir bu ne nasil nerede nereye var yok mi mu icin ile ben benim istiyorum lazim "
                  "gerek neden kim hangi nereden"),
     "so": _words("waa iyo ma sidee xaggee meeshee aan ka ku u ayaa maxaa qof waxaan rabaa"),
+    "kmr": _words("ez li ku çawa çi kî kengî dikarim dixwazim divê min heye tune nîne ji bo û yê di jî kû "
+                  "hewce pêwîst"),
+    "ckb": _words("لە بۆ چۆن کوێ لەکوێ چی کێ کەی من تۆ ئێمە دەمەوێ پێویستم هەیە نییە دەتوانم بە ئەم ئەو "
+                  "چەند دەبێت"),
+    "ru": _words("где как что кто когда мне меня мой моя мою я нужно нужен нужна хочу можно есть нет и в на "
+                 "с по для у из это ли ли где-то куда сколько"),
+    "uk": _words("де як що хто коли мені мене мій моя мою я потрібно потрібен потрібна хочу можна є немає і й "
+                 "в на з по для у із це чи куди скільки"),
+    "bn": _words("আমি আমার আমাকে কোথায় কিভাবে কীভাবে কি কী কেন কখন চাই দরকার আছে নেই এবং ও এই সেই জন্য "
+                 "থেকে করব করতে পারি হবে কোন"),
+    "ti": _words("ኣበይ ከመይ እንታይ መን መዓስ ኣለኒ የብለይን ደሊየ እየ እዩ ኣብ ናብ ካብ ምስ እዚ እቲ ክንደይ ይኽእል "
+                 "ኣሎ የለን"),
 }
 # Frequent words of romanised Urdu, Arabic (Arabizi), Persian (Finglish) and Pashto: Latin letters, but
 # not a Latin-script language. Seeing them, a question is never taken for Somali or Turkish.
@@ -66,8 +87,11 @@ _ROMAN_WORDS: dict[str, frozenset[str]] = {
 FUNCTION_WORDS = frozenset().union(*_WORDS.values(), *_ROMAN_WORDS.values())
 """Question words and particles of every served language: the index weighs them little."""
 
-_ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
-_LATIN = ("en", "fr", "tr", "so")
+_ARABIC_SCRIPT = ("ar", "fa", "ur", "ps", "ckb")
+_LATIN = ("en", "fr", "tr", "so", "kmr")
+_CYRILLIC = ("ru", "uk")
+_ONE_LANGUAGE_SCRIPTS = {"bengali": "bn", "ethiopic": "ti"}
+"""Scripts only one served language writes (Amharic readers of Ge'ez are sent to Tigrinya too)."""
 
 
 @dataclass(frozen=True)
@@ -80,16 +104,30 @@ class Detection:
     """True when the language is written in Latin letters but is not a Latin-script one (Roman Urdu, Arabizi)."""
 
 
+def _script_of(ch: str) -> str:
+    if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
+        return "arabic"
+    if "\u0400" <= ch <= "\u052f":
+        return "cyrillic"
+    if "\u0980" <= ch <= "\u09ff":
+        return "bengali"
+    if "\u1200" <= ch <= "\u139f" or "\u2d80" <= ch <= "\u2ddf" or "\uab00" <= ch <= "\uab2f":
+        return "ethiopic"
+    if ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
+        return "latin"
+    return ""
+
+
 def _script(text: str) -> str:
-    arabic = latin = 0
+    """The script most of the letters of ``text`` are in (Latin when tied with another), or ``""``."""
+    counts: dict[str, int] = {}
     for ch in text:
-        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
-            arabic += 1
-        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
-            latin += 1
-    if arabic == latin == 0:
+        script = _script_of(ch)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
         return ""
-    return "arabic" if arabic >= latin else "latin"
+    return max(counts, key=lambda name: (counts[name], name != "latin"))
 
 
 def _by_words(words: list[str], candidates: tuple[str, ...]) -> str | None:
@@ -106,7 +144,18 @@ def detect(text: str) -> Detection:
         return Detection(None, ())
     letters = set(text)
     words = tokens(text)
+    if script in _ONE_LANGUAGE_SCRIPTS:
+        return Detection(_ONE_LANGUAGE_SCRIPTS[script], (_ONE_LANGUAGE_SCRIPTS[script],))
+    if script == "cyrillic":
+        if letters & _UKRAINIAN and not letters & _RUSSIAN:
+            return Detection("uk", _CYRILLIC)
+        if letters & _RUSSIAN and not letters & _UKRAINIAN:
+            return Detection("ru", _CYRILLIC)
+        by_words = _by_words(words, _CYRILLIC)
+        return Detection(by_words, _CYRILLIC)
     if script == "arabic":
+        if letters & _SORANI:
+            return Detection("ckb", _ARABIC_SCRIPT)
         if letters & _PASHTO:
             return Detection("ps", _ARABIC_SCRIPT)
         if letters & _URDU:
@@ -126,9 +175,14 @@ def detect(text: str) -> Detection:
         return Detection(best_roman if len(unique) == 1 else None, tuple(unique), romanised=True)
     if letters & _TURKISH:
         return Detection("tr", _LATIN)
+    if letters & _KURMANJI_OR_FRENCH and not letters & _FRENCH_ONLY:
+        return Detection("kmr", _LATIN)
+    if letters & _TURKISH_OR_KURMANJI:
+        by_words = _by_words(words, ("tr", "kmr"))
+        return Detection(by_words, _LATIN) if by_words else Detection(None, ("tr", "kmr"))
     if letters & _FRENCH:
         return Detection("fr", _LATIN)
     by_words = _by_words(words, _LATIN)
     if by_words is None and letters & _TURKISH_OR_FRENCH:
-        return Detection(None, ("tr", "fr"))
+        return Detection(None, ("tr", "fr", "kmr"))
     return Detection(by_words, _LATIN)

@@ -46,6 +46,16 @@ K1, B = 1.2, 0.5
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "کال", "لل", "ال")
 _ARABIC_SUFFIXES = ("هاي", "ها", "ات", "ين", "ون", "ان", "وں", "يں", "يه", "ي", "ه")
 _LATIN_SUFFIXES = ("ing", "es", "ed", "s", "e", "x")
+# Sorani's definite and plural endings (as normalized: ە is written ه).
+_SORANI_SUFFIXES = ("هکان", "هکه", "هوه")
+# Russian and Ukrainian case and verb endings, longest first (й and ї are folded to и and і).
+_CYRILLIC_SUFFIXES = tuple(sorted((
+    "ами", "ями", "ого", "его", "ому", "ему", "ими", "ыми", "ться", "тися", "ать", "ять", "ить", "ети",
+    "ах", "ях", "ам", "ям", "ом", "ем", "ой", "ей", "ою", "ею", "ую", "юю", "ая", "яя", "ое", "ее", "ые", "ие",
+    "ых", "их", "ов", "ев", "ів", "ти", "ть", "ся", "сь", "а", "я", "у", "ю", "ы", "и", "і", "е", "о",
+), key=len, reverse=True))
+_BENGALI_SUFFIXES = ("গুলো", "গুলি", "দের", "এর", "ের", "কে", "তে", "টি", "টা", "রা", "র")
+_CYRILLIC_START, _CYRILLIC_END = "\u0400", "\u052f"
 # Somali definite, possessive and subject endings (caafimaad-ka, ilma-hayga, shaqa-dayda, ilma-haygu), longest first.
 _SOMALI_SUFFIXES = ("kayga", "gayga", "hayga", "tayda", "dayda", "kaygu", "gaygu", "haygu", "taydu", "daydu",
                     "kaaga", "gaaga", "haaga", "taada", "kiisa", "tiisa", "giisa", "kii", "gii", "tii", "dii",
@@ -56,8 +66,8 @@ STEM_CHARS = 5
 
 @lru_cache(maxsize=1 << 16)
 def stem(token: str) -> str:
-    """A light stem: common Arabic-script affixes or Latin (English, French, Turkish, Somali) endings cut,
-    then the first characters; a Latin stem also loses a final vowel."""
+    """A light stem: common Arabic-script, Cyrillic or Bengali affixes or Latin (English, French, Turkish,
+    Somali) endings cut, then the first characters; a Latin stem also loses a final vowel."""
     if token.isascii():
         for suffix in (*_SOMALI_SUFFIXES, *_LATIN_SUFFIXES):
             if len(token) - len(suffix) >= 3 and token.endswith(suffix):
@@ -66,7 +76,12 @@ def stem(token: str) -> str:
         token = token[:STEM_CHARS]
         # A final vowel changes with the ending in Somali (shaqo / shaqa-dayda, ilmo / ilma-ha): cut last.
         return token[:-1] if len(token) >= 4 and token[-1] in "aiou" else token
+    elif _CYRILLIC_START <= token[0] <= _CYRILLIC_END:
+        token = _cut_suffix(token, _CYRILLIC_SUFFIXES)
+    elif "\u0980" <= token[0] <= "\u09ff":
+        token = _cut_suffix(token, _BENGALI_SUFFIXES)
     else:
+        token = _cut_suffix(token, _SORANI_SUFFIXES)
         for prefix in _ARABIC_PREFIXES:
             if len(token) - len(prefix) >= 3 and token.startswith(prefix):
                 token = token[len(prefix):]
@@ -78,6 +93,13 @@ def stem(token: str) -> str:
                 token = token[: -len(suffix)]
                 break
     return token[:STEM_CHARS]
+
+
+def _cut_suffix(token: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if len(token) - len(suffix) >= 3 and token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
 
 
 def _grams(token: str) -> list[str]:

@@ -25,7 +25,7 @@ def chat(db: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
                           env=env, cwd=PROJECT, timeout=60)
 
 
-@pytest.mark.parametrize("lang", ["en", "ar", "fa", "ur", "tr", "fr"])
+@pytest.mark.parametrize("lang", ["en", "ar", "fa", "ur", "tr", "fr", "ru", "uk", "kmr"])
 def test_scripted_chat_in_each_language(tmp_path: Path, catalogs: Catalogs, sample_tree, lang: str) -> None:
     t = catalogs.get(lang)
     result = chat(tmp_path / "m.db", "/start\n1\n2\n1\n", "--lang", lang)
@@ -48,6 +48,13 @@ def test_numbered_options_and_a_number_that_presses_nothing(tmp_path: Path) -> N
     assert "[1] ✓ English" in result.stdout
     assert "There is no option 99. Type a number from 1 to 12." in result.stdout
     assert "== Life in Example City ==" in result.stdout or "== " in result.stdout.split("There is no option")[1]
+
+
+def test_bengali_digits_press_options(tmp_path: Path) -> None:
+    result = chat(tmp_path / "m.db", "/start\n১\n", "--lang", "bn-BD")
+    assert result.returncode == 0, result.stderr
+    assert "[1] ✓ বাংলা" in result.stdout, "the hint puts Bengali first"
+    assert "There is no option" not in result.stdout
 
 
 def test_progress_is_kept_between_two_runs(tmp_path: Path, sample_tree) -> None:

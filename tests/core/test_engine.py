@@ -239,6 +239,28 @@ async def test_typed_keywords_work_like_commands(chat: Chat) -> None:
     assert chat.last[0].node_id == "main"
 
 
+@pytest.mark.parametrize(("locale", "word", "node"), [
+    ("ru", "Меню", "main"), ("uk", "назад", "health"), ("kmr", "menu", "main"), ("ru", "главное меню", "main"),
+])
+async def test_typed_keywords_of_the_new_languages(chat: Chat, locale: str, word: str, node: str) -> None:
+    await chat("/start")
+    await chat.payload(f"lang:{locale}")
+    await chat.payload("n:health-card")
+    await chat(word)
+    assert chat.last[0].node_id == node
+
+
+@pytest.mark.parametrize(("hint", "first"), [("ku-TR", ["kmr"]), ("ckb-IQ", ["ckb"]), ("ar,ckb,kmr", ["ar", "ckb", "kmr"]),
+                                             ("uk-UA,ru", ["uk", "ru"]), ("ti-ER", ["ti"]), ("bn-BD", ["bn"])])
+async def test_hinted_languages_come_first_in_the_picker(engine: Engine, hint: str, first: list[str]) -> None:
+    chat = Chat(engine, hint=hint)
+    await chat("hello")
+    payloads = [o.payload for o in chat.last[0].options]
+    assert payloads[:len(first)] == [f"lang:{c}" for c in first]
+    assert sorted(payloads) == sorted(f"lang:{c}" for c in LOCALES), "every language is offered once"
+    assert chat.labels[0].startswith("✓") and not chat.labels[1].startswith("✓")
+
+
 async def test_help_lists_the_commands(chat: Chat) -> None:
     await start_in_english(chat)
     await chat("/help")
@@ -271,6 +293,24 @@ async def test_one_users_turns_run_in_order(engine: Engine) -> None:
     results = await asyncio.gather(*(engine.handle(e) for e in events))
     assert [r[0].node_id for r in results] == [t.id for t in engine.content.topics]
     assert (await engine.store.get_user("test", "u1")).current_node == engine.content.topics[-1].id
+
+
+def test_every_catalog_gives_keywords_and_no_word_means_two_commands(engine: Engine) -> None:
+    from bot.core import KEYWORDS
+    from tests.conftest import PROJECT
+
+    with_catalogs = {p.parent.parent.name for p in (PROJECT / "locales").glob("*/LC_MESSAGES/ui.po")}
+    meaning: dict[str, tuple[str, str]] = {}
+    for code in engine.catalogs.locales:
+        t = engine.catalogs.get(code)
+        for command, source in KEYWORDS.items():
+            words = t.gettext(source)
+            if code in with_catalogs:
+                assert words != source, f"{code}: keywords for {command} are not translated"
+            for word in filter(None, (w.strip().casefold() for w in words.split("|"))):
+                assert meaning.setdefault(word, (command, code))[0] == command, (
+                    f"{code}: '{word}' means {command}, but {meaning[word]}")
+                assert engine.keyword_command(word) == command
 
 
 async def test_an_empty_message_after_forget_creates_no_user(chat: Chat, store: SQLiteStore) -> None:

@@ -41,8 +41,12 @@ def test_every_command_is_a_typed_word(engine: Engine, command: str, typed: str)
 
 
 def test_every_command_has_typed_words_in_every_shipped_language(catalogs: Catalogs) -> None:
+    from tests.conftest import PROJECT
+
+    # Every locale whose catalog is in this tree (Dari reads the Persian one).
+    with_catalogs = {p.parent.parent.name for p in (PROJECT / "locales").glob("*/LC_MESSAGES/ui.po")} | {"fa_AF"}
     for code in catalogs.locales:
-        if code.startswith("en"):
+        if code.startswith("en") or code not in with_catalogs:
             continue
         t = catalogs.get(code)
         for command, source in KEYWORDS.items():

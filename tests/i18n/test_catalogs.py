@@ -16,8 +16,10 @@ from bot.i18n import CONTENT_DOMAIN, LOCALES, UI_DOMAIN, Catalogs, content_conte
 from tests.conftest import PROJECT
 
 LOCALES_DIR = PROJECT / "locales"
-SHIPPED = ["ar", "fa", "ps", "ur", "tr", "fr", "so"]
-FULLY_TRANSLATED = ["ar", "fa", "ur", "tr", "fr"]
+SHIPPED = ["ar", "fa", "ps", "ur", "tr", "fr", "so", "kmr", "ckb", "ru", "uk", "bn", "ti"]
+"""Catalogs this tree must hold."""
+FULLY_TRANSLATED = ["ar", "fa", "ur", "tr", "fr", "kmr", "ckb", "ru", "uk", "bn", "ti"]
+NEW_LANGUAGES = ["kmr", "ckb", "ru", "uk", "bn", "ti"]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
@@ -30,9 +32,40 @@ def po_files() -> list[Path]:
     return sorted(LOCALES_DIR.glob("*/LC_MESSAGES/*.po"))
 
 
+def present_locales() -> list[str]:
+    """Every locale with a catalog folder in this tree."""
+    return sorted({p.parent.parent.name for p in po_files()})
+
+
 def test_catalogs_ship_for_every_locale() -> None:
-    assert {p.parent.parent.name for p in po_files()} == set(SHIPPED)
-    assert sum(1 for code in LOCALES if LOCALES[code].rtl) >= 4
+    present = set(present_locales())
+    assert set(SHIPPED) <= present
+    assert present <= set(LOCALES) - {"en"}, "every catalog folder is a registered locale"
+    for code in present:
+        assert {p.name for p in (LOCALES_DIR / code / "LC_MESSAGES").glob("*.po")} == {"ui.po", "content.po"}, code
+
+
+def test_fifteen_languages_five_right_to_left() -> None:
+    languages = {code.partition("_")[0] for code in LOCALES}  # Dari is a form of Persian
+    assert len(LOCALES) == 15 and set(NEW_LANGUAGES) <= set(LOCALES)
+    assert {code for code in languages if LOCALES[code].rtl} == {"ar", "fa", "ps", "ur", "ckb"}
+    assert len({info.native_name for info in LOCALES.values()}) == 15, "each language has its own name"
+
+
+@pytest.mark.parametrize("locale", [c for c in NEW_LANGUAGES if c in present_locales()] or ["ru"])
+def test_new_languages_are_complete_and_plural_forms_fit_the_language(locale: str) -> None:
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+
+    for domain in (UI_DOMAIN, CONTENT_DOMAIN):
+        cat = catalog(locale, domain)
+        missing = [m.id for m in cat if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple)
+                                                                    else m.string))]
+        assert not missing, f"{locale}/{domain}: not translated {missing[:5]}"
+        # The catalog's plural rule is CLDR's, as Babel knows it (ru/uk: 1, 2-4, 5+; kmr, ckb, bn, ti: two forms).
+        expected = get_plural(locale)
+        assert (cat.num_plurals, cat.plural_expr) == (expected.num_plurals, expected.plural_expr), locale
+    assert Locale.parse(locale).get_display_name(locale), "Babel knows the language by its own name"
 
 
 @pytest.mark.parametrize("po", po_files(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
@@ -51,7 +84,7 @@ def test_promised_locales_are_fully_translated(locale: str, domain: str) -> None
     assert not fuzzy, f"{locale}/{domain}: fuzzy {fuzzy[:5]}"
 
 
-@pytest.mark.parametrize("locale", SHIPPED)
+@pytest.mark.parametrize("locale", present_locales())
 @pytest.mark.parametrize("domain", [UI_DOMAIN, CONTENT_DOMAIN])
 def test_translations_keep_placeholders_and_short_titles(locale: str, domain: str) -> None:
     for msg in catalog(locale, domain):
@@ -131,3 +164,22 @@ def test_pybabel_extract_uses_the_content_extractor(tmp_path: Path) -> None:
     assert ("health.title", "Health") in extracted
     assert any(ctx and ctx.endswith(".body") for ctx, _ in extracted)
     assert any(ctx and ctx.endswith(".hours") for ctx, _ in extracted)
+
+
+@pytest.mark.parametrize(("locale", "counts"), [("ru", {1: 0, 3: 1, 5: 2, 11: 2, 21: 0, 24: 1}),
+                                                ("uk", {1: 0, 2: 1, 7: 2, 12: 2, 22: 1})])
+def test_slavic_plurals_pick_the_form_of_each_count(catalogs: Catalogs, locale: str, counts: dict[int, int]) -> None:
+    cat = catalog(locale, UI_DOMAIN)
+    forms = cat["{done} of {total} step done"].string
+    assert len(set(forms)) == 3 or forms[1] == forms[2], "one / few / many"
+    t = catalogs.get(locale)
+    for n, form in counts.items():
+        assert t.ngettext("{done} of {total} step done", "{done} of {total} steps done", n) == forms[form], n
+
+
+@pytest.mark.parametrize("locale", present_locales())
+def test_the_more_languages_row_fits_a_whatsapp_list_row(catalogs: Catalogs, locale: str) -> None:
+    from bot.channels.whatsapp._render import MAX_ROW_TITLE_CHARS
+
+    label = "🌐 " + catalogs.get(locale).gettext("More languages") + " (2/2)"
+    assert len(label) <= MAX_ROW_TITLE_CHARS, f"{locale}: {label!r} would be cut"

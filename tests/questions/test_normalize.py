@@ -22,6 +22,10 @@ from bot.questions import normalize, tokens
     # Latin: case, accents, Turkish dotless and dotted i
     ("HÔPITAL", "hopital"), ("médecin", "medecin"), ("SİGORTA", "sigorta"), ("sığınma", "siginma"),
     ("Öğrenmek", "ogrenmek"),
+    # Sorani letters typed on an Arabic or Persian keyboard; Bengali digits
+    ("کوێ", "کوی"), ("نەخۆشخانە", "نهخوشخانه"), ("ڕێگە", "ریگه"), ("মোবাইল ১১২", "মোবাইল 112"),
+    # Russian ё written as е
+    ("Ёлка", "елка"),
     # Compatibility forms (NFKC): ligatures, full-width letters
     ("ﻻ", "لا"), ("ｄｏｃｔｏｒ", "doctor"),
 ])
@@ -37,3 +41,14 @@ def test_tokens_split_on_punctuation_of_every_script() -> None:
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_bengali_words_keep_their_vowel_signs() -> None:
+    # The vowel signs are combining marks: a word must not split at them.
+    assert tokens("আমার ডাক্তার দরকার") == [normalize("আমার"), normalize("ডাক্তার"), normalize("দরকার")]
+    assert len(tokens("হাসপাতাল কোথায়")) == 2
+
+
+def test_geez_and_cyrillic_words_are_whole() -> None:
+    assert tokens("ሓኪም የድልየኒ") == ["ሓኪም", "የድልየኒ"]
+    assert tokens("Где БОЛЬНИЦА?") == ["где", "больница"]

@@ -32,6 +32,19 @@ def index(sample_tree: ContentTree, catalogs: Catalogs) -> QuestionIndex:
     ("tr", "avukata ihtiyacım var", "legal"),
     ("fr", "cherche un logement", "housing"),
     ("fr", "hopital", "health"),
+    # The six new languages (questions unlike the content's own examples and the benchmark's).
+    ("ru", "ищу квартиру в аренду", "housing"),
+    ("ru", "где учат турецкий язык", "language-classes"),
+    ("uk", "шукаю роботу", "jobs"),
+    ("uk", "у дитини температура", "health"),
+    ("kmr", "ez li xaniyekî digerim", "housing"),
+    ("kmr", "parêzer lazim e", "legal"),
+    ("ckb", "دەمەوێت زمانی تورکی فێربم", "language-classes"),
+    ("ckb", "نەخۆشخانە", "health"),
+    ("bn", "আমি চাকরি খুঁজছি", "jobs"),
+    ("bn", "হাসপাতাল", "health"),
+    ("ti", "ሓኪም", "health"),
+    ("ti", "ገዛ ብኽራይ", "housing"),
 ])
 def test_questions_land_on_the_right_topic(index: QuestionIndex, locale: str, question: str, topic: str) -> None:
     ranking = rank(index, question, locale)
@@ -76,3 +89,23 @@ async def test_index_rebuilds_when_content_or_catalogs_are_swapped(
     rebuilt = feature.index()
     qengine.catalogs = Catalogs(qengine.catalogs.directory)
     assert feature.index() is not rebuilt
+
+
+@pytest.mark.parametrize(("question", "locale"), [
+    ("мне нужен врач", "ru"), ("мені потрібен лікар", "uk"), ("ez nexweş im", "kmr"), ("من نەخۆشم پێویستم بە دکتۆرە", "ckb"),
+    ("আমি অসুস্থ, ডাক্তার দরকার", "bn"), ("ሓሚመ ኣለኹ ሓኪም የድልየኒ", "ti"),
+])
+def test_a_question_in_a_new_language_is_ranked_in_that_language(index: QuestionIndex, question: str,
+                                                                  locale: str) -> None:
+    ranking = rank(index, question, "en")
+    assert ranking.locale == locale and ranking.best is not None and ranking.best.topic == "health"
+
+
+def test_every_locale_has_example_questions_and_an_index(index: QuestionIndex, sample_tree: ContentTree) -> None:
+    from bot.i18n import LOCALES
+
+    for code in LOCALES:
+        if code == "fa_AF":
+            continue  # Dari reads the Persian examples
+        assert sample_tree.nodes["health"].questions.get(code), f"no example questions in {code}"
+        assert len(index.locale(code)) == len(sample_tree) - 1

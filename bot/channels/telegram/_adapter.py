@@ -161,9 +161,20 @@ def _label(text: str) -> str:
     return text if len(text) <= MAX_BUTTON_LABEL_CHARS else text[: MAX_BUTTON_LABEL_CHARS - 1] + "…"
 
 
+MAX_GRID_COLUMNS = 3
+"""Buttons side by side on a row when a message asks for a grid: more would cut labels on a phone."""
+
+
 def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
-    """The options as an inline keyboard, one button a row (labels in any script stay whole)."""
-    return _keyboard(message.options) if message.options else None
+    """The options as an inline keyboard, one button a row (labels in any script stay whole).
+
+    A message with short labels may ask for ``columns`` (the language picker:
+    15 names in 8 rows rather than 15).
+    """
+    if not message.options:
+        return None
+    columns = message.extra.get("columns", "")
+    return _keyboard(message.options, max(1, min(int(columns) if columns.isdigit() else 1, MAX_GRID_COLUMNS)))
 
 
 class _SerializedOnce:
@@ -204,13 +215,12 @@ class NoPreview(_SerializedOnce, LinkPreviewOptions):
 
 
 @functools.lru_cache(maxsize=4096)
-def _keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup:
+def _keyboard(options: tuple[Option, ...], columns: int = 1) -> InlineKeyboardMarkup:
     # Menus repeat (every user sees the same main menu per language) and PTB's
     # objects are immutable, so building each keyboard once is safe and saves
     # a good part of the adapter's time per update (bench/bench_telegram.py).
-    return Keyboard(
-        [[InlineKeyboardButton(_label(o.label), callback_data=callback_data(o.payload))] for o in options]
-    )
+    buttons = [InlineKeyboardButton(_label(o.label), callback_data=callback_data(o.payload)) for o in options]
+    return Keyboard([buttons[i:i + columns] for i in range(0, len(buttons), columns)])
 
 
 def text_parts(message: Outgoing) -> list[str]:

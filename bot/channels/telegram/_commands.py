@@ -9,7 +9,7 @@ from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 
 from bot.core import Engine
-from bot.i18n import DEFAULT_LOCALE
+from bot.i18n import DEFAULT_LOCALE, two_letter_code
 
 log = logging.getLogger("marhaba.telegram")
 
@@ -30,13 +30,15 @@ def command_menus(engine: Engine) -> dict[str, list[BotCommand]]:
 
     The key ``""`` is the default menu (the default locale), shown to users
     whose client language has no menu of its own. Locales Telegram cannot
-    name (``fa_AF``: it takes two-letter codes only) get the default.
+    name (``fa_AF``, ``ckb``: it takes two-letter codes only) get the default;
+    Kurmanji is registered as ``ku``.
     """
     menus: dict[str, list[BotCommand]] = {}
-    for code in ["", *engine.catalogs.locales]:
-        if code and not _LANGUAGE_RE.match(code):
+    for locale in ["", *engine.catalogs.locales]:
+        code = (two_letter_code(locale) or "") if locale else ""
+        if locale and (not _LANGUAGE_RE.match(code) or code in menus):
             continue
-        t = engine.catalogs.get(code or DEFAULT_LOCALE)
+        t = engine.catalogs.get(locale or DEFAULT_LOCALE)
         commands = [
             BotCommand(c.name, t.gettext(c.description)[:MAX_DESCRIPTION_CHARS])
             for c in engine.public_commands()

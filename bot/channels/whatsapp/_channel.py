@@ -111,7 +111,7 @@ class WhatsAppChannel:
             raise ConfigError("the WhatsApp channel needs the SQLite store")
         self.store = WhatsAppStore(self.engine.store, CHANNEL)
         await self.store.prune()
-        self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel)
+        self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel, before_language=True)
         self.engine.word_channels.add(CHANNEL)  # no slash commands: help lists the typed words
         self.engine.senders[CHANNEL] = self.sender
         self.web.add_route(WEBHOOK_PATH, self._route)
@@ -260,6 +260,9 @@ class WhatsAppChannel:
 
     async def _pl_channel(self, turn: Turn) -> list[Outgoing]:
         kind, _, rest = turn.payload.partition(":")
+        if turn.user.locale is None and not (kind == "p" and rest.startswith("~:")):
+            # Before a language is chosen only the pages of the language picker may be turned.
+            return self.engine.language_picker(turn, first_contact=True)
         if kind == "unsupported":
             return await turn.current(notice=turn.t.gettext(UNSUPPORTED))
         if kind == "p":

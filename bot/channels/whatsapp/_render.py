@@ -119,12 +119,17 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         pages = (len(options) + per_page - 1) // per_page
         page = min(max(page, 0), pages - 1)
         start = page * per_page
-        options = options[start: start + per_page]
+        shown, rest = options[start: start + per_page], options[start + per_page:] + options[:start]
+        options = shown
         if page + 1 < pages:
             word, target = labels.more, page + 1
         else:  # the last page leads back to the first: say so, it is not "more"
             word, target = (labels.previous if pages == 2 else labels.first), 0
-        more = Option(f"{word} ({target + 1}/{pages})", page_payload(out.node_id, target))
+        more_label = out.extra.get("more")
+        # A menu that names its "more" row (the language picker) keeps that name on every page and
+        # lists what the other pages hold under it, so that a newcomer finds their language at once.
+        more = Option(f"{more_label or word} ({target + 1}/{pages})", page_payload(out.node_id, target),
+                      description=" · ".join(o.label for o in rest) if more_label else "")
     rows = []
     titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],
                      MAX_ROW_TITLE_CHARS)
@@ -137,7 +142,10 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
             row["description"] = description
         rows.append(row)
     if more is not None:
-        rows.append({"id": more.payload, "title": fit(more.label, MAX_ROW_TITLE_CHARS)})
+        more_row = {"id": more.payload, "title": fit(more.label, MAX_ROW_TITLE_CHARS)}
+        if more.description:
+            more_row["description"] = fit(more.description, MAX_ROW_DESCRIPTION_CHARS)
+        rows.append(more_row)
     section: dict[str, Any] = {"rows": rows}
     section_title = fit(out.title, MAX_SECTION_TITLE_CHARS)
     if section_title:

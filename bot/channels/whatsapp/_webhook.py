@@ -46,17 +46,38 @@ COUNTRY_LANGUAGE = {
                      "241", "242", "243", "250", "257", "509"), "fr"),
     "252": "so",
     "253": "so",
+    "380": "uk",
+    **dict.fromkeys(("7", "375"), "ru"),
+    "880": "bn",
+    "291": "ti",
     **dict.fromkeys(("1", "44", "61", "64", "353", "231", "232", "233", "234", "254", "256"), "en"),
 }
 
+COUNTRY_MORE_LANGUAGES = {
+    "90": ("kmr",),          # Turkey: many Kurds read Kurmanji
+    "963": ("kmr",),         # Syria: the Kurds of the north-east speak Kurmanji
+    "964": ("ckb", "kmr"),   # Iraq: Kurdistan writes Sorani; Duhok (Badini) speaks Kurmanji
+    "98": ("ckb",),          # Iran: the Kurds of the west mostly read Sorani
+    "93": ("ps",),           # Afghanistan: Dari and Pashto
+    "92": ("ps",),           # Pakistan: Pashto in the north-west
+    "380": ("ru",),          # Ukraine: most people read Russian too
+    "291": ("ar",),          # Eritrea: Arabic is the other working language
+}
+"""Other languages that newcomers with a number from the country often read: shown next in the picker."""
+
 
 def language_hint(wa_id: str) -> str | None:
-    """The likely locale for a WhatsApp number (its country calling code), or ``None``."""
+    """The likely locales for a WhatsApp number (its country calling code), most likely first.
+
+    A comma-separated list (``"ar,ckb,kmr"`` for +964), as :func:`bot.i18n.negotiate`
+    reads it: the first is the hint, the others come next in the language picker.
+    """
     digits = wa_id.lstrip("+")
     for length in (3, 2, 1):  # calling codes are prefix-free: the longest match is the one
-        locale = COUNTRY_LANGUAGE.get(digits[:length])
+        prefix = digits[:length]
+        locale = COUNTRY_LANGUAGE.get(prefix)
         if locale:
-            return locale
+            return ",".join((locale, *COUNTRY_MORE_LANGUAGES.get(prefix, ())))
     return None
 
 

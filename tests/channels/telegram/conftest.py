@@ -89,7 +89,7 @@ class TelegramUser:
             markup = call.params.get("reply_markup")
             if call.method in ("sendMessage", "editMessageText") and markup:
                 self.menu_message_id = call.result["message_id"] if isinstance(call.result, dict) else None
-                self.menu = [row[0] for row in markup["inline_keyboard"]]
+                self.menu = [button for row in markup["inline_keyboard"] for button in row]
         return self.calls
 
     @property

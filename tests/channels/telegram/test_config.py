@@ -7,6 +7,7 @@ import pytest
 from bot.channels.telegram import TelegramChannel, TelegramSettings, command_menus
 from bot.core import Engine
 from bot.errors import ConfigError
+from bot.i18n import negotiate
 from bot.settings import Settings
 from bot.web import WebServer
 from tests.channels.telegram.conftest import Harness, telegram_settings
@@ -67,11 +68,12 @@ async def test_a_token_telegram_rejects_is_a_config_error(fake_api: FakeBotAPI, 
 async def test_command_menus_are_registered_per_language(telegram: Harness, engine: Engine) -> None:
     calls = telegram.api.calls_of("setMyCommands")
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
-    assert set(by_language) == {None, "en", "ar", "fa", "ps", "ur", "tr", "fr", "so"}
+    # Telegram takes two-letter codes: Kurmanji is "ku"; Sorani and Dari (no such code) get the default.
+    assert set(by_language) == {None, "en", "ar", "fa", "ps", "ur", "tr", "fr", "so", "ku", "ru", "uk", "bn", "ti"}
     names = [c["command"] for c in by_language["ar"]]
     assert names == [c.name for c in engine.public_commands()]
     for code, commands in by_language.items():
-        t = engine.catalogs.get(code or "en")
+        t = engine.catalogs.get(negotiate(code) or "en")
         assert [c["description"] for c in commands] == [t.gettext(c.description) for c in engine.public_commands()]
 
 

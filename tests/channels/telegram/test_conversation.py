@@ -14,6 +14,9 @@ from tests.channels.telegram.conftest import Harness
     ("prs", "✓ دری", "fa_AF"),
     ("tr", "✓ Türkçe", "tr"),
     ("pt-br", "English", "en"),
+    ("ku", "✓ Kurdî (Kurmancî)", "kmr"),
+    ("ckb", "✓ کوردی (سۆرانی)", "ckb"),
+    ("uk", "✓ Українська", "uk"),
 ])
 async def test_start_preselects_the_users_language(telegram: Harness, language_code: str, first_label: str,
                                                     locale: str) -> None:
@@ -24,6 +27,19 @@ async def test_start_preselects_the_users_language(telegram: Harness, language_c
     await user.press_data(user.menu[0]["callback_data"])
     stored = await telegram.channel.engine.store.get_user("telegram", "5001")
     assert stored is not None and stored.locale == locale
+
+
+async def test_the_language_picker_is_a_grid_of_two_columns(telegram: Harness) -> None:
+    from bot.i18n import LOCALES
+
+    user = telegram.user(5002, "ru-RU")
+    await user.send("/start")
+    markup = user.calls[-1].params["reply_markup"]["inline_keyboard"]
+    assert [len(row) for row in markup] == [2] * (len(LOCALES) // 2) + [1] * (len(LOCALES) % 2)
+    assert markup[0][0]["text"] == "✓ Русский" and markup[0][0]["callback_data"] == "lang:ru"
+    # Topic menus keep one button a row: their labels are long.
+    await user.press("Русский")
+    assert all(len(row) == 1 for row in user.calls[-1].params["reply_markup"]["inline_keyboard"])
 
 
 async def chosen_english(telegram: Harness, user_id: int):

@@ -13,6 +13,7 @@ from bot.channels.whatsapp._render import Labels, render
 from bot.content import load_content
 from bot.core import Option, Outgoing, Place
 from bot.errors import ConfigError
+from bot.i18n import negotiate, negotiate_all
 from bot.settings import Settings
 from tests.channels.whatsapp.fake_graph import check_message
 
@@ -71,6 +72,22 @@ def test_every_option_of_a_long_menu_is_reachable_through_more_rows() -> None:
     assert seen == [o.payload for o in options] and page == 0
 
 
+def test_a_named_more_row_lists_what_follows_and_other_menus_keep_theirs() -> None:
+    options = tuple(Option(f"Language {i}", f"lang:l{i}") for i in range(15))
+    picker = Outgoing(text="Choose", options=options, extra={"more": "🌐 More languages"})
+    [first] = send_all(picker)
+    rows = first["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[-1]["title"] == "🌐 More languages (2/2)"
+    assert rows[-1]["description"].startswith("Language 9 · Language 10 · ")
+    assert len(rows[-1]["description"]) <= 72
+    [second] = send_all(picker, page=1)
+    rows = second["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[-1]["title"] == "🌐 More languages (1/2)"
+    assert rows[-1]["description"].startswith("Language 0 · Language 1 · "), "back to the first page's names"
+    [menu] = send_all(Outgoing(text="Topics", options=options))
+    assert "description" not in menu["interactive"]["action"]["sections"][0]["rows"][-1]
+
+
 def nav_row(out: Outgoing, page: int) -> dict:
     [message] = send_all(out, page)
     return message["interactive"]["action"]["sections"][0]["rows"][-1]
@@ -92,10 +109,19 @@ def test_location_follows_the_text() -> None:
 @pytest.mark.parametrize(("wa_id", "locale"), [
     ("905551112233", "tr"), ("963933000001", "ar"), ("201001234567", "ar"), ("989121234567", "fa"),
     ("93700000001", "fa_AF"), ("923001234567", "ur"), ("33612345678", "fr"), ("221771234567", "fr"),
-    ("252611234567", "so"), ("4915112345678", None), ("12025550123", "en"),
+    ("252611234567", "so"), ("4915112345678", None), ("12025550123", "en"), ("380501234567", "uk"),
+    ("8801712345678", "bn"), ("2917123456", "ti"), ("79161234567", "ru"), ("9647501234567", "ar"),
 ])
 def test_country_code_suggests_a_language(wa_id: str, locale: str | None) -> None:
-    assert language_hint(wa_id) == locale
+    assert negotiate(language_hint(wa_id)) == locale
+
+
+@pytest.mark.parametrize(("wa_id", "likely"), [
+    ("9647501234567", ["ar", "ckb", "kmr"]), ("905551112233", ["tr", "kmr"]), ("380501234567", ["uk", "ru"]),
+    ("2917123456", ["ti", "ar"]), ("8801712345678", ["bn"]), ("4915112345678", []),
+])
+def test_country_code_names_the_languages_shown_first(wa_id: str, likely: list[str]) -> None:
+    assert negotiate_all(language_hint(wa_id)) == likely
 
 
 def test_content_check_warns_where_a_title_would_be_cut(tmp_path: Path) -> None:
