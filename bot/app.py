@@ -12,6 +12,7 @@ from bot.feedback import install as install_feedback
 from bot.i18n import Catalogs
 from bot.privacy import check_limits, install_key
 from bot.questions import install as install_questions
+from bot.safety import install as install_safety
 from bot.settings import Settings
 from bot.staff import install as install_staff_tools
 from bot.store import SQLiteStore
@@ -37,6 +38,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
         install_questions(engine, settings)
         install_broadcast(engine, settings)
         install_feedback(engine, settings)
+        install_safety(engine, settings)
         yield engine
     finally:
         await store.close()

@@ -56,6 +56,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     from bot.broadcast import load_events
     from bot.content import load_content
     from bot.core import keyword_collisions
+    from bot.safety import load_safety
     from bot.settings import Settings
 
     settings = Settings.from_env()
@@ -65,10 +66,13 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     collisions = keyword_collisions(settings.locales_dir)
     if collisions:
         raise ContentError(collisions)
-    for warning in result.warnings:
+    rules, safety_warnings = load_safety(directory, result.tree)
+    warnings = [*result.warnings, *safety_warnings]
+    for warning in warnings:
         print(warning)
-    print(f"{len(result.tree)} nodes in {len(result.files)} files, {len(events)} events: content is valid"
-          + (f" ({len(result.warnings)} warnings)" if result.warnings else "") + ".")
+    print(f"{len(result.tree)} nodes in {len(result.files)} files, {len(events)} events, "
+          f"{len(rules.phrases)} safety phrases in {len(rules.categories)} categories: content is valid"
+          + (f" ({len(warnings)} warnings)" if warnings else "") + ".")
     return 0
 
 

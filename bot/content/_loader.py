@@ -36,6 +36,8 @@ MAX_TREE_DEPTH = 12
 """Menu levels below the main menu; nobody finds a page twelve taps deep, and tree walks stay shallow."""
 EVENTS_FILE = "events.yaml"
 """Reserved for events (loaded by the broadcast module), not a content node file."""
+SAFETY_FILE = "safety.yaml"
+"""Reserved for the safety rules (loaded by :mod:`bot.safety`), not a content node file."""
 
 NODE_KEYS = ("id", "title", "short_title", "body", "children", "see_also", "details", "step", "questions")
 DETAIL_KEYS = ("address", "hours", "phone", "email", "location", "links")
@@ -65,8 +67,10 @@ class LoadResult:
 
 
 def content_files(directory: Path) -> list[Path]:
-    """The content files below ``directory``, sorted (``events.yaml`` excluded)."""
-    files = [p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != EVENTS_FILE]
+    """The content files below ``directory``, sorted (``events.yaml`` and ``safety.yaml`` excluded)."""
+    reserved = (directory / EVENTS_FILE, directory / SAFETY_FILE)
+    files = [p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != EVENTS_FILE
+             and p not in reserved]
     return sorted(f for f in files if not any(part.startswith(".") for part in f.relative_to(directory).parts))
 
 

@@ -22,6 +22,7 @@ from bot.content._loader import (
     LANG_RE,
     MAX_ID_LENGTH,
     NODE_KEYS,
+    SAFETY_FILE,
     WHATSAPP_BUTTON_TITLE,
 )
 
@@ -138,12 +139,14 @@ def content_schema() -> dict[str, Any]:
         "$schema": DRAFT,
         "$id": SCHEMA_ID,
         "title": "Marhaba content",
-        "description": f"A content file (a node, or a list of nodes) or the events file ({EVENTS_FILE}).",
+        "description": f"A content file (a node, or a list of nodes), the events file ({EVENTS_FILE}) "
+                       f"or the safety rules ({SAFETY_FILE}).",
         "if": {"type": "object", "required": ["events"]},
         "then": {"$ref": "#/$defs/eventsFile"},
         # if/then/else rather than anyOf: editors then point at the misspelled key itself.
-        "else": {"if": {"type": "array"}, "then": {"items": {"$ref": "#/$defs/node"}},
-                 "else": {"$ref": "#/$defs/node"}},
+        "else": {"if": {"type": "object", "required": ["categories"]}, "then": {"$ref": "#/$defs/safetyFile"},
+                 "else": {"if": {"type": "array"}, "then": {"items": {"$ref": "#/$defs/node"}},
+                          "else": {"$ref": "#/$defs/node"}}},
         "$defs": {
             "node": {
                 "type": "object",
@@ -157,6 +160,26 @@ def content_schema() -> dict[str, Any]:
                 "description": "One event (a class, a distribution, a session), maybe repeating.",
                 "properties": _EVENT_PROPERTIES,
                 "required": ["id", "title", "start"],
+                "additionalProperties": False,
+            },
+            "safetyFile": {
+                "type": "object",
+                "description": f"The safety rules ({SAFETY_FILE}): who may be in danger, and the help to show.",
+                "properties": {"categories": {"type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "description": "The category, e.g. self-harm."},
+                        "page": {"type": "string", "description": "The emergency page to show (it needs a phone)."},
+                        "helplines": {"type": ["array", "string"], "items": {"type": "string"},
+                                      "description": "Numbers to call, the first in international form (+90 ...)."},
+                        "phrases": {"type": "object", "additionalProperties": {
+                            "type": ["array", "string"], "items": {"type": "string"}},
+                            "description": "Per language (ar, or ar-latn for Arabizi): phrases that mean danger."},
+                    },
+                    "required": ["id", "page", "helplines"],
+                    "additionalProperties": False,
+                }}},
+                "required": ["categories"],
                 "additionalProperties": False,
             },
             "eventsFile": {

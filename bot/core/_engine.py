@@ -15,6 +15,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
@@ -62,6 +63,28 @@ def clean_text(text: str) -> str:
     return text.strip()[:MAX_TEXT_CHARS]
 
 
+class Guard(Protocol):
+    """A check of every typed text that runs before anything else: before flood control silences a
+    user, before the first-contact language picker, keyword commands and free-text handlers.
+
+    The safety feature (:mod:`bot.safety`) is one. :meth:`check` must be cheap and do no I/O; an
+    alert it returns reaches :meth:`respond` with the messages the turn would have had without it.
+    """
+
+    def check(self, text: str) -> object | None:
+        """An alert about ``text`` (e.g. a safety category), or ``None``."""
+
+    async def respond(self, turn: Turn, alert: object, normal: list[Outgoing]) -> list[Outgoing]:
+        """The reply to an alerted turn; ``normal`` is empty when the user is silenced by flood control."""
+
+    def first_aid(self, t: Translator, alert: object) -> Outgoing:
+        """A reply to the alert that needs no database (sent when the turn itself failed)."""
+
+
+ESSENTIAL_COMMANDS = frozenset({"start", "forget"})
+"""Answered even during a flood-control cool-down (a person who wants out, or to begin again)."""
+
+
 def typed_number(text: str) -> str | None:
     """``text`` as a typed option number in ASCII digits ("٣" -> "3"), or ``None`` when it does not look like one.
 
@@ -91,6 +114,8 @@ class Turn:
     t: Translator
     args: str = ""
     payload: str = ""
+    alert: object | None = None
+    """What the :class:`Guard` found in this turn's text (a safety category), if anything."""
 
     @property
     def content(self) -> ContentTree:
@@ -171,6 +196,10 @@ class Engine:
     """Per-user token buckets, checked before a turn takes a lock or touches the store.
 
     Off by default; :func:`bot.app.open_engine` sets the configured limits."""
+    guard: Guard | None = None
+    """Checks every typed text first (the safety check); see :class:`Guard`."""
+    before_language: set[str] = field(default_factory=lambda: {"lang"})
+    """Payload prefixes answered before a new user has chosen a language (a feature adds its urgent ones)."""
     word_channels: set[str] = field(default_factory=set)
     """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
     extensions: dict[str, object] = field(default_factory=dict)
@@ -248,12 +277,45 @@ class Engine:
         """Answer one event. Never raises for bad input: a user gets a message, not an error.
 
         A user who floods gets one notice and then nothing (``[]``) for a
-        while; their messages cost neither a lock nor a database read.
+        while; their messages cost neither a lock nor a database read. The
+        :attr:`guard` looks at the text first: a silenced user's safety
+        disclosure is still answered (at most once a minute), and so are
+        ``/start`` and ``/forget``.
         """
         key = (event.channel, event.user_id)
-        verdict = self.flood.check(key)
+        alert = self._alert(event)
+        # Buttons and /commands (Telegram makes every /command in a message tappable) are taps.
+        tap = event.payload is not None or event.command is not None or (event.text or "").lstrip().startswith("/")
+        verdict = self.flood.check(key, tap=tap)
         if verdict is not Verdict.ALLOW:
+            if alert is not None and self.flood.urgent(key):
+                return await self._in_order(key, event, alert, silenced=True)
+            if self._essential(event) and self.flood.essential(key):
+                return await self._in_order(key, event, None)
             return await self._flooded(event) if verdict is Verdict.NOTICE else []
+        return await self._in_order(key, event, alert)
+
+    def _alert(self, event: Incoming) -> object | None:
+        if self.guard is None or event.text is None or event.payload is not None or self.is_staff(
+                event.channel, event.user_id):
+            return None
+        try:
+            return self.guard.check(clean_text(event.text))
+        except Exception as exc:  # a broken guard must not silence the bot; the turn goes on unguarded
+            log.error("guard failed (channel=%s): %s", event.channel, safe_traceback(exc))
+            return None
+
+    def _essential(self, event: Incoming) -> bool:
+        if event.payload is not None:
+            return event.payload in ("cmd:start", "cmd:forget") or event.payload.startswith("forget:")
+        command = (event.command or "").strip().lstrip("/").lower()
+        if not command and event.text:
+            text = clean_text(event.text)
+            command = text[1:].partition(" ")[0].lower() if text.startswith("/") else self.keyword_command(text)
+        return command in ESSENTIAL_COMMANDS
+
+    async def _in_order(self, key: tuple[str, str], event: Incoming, alert: object | None, *,
+                        silenced: bool = False) -> list[Outgoing]:
         # One user's turns run in order; different users run concurrently.
         entry = self._locks.get(key)
         if entry is None:
@@ -261,28 +323,31 @@ class Engine:
         entry[1] += 1
         try:
             async with entry[0]:
-                return await self._answer(event)
+                return await self._answer(event, alert, silenced)
         finally:
             entry[1] -= 1
             if entry[1] == 0:
                 self._locks.pop(key, None)
 
-    async def _answer(self, event: Incoming) -> list[Outgoing]:
+    async def _answer(self, event: Incoming, alert: object | None = None, silenced: bool = False) -> list[Outgoing]:
         try:
             try:
-                return await self._turn(event)
+                return await self._turn(event, alert, silenced)
             except StoreError:
                 # The user changed under us (deleted by a retention purge): read again, once.
-                return await self._turn(event)
+                return await self._turn(event, alert, silenced)
         except Exception as exc:
             log.error("turn failed (channel=%s user=%s): %s", event.channel,
                       pseudonym(event.channel, event.user_id), safe_traceback(exc))
         t = self.catalogs.get(negotiate(event.language_hint) or DEFAULT_LOCALE)
         _ = t.gettext
-        return [self._text(t, _("Sorry, something went wrong on our side. Please try again."),
-                           (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
+        sorry = self._text(t, _("Sorry, something went wrong on our side. Please try again."),
+                           (Option("🏠 " + _("Main menu"), "cmd:menu"),))
+        if alert is not None and self.guard is not None:
+            return [self.guard.first_aid(t, alert), sorry]
+        return [sorry]
 
-    async def _turn(self, event: Incoming) -> list[Outgoing]:
+    async def _turn(self, event: Incoming, alert: object | None = None, silenced: bool = False) -> list[Outgoing]:
         if _is_empty(event):
             # Nothing was said: no reason to store a new user (a stray Enter after /forget made one).
             known = await self.store.get_user(event.channel, event.user_id)
@@ -291,7 +356,11 @@ class Engine:
                 return self.language_picker(Turn(self, event, _nobody(event), t), first_contact=True)
         user = await self.store.get_or_create_user(event.channel, event.user_id)
         t = self.catalogs.get(user.locale or negotiate(event.language_hint) or DEFAULT_LOCALE)
-        return await self._dispatch(Turn(self, event, user, t))
+        turn = Turn(self, event, user, t, alert=alert)
+        if alert is not None and self.guard is not None:
+            normal = [] if silenced else await self._dispatch(turn)
+            return await self.guard.respond(turn, alert, normal)
+        return await self._dispatch(turn)
 
     async def _flooded(self, event: Incoming) -> list[Outgoing]:
         log.info("flood control: user %s silenced for %.0f s (channel=%s)",
@@ -301,7 +370,8 @@ class Engine:
         except Exception:  # a notice in the hinted language is better than none
             user = None
         t = self.catalogs.get((user.locale if user else None) or negotiate(event.language_hint) or DEFAULT_LOCALE)
-        return [self._text(t, t.gettext(FLOOD_NOTICE))]
+        # A new message, never an edit of the menu the user pressed: its buttons must stay.
+        return [replace(self._text(t, t.gettext(FLOOD_NOTICE)), keep_menu=True)]
 
     async def _dispatch(self, turn: Turn) -> list[Outgoing]:
         event, user = turn.event, turn.user
@@ -325,6 +395,8 @@ class Engine:
         if user.locale is None and payload.partition(":")[0] not in self.before_language and not turn.is_staff:
             if command == "forget":
                 return await self._cmd_forget(turn)
+            if command == "help" and not payload:  # "help" may be a plea: its answer offers urgent help first
+                return await self.commands["help"].handler(turn)
             return self.language_picker(turn, first_contact=True)
         if payload:
             prefix, _, rest = payload.partition(":")
@@ -351,6 +423,8 @@ class Engine:
             out = await handler(turn)
             if out:
                 return out
+        if turn.alert is not None:
+            return []  # the guard answers; never "I did not understand" to a person who may be in danger
         _ = turn.t.gettext
         return await turn.current(notice=_("Sorry, I did not understand. Choose an option below, or send /help."))
 

@@ -94,6 +94,8 @@ class Outgoing:
     node_id: str | None = None
     document: Document | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    keep_menu: bool = False
+    """Send as a new message: never edit the menu the user pressed into this one (a flood notice)."""
 
     def __post_init__(self) -> None:
         # Right-to-left messages are finished in one place for every feature and channel:

@@ -5,6 +5,13 @@ stuck key sends hundreds. Each user has a bucket of ``burst`` tokens that
 refills at ``rate_per_minute``; a turn takes one. When the bucket is empty
 the user gets one polite notice and is then ignored for ``cooldown_seconds``,
 so a flood costs a dictionary lookup per message and never delays others.
+
+Button presses and ``/commands`` (tappable in Telegram messages) have a
+bucket of their own, :data:`TAP_FACTOR` times larger and faster: a person
+browsing a menu taps fast, and a tap costs no typing.
+Two kinds of message get through a cool-down, each within a small
+allowance of its own: a safety disclosure (:meth:`FloodControl.urgent`, once
+a minute) and ``/start`` or ``/forget`` (:meth:`FloodControl.essential`).
 """
 
 from __future__ import annotations
@@ -24,6 +31,12 @@ DEFAULT_BURST = 8
 """Turns allowed at once (a few quick taps, a pasted multi-line message split by the client)."""
 DEFAULT_COOLDOWN_SECONDS = 60.0
 """Silence after the notice: long enough that a script gives up, short enough for a person to retry."""
+TAP_FACTOR = 3
+"""Button presses: a bucket this many times the typed one (burst and rate), counted apart from typing."""
+URGENT_EVERY_SECONDS = 60.0
+"""A flooding user's safety disclosure is answered at most this often (the safety issue's "once a minute")."""
+ESSENTIAL_PER_COOLDOWN = 5
+"""``/start`` and ``/forget`` answered during one cool-down: more than a person sends, few enough for a script."""
 MAX_TRACKED_USERS = 100_000
 """Buckets kept in memory; the least recently seen are dropped first (a dropped bucket is a full one)."""
 
@@ -41,6 +54,10 @@ class _Bucket:
     tokens: float
     stamp: float
     quiet_until: float = 0.0
+    tap_tokens: float = 0.0
+    tap_stamp: float = 0.0
+    urgent_at: float = float("-inf")
+    essential_used: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,25 +104,60 @@ class FloodControl:
     clock: Callable[[], float] = time.monotonic
     _buckets: OrderedDict[tuple[str, str], _Bucket] = field(default_factory=OrderedDict, repr=False)
 
-    def check(self, key: tuple[str, str]) -> Verdict:
-        """Take a token for ``key`` (a channel and a user id) and say what to do with the event."""
+    def check(self, key: tuple[str, str], *, tap: bool = False) -> Verdict:
+        """Take a token for ``key`` (a channel and a user id) and say what to do with the event.
+
+        ``tap`` is a button press: it takes from the user's tap bucket, not the typing one.
+        """
         limits = self.limits
         if limits.rate_per_minute <= 0:
             return Verdict.ALLOW
         now = self.clock()
+        bucket = self._bucket(key, now)
+        if now < bucket.quiet_until:
+            return Verdict.DROP
+        if tap:
+            burst, rate = float(limits.burst * TAP_FACTOR), limits.rate_per_minute * TAP_FACTOR
+            bucket.tap_tokens = min(burst, bucket.tap_tokens + (now - bucket.tap_stamp) * rate / 60)
+            bucket.tap_stamp = now
+            if bucket.tap_tokens >= 1:
+                bucket.tap_tokens -= 1
+                return Verdict.ALLOW
+        else:
+            bucket.tokens = min(float(limits.burst),
+                                bucket.tokens + (now - bucket.stamp) * limits.rate_per_minute / 60)
+            bucket.stamp = now
+            if bucket.tokens >= 1:
+                bucket.tokens -= 1
+                return Verdict.ALLOW
+        bucket.quiet_until = now + limits.cooldown_seconds
+        bucket.essential_used = 0
+        return Verdict.NOTICE
+
+    def urgent(self, key: tuple[str, str]) -> bool:
+        """May a silenced user's safety disclosure be answered now? Yes at most once a minute."""
+        now = self.clock()
+        bucket = self._bucket(key, now)
+        if now - bucket.urgent_at < URGENT_EVERY_SECONDS:
+            return False
+        bucket.urgent_at = now
+        return True
+
+    def essential(self, key: tuple[str, str]) -> bool:
+        """May a silenced user's ``/start`` or ``/forget`` be answered? Yes, a few times a cool-down."""
+        bucket = self._bucket(key, self.clock())
+        if bucket.essential_used >= ESSENTIAL_PER_COOLDOWN:
+            return False
+        bucket.essential_used += 1
+        return True
+
+    def _bucket(self, key: tuple[str, str], now: float) -> _Bucket:
         bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(float(limits.burst), now)
+            burst = float(self.limits.burst)
+            bucket = self._buckets[key] = _Bucket(burst, now, tap_tokens=burst * TAP_FACTOR, tap_stamp=now)
             if len(self._buckets) > MAX_TRACKED_USERS:
                 self._buckets.popitem(last=False)
         else:
             self._buckets.move_to_end(key)
-        if now < bucket.quiet_until:
-            return Verdict.DROP
-        bucket.tokens = min(float(limits.burst), bucket.tokens + (now - bucket.stamp) * limits.rate_per_minute / 60)
-        bucket.stamp = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return Verdict.ALLOW
-        bucket.quiet_until = now + limits.cooldown_seconds
-        return Verdict.NOTICE
+        return bucket

@@ -38,15 +38,17 @@ def _locale(code: str | None, question: str) -> str:
     return detect(question).language or DEFAULT_LOCALE
 
 
-def _result(index: Any, question: str, locale: str, limit: int) -> dict[str, Any]:
+def _result(index: Any, question: str, locale: str, limit: int, safety: Any = None) -> dict[str, Any]:
     from bot.questions._rank import rank
 
     ranking = rank(index, question, locale, limit)
+    hit = safety.check(question) if safety is not None else None
     return {
         "matches": [{"node": m.node, "topic": m.topic, "score": m.score} for m in ranking.matches],
         "locale": ranking.locale,
         "confident": ranking.confident,
         "confidence": ranking.best.confidence if ranking.best else 0.0,
+        "safety": hit.category if hit else None,
     }
 
 
@@ -55,17 +57,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.core import node_title
     from bot.i18n import Catalogs
     from bot.questions._index import QuestionIndex
+    from bot.safety import load_safety
 
     settings = _settings(args)
     tree = load_content(settings.content_dir).tree
     catalogs = Catalogs(settings.locales_dir, settings.digits)
     index = QuestionIndex(tree, catalogs)
+    safety, _warnings = load_safety(settings.content_dir, tree)
     if args.batch:
-        return _batch(index, args)
+        return _batch(index, args, safety)
     if not args.question:
         raise MarhabaError("give a question, e.g. marhaba ask \"where is the clinic\", or --batch FILE")
     question = " ".join(args.question)
-    result = _result(index, question, _locale(args.lang, question), args.limit)
+    result = _result(index, question, _locale(args.lang, question), args.limit, safety)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -76,10 +80,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"{n}. {m['score']:8.3f}  {m['node']}  [{m['topic']}]  {node_title(tree.nodes[m['node']], t)}")
     if not result["matches"]:
         print("no match")
+    if result["safety"]:
+        page = safety.categories[result["safety"]].page
+        print(f"safety: {result['safety']} (the reply leads with emergency help: page {page}, "
+              "then \"Talk to a person now\", then the answer above)")
+    else:
+        print("safety: none")
     return 0
 
 
-def _batch(index: Any, args: argparse.Namespace) -> int:
+def _batch(index: Any, args: argparse.Namespace, safety: Any) -> int:
     path = Path(args.batch)
     try:
         lines = sys.stdin.read().splitlines() if args.batch == "-" else path.read_text(encoding="utf-8").splitlines()
@@ -94,14 +104,15 @@ def _batch(index: Any, args: argparse.Namespace) -> int:
             if not isinstance(item, dict) or not isinstance(item.get("q"), str):
                 raise ValueError('expected a JSON object like {"q": "...", "lang": "ar"}')
             lang = item.get("lang") if isinstance(item.get("lang"), str) else args.lang
-            result = _result(index, item["q"], _locale(lang, item["q"]), args.limit)
+            result = _result(index, item["q"], _locale(lang, item["q"]), args.limit, safety)
         except (ValueError, MarhabaError) as exc:
             bad += 1
-            result = {"error": f"{path}:{number}: {exc}", "matches": []}
+            result = {"error": f"{path}:{number}: {exc}", "matches": [], "safety": None}
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
         else:
-            print(" ".join(f"{m['node']}({m['score']})" for m in result["matches"]) or result.get("error", "-"))
+            print(("[safety: " + result["safety"] + "] " if result["safety"] else "")
+                  + (" ".join(f"{m['node']}({m['score']})" for m in result["matches"]) or result.get("error", "-")))
     if bad:
         raise BatchError(f"{bad} line{'s' if bad != 1 else ''} of {path} could not be read")
     return 0

@@ -91,6 +91,8 @@ class QuestionFeature:
         ranking = rank(self.index(), text, turn.t.locale, limit=RELATED_OPTIONS + 2)
         await record_question(self.engine.store, turn.t.locale, answered=ranking.confident)
         if not ranking.confident:
+            if turn.alert is not None:
+                return []  # a safety disclosure: emergency help answers it, never "not sure", and it is not kept
             return await self._not_sure(turn, text, ranking)
         return await self._answer(turn, ranking)
 

@@ -86,14 +86,19 @@ def opening_hours(content: ContentTree, t: Translator) -> str:
     return ""
 
 
-def staff_message(t: Translator, ticket_id: int, locale: str, channel: str, question: str) -> Outgoing:
-    """The forwarded question as staff see it: number, language, channel, the text, how to answer."""
+def staff_message(t: Translator, ticket_id: int, locale: str, channel: str, question: str, *,
+                  urgent: bool = False) -> Outgoing:
+    """The forwarded question as staff see it: number, language, channel, the text, how to answer.
+
+    An ``urgent`` ticket (a person who may be in danger) says so first, in capitals."""
     _ = t.gettext
     language = LOCALES[locale].native_name if locale in LOCALES else locale
     head = _("Question {ticket} · {language} ({code}) · {channel}").format(
         ticket=ticket_label(ticket_id), language=language, code=locale, channel=channel)
+
     how = _("Reply to this message to answer, or send /reply {number} and your answer.").format(number=ticket_id)
-    return Outgoing(text=f"🎫 {head}\n\n{question}\n\n{how}", locale=t.locale, rtl=t.rtl)
+    mark = "🚨 " + _("URGENT") + " · " if urgent else "🎫 "
+    return Outgoing(text=f"{mark}{head}\n\n{question}\n\n{how}", locale=t.locale, rtl=t.rtl)
 
 
 class Handoff:
@@ -106,10 +111,11 @@ class Handoff:
     def store(self) -> QuestionStore:
         return QuestionStore(self.engine.store)  # type: ignore[arg-type]
 
-    async def forward(self, ticket_id: int, locale: str, channel: str, question: str) -> bool:
+    async def forward(self, ticket_id: int, locale: str, channel: str, question: str, *,
+                      urgent: bool = False) -> bool:
         """Send the ticket to every staff recipient; ``True`` when at least one received it."""
         t = self.engine.catalogs.get(DEFAULT_LOCALE)
-        message = staff_message(t, ticket_id, locale, channel, question)
+        message = staff_message(t, ticket_id, locale, channel, question, urgent=urgent)
         delivered = False
         for staff_channel, staff_id in self.settings.recipients():
             sender = self.engine.senders.get(staff_channel)

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.content import ContentTree, load_content
 from bot.content._loader import display_path
@@ -102,7 +103,7 @@ class Reloader:
             before = await asyncio.to_thread(snapshot, self.content_dir, self.locales_dir)
             changed = {p for p, stat in before.items() if self._seen.get(p) != stat}
             try:
-                tree, catalogs, written = await asyncio.to_thread(self._load, changed)
+                tree, catalogs, written, staged = await asyncio.to_thread(self._load, changed)
             except ContentError as exc:
                 self._seen = before  # refused: wait for the next edit
                 for problem in exc.problems:
@@ -113,16 +114,26 @@ class Reloader:
             # Our own .mo writes are not edits: remember them as seen.
             self._seen = {**before, **await asyncio.to_thread(_stats, written)}
             self.engine.swap(tree, catalogs)
+            for extension, value in staged:
+                extension.apply_reload(value)
             log.info("content reloaded: %d nodes, %d catalogs compiled", len(tree), len(written))
             return ReloadResult(ok=True, nodes=len(tree), compiled=[display_path(p) for p in written])
 
-    def _load(self, changed: set[str]) -> tuple[ContentTree, Catalogs, list[Path]]:
+    def _load(self, changed: set[str]) -> tuple[ContentTree, Catalogs, list[Path], list[tuple[Any, object]]]:
         problems: list[Problem] = []
         tree: ContentTree | None = None
         try:
             tree = load_content(self.content_dir).tree
         except ContentError as exc:
             problems.extend(exc.problems)
+        # Features with files of their own beside the content (the safety rules) load them against the new tree.
+        staged: list[tuple[Any, object]] = []
+        for extension in self.engine.extensions.values():
+            if tree is not None and hasattr(extension, "stage_reload"):
+                try:
+                    staged.append((extension, extension.stage_reload(self.content_dir, tree)))
+                except ContentError as exc:
+                    problems.extend(exc.problems)
         # Translators edit .po files: check each changed one, compile only when all are good.
         compiled: list[tuple[Path, bytes]] = []
         for po in sorted(self.locales_dir.glob("*/LC_MESSAGES/*.po")):
@@ -139,7 +150,7 @@ class Reloader:
             raise ContentError(problems)
         for mo, data in compiled:
             install_mo(mo, data)
-        return tree, Catalogs(self.locales_dir, self.engine.catalogs.digits), [mo for mo, _ in compiled]
+        return tree, Catalogs(self.locales_dir, self.engine.catalogs.digits), [mo for mo, _ in compiled], staged
 
     async def _tell_staff(self, problems: list[Problem]) -> None:
         for channel, user_id in sorted(self.engine.staff):

@@ -19,6 +19,7 @@ from typing import Any
 from bot.content import ContentTree
 from bot.core._render import node_title
 from bot.i18n import LOCALES, Catalogs
+from bot.safety import safety_counts
 from bot.store import SQLiteStore
 from bot.usage import week_of
 
@@ -57,6 +58,8 @@ class Stats:
     """(node id, English title, times) of the page people were on just before asking for a person."""
     reactions: list[dict[str, Any]] = field(default_factory=list)
     """Per page and language: ``{"node": id, "title": ..., "locale": ..., "positive": n, "negative": n}``."""
+    safety: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Safety disclosures answered, per category and language (counts only: no text, no person)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,6 +97,7 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
     stats.unanswered = sum(n for _, n in rows)
     stats.unanswered_by_locale = {loc or NO_LOCALE: n for loc, n in rows}
     await _gather_usage(db, content, stats, now)
+    stats.safety = await safety_counts(store)
     return stats
 
 
@@ -166,6 +170,9 @@ def text_report(stats: Stats) -> str:
         lines.append(f"Unanswered questions: {stats.unanswered}")
         lines += [f"  {_locale_name(k):<24} {v:>7}" for k, v in stats.unanswered_by_locale.items()]
     lines += _usage_lines(stats)
+    lines += ["", "Safety disclosures answered (per category and language; no text is kept):"]
+    lines += [f"  {category:<20} {sum(by.values()):>5}   " + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+              for category, by in stats.safety.items()] or ["  (none)"]
     return "\n".join(lines)
 
 
@@ -268,6 +275,10 @@ def html_report(stats: Stats, generated: float | None = None) -> str:
         bar_chart("Negative reactions to pages", [(f"{r['title']} ({r['locale']})", r["negative"])
                                                   for r in stats.reactions], "#a33b3b"),
     ]
+    if stats.safety:
+        rows = [(f"{category} · {locale}", count) for category, by in stats.safety.items()
+                for locale, count in sorted(by.items())]
+        charts.append(bar_chart("Safety disclosures answered (category · language)", rows, "#b0302a"))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Marhaba statistics</title>
 <style>

@@ -55,7 +55,8 @@ def test_limits_come_from_the_environment_and_bad_values_are_clear_errors() -> N
 
 async def test_300_message_flood_does_not_hold_up_another_user(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine.flood = FloodControl(FloodLimits())  # the defaults `marhaba run` uses
+    # The defaults `marhaba run` uses, on a clock that stands still: no token refills while the test runs.
+    engine.flood = FloodControl(FloodLimits(), lambda: 1000.0)
     other = Chat(engine, user_id="other")
     await other("/start")
     await other.press("English")
@@ -95,8 +96,33 @@ async def test_flood_notice_is_in_the_users_language(engine: Engine) -> None:
     engine.flood = FloodControl(FloodLimits(rate_per_minute=1, burst=2, cooldown_seconds=60))
     chat = Chat(engine, user_id="fa-user")
     await chat("/start")
-    await chat.press("فارسی")
-    last = await chat("hello")
+    await chat.press("فارسی")  # taps and /commands are counted apart from typing
+    await chat("clinic")
+    await chat("clinic")
+    last = await chat("clinic?")
     assert last[0].locale == "fa" and last[0].rtl
     assert last[0].text == engine.catalogs.get("fa").gettext(FLOOD_NOTICE)
+    assert last[0].keep_menu, "the notice is a new message, never an edit of the pressed menu"
     assert await chat("again") == []
+
+
+async def test_a_fast_reader_tapping_menus_and_commands_once_a_second_is_never_silenced(engine: Engine) -> None:
+    clock = Clock()
+    engine.flood = FloodControl(FloodLimits(), clock)  # the defaults `marhaba run` uses
+    chat = Chat(engine, user_id="reader")
+    await chat("/start")
+    await chat.payload("lang:en")
+    for n in range(60):  # a minute of one tap or command a second (issue #17: 18 of these silenced a user)
+        clock.now += 1
+        out = await (chat.payload("n:health") if n % 2 else chat("/menu"))
+        assert out and out[0].text != FLOOD_NOTICE
+
+
+def test_taps_and_typing_have_separate_buckets() -> None:
+    clock = Clock()
+    flood = FloodControl(FloodLimits(rate_per_minute=60, burst=2, cooldown_seconds=30), clock)
+    key = ("test", "u1")
+    assert [flood.check(key, tap=True) for _ in range(6)] == [Verdict.ALLOW] * 6  # 3x the typing burst
+    assert [flood.check(key) for _ in range(3)] == [Verdict.ALLOW] * 2 + [Verdict.NOTICE]
+    assert flood.check(key, tap=True) is Verdict.DROP  # the cool-down silences both
+    assert flood.essential(key) and flood.urgent(key) and not flood.urgent(key)

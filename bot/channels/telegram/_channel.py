@@ -232,6 +232,8 @@ class TelegramChannel:
             return
         messages = await self.engine.handle(event)
         pressed = query.message if query is not None and isinstance(query.message, Message) else None
+        if any(m.keep_menu for m in messages):
+            pressed = None
         try:
             shown = await self.delivery.send(int(event.user_id), messages, replace=pressed)
             feedback = feedback_of(self.engine)
