@@ -26,12 +26,12 @@ TYPED = {
     "progress": ["progress", "التقدم", "پیشرفت", "پيشرفت", "İlerleme", "ILERLEME", "progrès", "horumar", "پرمختګ", "ترقی"],
     "help": ["help", "HELP!", "مساعدة", "مساعده", "کمک", "كمك", "komak", "مدد", "madad", "مرسته", "yardım", "Yardim",
              "aide", "caawimo"],
-    "events": ["events", "Events", "الفعاليات", "رویدادها", "تقریبات", "پېښې", "etkinlikler", "événements",
+    "events": ["events", "Events", "الفعاليات", "رویدادها", "تقریبات", "غونډې", "etkinlikler", "événements",
                "evenements", "dhacdooyinka"],
     "subscribe": ["subscribe", "اشتراك", "اشتراک", "abone ol", "s'abonner", "wararka"],
     "unsubscribe": ["STOP", "stop", "توقف", "dur", "jooji", "ان سبسکرائب"],
     "forget": ["forget", "forget me", "فراموش کن", "فراموشم کن", "احذف بياناتي", "unut", "oublier", "i illow",
-               "bhool jao"],
+               "mujhe bhool jao"],
 }
 
 
