@@ -81,7 +81,9 @@ async def test_300_message_flood_does_not_hold_up_another_user(
     reply = await asyncio.wait_for(engine.handle(Incoming("test", "other", payload="cmd:menu")), 60)
     assert reply and reply[0].node_id == ROOT_ID
     held_up = [task for task in flood if not task.done()]
-    assert 0 < len(held_up) <= FloodLimits().burst  # the rest were turned away without a lock
+    # The burst (the flooder's /start and tap took no typing token), plus the one notice reading its language;
+    # the rest were turned away without a lock.
+    assert 0 < len(held_up) <= FloodLimits().burst + 1
     gate.set()
     replies = await asyncio.gather(*flood)
 
