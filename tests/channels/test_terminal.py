@@ -122,24 +122,28 @@ def test_a_stray_enter_at_the_terminal_is_ignored(tmp_path: Path) -> None:
     process = subprocess.Popen([*MARHABA, "chat", "--lang", "en"], stdin=slave, stdout=slave, stderr=slave,
                                env=env, cwd=PROJECT)
     os.close(slave)
-    seen = b""
+    seen, read = b"", 0  # all output so far, and how much of it the test has already looked at
 
     def read_until(marker: bytes) -> bytes:
-        nonlocal seen
-        start = len(seen)
-        while marker not in seen[start:]:
+        """The output from where the last marker ended up to the end of this one."""
+        nonlocal seen, read
+        while marker not in seen[read:]:
             ready, _, _ = select.select([master], [], [], 30)
-            assert ready, f"no {marker!r} in {seen[start:]!r}"
+            assert ready, f"no {marker!r} in {seen[read:]!r}"
             seen += os.read(master, 65536)
-        return seen[start:]
+        start, read = read, seen.index(marker, read) + len(marker)
+        return seen[start:read]
 
     try:
         read_until("✓ English".encode())  # the language picker of /start
         os.write(master, b"1\n")
-        read_until(b"[12]")  # the main menu
+        # The picker lists 15 languages, so "[12]" is no sign of the menu: wait for the menu's title, then
+        # for the prompt after it, so that nothing of the menu is left to be read with the answer to /help.
+        read_until(b"== Main menu ==")
+        read_until(b"\n> ")
         os.write(master, b"\n")
         os.write(master, b"/help\n")
-        after = read_until(b"/forget")
+        after = read_until(b"/forget") + read_until(b"\n> ")  # the help, its buttons and the prompt
     finally:
         process.terminate()
         process.wait(timeout=30)
