@@ -31,7 +31,7 @@ from telegram import Bot  # noqa: E402
 from telegram.error import RetryAfter  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot.broadcast import OutboxStore  # noqa: E402
+from bot.features.broadcast import OutboxStore  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI  # noqa: E402
 

@@ -9,7 +9,7 @@ Questions: ``../shared/eval/questions_dev.yaml`` and ``questions_dev2.yaml``
 realistic set ``bench/questions_real.yaml``
 and the new languages' ``bench/questions_newlangs*.yaml``, reported by ``kind`` and language.
 Each is asked as a user whose locale is the question's language (``prs``, Dari,
-as ``fa_AF``), through :func:`bot.questions.rank` (language detection
+as ``fa_AF``), through :func:`bot.features.questions.rank` (language detection
 included), the same path as ``marhaba ask --batch``. Questions without a
 ``topic`` are out of scope: the right answer is "not sure". Where a question
 names a ``node``, "page3" is the share with that page among the first three. The baseline is
@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content import ROOT_ID, ContentTree, load_content  # noqa: E402
+from bot.features.questions import QuestionIndex, rank  # noqa: E402
 from bot.i18n import LOCALES, Catalogs, content_context, negotiate  # noqa: E402
-from bot.questions import QuestionIndex, rank  # noqa: E402
 
 SHARED_SETS = (Path("shared", "eval", "questions_dev.yaml"), Path("shared", "eval", "questions_dev2.yaml"))
 
@@ -134,7 +134,7 @@ async def whole_bot_rss() -> float:
     import bot.channels.telegram  # noqa: F401
     import bot.channels.whatsapp  # noqa: F401
     from bot.app import open_engine
-    from bot.questions import question_index
+    from bot.features.questions import question_index
     from bot.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@ language, each category, dialects and romanised forms). Ordinary questions:
 every other entry of ``questions_dev.yaml`` and ``questions_dev2.yaml`` and
 the project's question sets (``bench/questions_*.yaml``); their ``kind:
 safety`` entries are a third set of disclosures. Each text goes
-through :meth:`bot.safety.SafetyRules.check` with the sample
+through :meth:`bot.features.safety.SafetyRules.check` with the sample
 ``content/safety.yaml``, the same check the engine runs on every typed
 message. A disclosure counts as found when any category matches (the reply
 then leads with emergency help); "category" is the share where the matched
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content import load_content  # noqa: E402
-from bot.safety import load_safety  # noqa: E402
+from bot.features.safety import load_safety  # noqa: E402
 
 SHARED = Path("shared", "eval")
 

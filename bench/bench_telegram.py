@@ -146,7 +146,7 @@ async def main(users: int, rounds: int, feedback: bool = False) -> None:
         async with SQLiteStore(Path(tmp) / "bench.db") as store:
             engine = Engine(content=content, catalogs=catalogs, store=store)
             if feedback:  # as `marhaba run` does: every page sent is remembered for reactions
-                from bot.feedback import install as install_feedback
+                from bot.features.feedback import install as install_feedback
                 from bot.settings import Settings
 
                 install_feedback(engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.broadcast import install as install_broadcast
 from bot.content import load_content
 from bot.core import Engine, FloodControl, FloodLimits
-from bot.feedback import install as install_feedback
+from bot.features.broadcast import install as install_broadcast
+from bot.features.feedback import install as install_feedback
+from bot.features.privacy import check_limits, install_key
+from bot.features.questions import install as install_questions
+from bot.features.safety import install as install_safety
+from bot.features.staff import install as install_staff_tools
 from bot.i18n import Catalogs
-from bot.privacy import check_limits, install_key
-from bot.questions import install as install_questions
-from bot.safety import install as install_safety
 from bot.settings import Settings
-from bot.staff import install as install_staff_tools
 from bot.store import SQLiteStore
 
 

@@ -14,15 +14,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.broadcast._cli import register_cli as register_broadcast_cli
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
+from bot.features.broadcast._cli import register_cli as register_broadcast_cli
+from bot.features.links._cli import register_cli as links_cli
+from bot.features.privacy import protect_logging
+from bot.features.privacy._cli import register_cli as privacy_cli
+from bot.features.questions import register_cli as register_questions_cli
+from bot.features.staff._cli import register_cli as staff_cli
 from bot.i18n._cli import register_cli as i18n_cli
-from bot.links._cli import register_cli as links_cli
-from bot.privacy import protect_logging
-from bot.privacy._cli import register_cli as privacy_cli
-from bot.questions import register_cli as register_questions_cli
-from bot.staff._cli import register_cli as staff_cli
 
 log = logging.getLogger("marhaba")
 
@@ -53,10 +53,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
-    from bot.broadcast import load_events
     from bot.content import load_content
     from bot.core import keyword_collisions
-    from bot.safety import load_safety
+    from bot.features.broadcast import load_events
+    from bot.features.safety import load_safety
     from bot.settings import Settings
 
     settings = Settings.from_env()

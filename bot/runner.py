@@ -11,14 +11,14 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.app import open_engine
-from bot.broadcast import reminders_job
 from bot.core import Engine
 from bot.errors import ConfigError
-from bot.privacy import retention_job, warn_without_own_key
+from bot.features.broadcast import reminders_job
+from bot.features.privacy import retention_job, warn_without_own_key
+from bot.features.staff import live_reload
+from bot.features.usage import usage_job
 from bot.settings import Settings
-from bot.staff import live_reload
 from bot.store import serving_lock
-from bot.usage import usage_job
 from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")

@@ -18,7 +18,7 @@ from bot.errors import ConfigError
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 _SECRETS: set[str] = set()
-"""Every secret read through :meth:`Settings.secret`, so logging can redact it (see :mod:`bot.privacy`)."""
+"""Every secret read through :meth:`Settings.secret`, so logging can redact it (see :mod:`bot.features.privacy`)."""
 
 
 def known_secrets() -> frozenset[str]:

@@ -37,7 +37,7 @@ MAX_TREE_DEPTH = 12
 EVENTS_FILE = "events.yaml"
 """Reserved for events (loaded by the broadcast module), not a content node file."""
 SAFETY_FILE = "safety.yaml"
-"""Reserved for the safety rules (loaded by :mod:`bot.safety`), not a content node file."""
+"""Reserved for the safety rules (loaded by :mod:`bot.features.safety`), not a content node file."""
 
 NODE_KEYS = ("id", "title", "short_title", "body", "children", "see_also", "details", "step", "questions")
 DETAIL_KEYS = ("address", "hours", "phone", "email", "location", "links")

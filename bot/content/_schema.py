@@ -30,7 +30,7 @@ SCHEMA_ID = "https://marhaba.example.org/schema/content.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 EVENT_KEYS = ("id", "title", "description", "start", "end", "timezone", "recurrence", "location", "topics")
-"""The keys of one event in ``content/events.yaml`` (as ``bot.broadcast._events`` reads them)."""
+"""The keys of one event in ``content/events.yaml`` (as ``bot.features.broadcast._events`` reads them)."""
 EVENTS_FILE_KEYS = ("timezone", "topics", "events")
 """The top-level keys of ``content/events.yaml``."""
 

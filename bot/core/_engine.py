@@ -24,6 +24,7 @@ from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import MAIN_MENU, node_option, node_title, render_node, ui_option
 from bot.errors import StoreError
+from bot.features.privacy import pseudonym, safe_traceback
 from bot.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -34,7 +35,6 @@ from bot.i18n import (
     negotiate_all,
     normalize,
 )
-from bot.privacy import pseudonym, safe_traceback
 from bot.store import Store, User
 
 log = logging.getLogger("marhaba.engine")
@@ -67,7 +67,7 @@ class Guard(Protocol):
     """A check of every typed text that runs before anything else: before flood control silences a
     user, before the first-contact language picker, keyword commands and free-text handlers.
 
-    The safety feature (:mod:`bot.safety`) is one. :meth:`check` must be cheap and do no I/O; an
+    The safety feature (:mod:`bot.features.safety`) is one. :meth:`check` must be cheap and do no I/O; an
     alert it returns reaches :meth:`respond` with the messages the turn would have had without it.
     """
 

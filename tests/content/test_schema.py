@@ -12,10 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.broadcast._events import EVENT_KEYS, FILE_KEYS
 from bot.content._loader import DETAIL_KEYS, NODE_KEYS
 from bot.content._schema import content_schema
 from bot.content._yaml import Y, parse
+from bot.features.broadcast._events import EVENT_KEYS, FILE_KEYS
 from tests.conftest import SAMPLE_CONTENT
 
 

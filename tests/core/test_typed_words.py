@@ -10,8 +10,8 @@ import pytest
 from bot.cli import main as marhaba
 from bot.content import ContentTree
 from bot.core import KEYWORDS, Engine, clean_text, keyword_collisions
+from bot.features.questions import install
 from bot.i18n import Catalogs
-from bot.questions import install
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.conftest import PROJECT, Chat

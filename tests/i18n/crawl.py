@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import open_engine
-from bot.broadcast import BroadcastSettings, EventsFeature, load_events
 from bot.core import Engine, Incoming, Outgoing
+from bot.features.broadcast import BroadcastSettings, EventsFeature, load_events
 from bot.settings import PROJECT_DIR, Settings
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

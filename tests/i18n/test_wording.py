@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.broadcast._text import REMINDER, WHEN
 from bot.core import MARK_DONE
+from bot.features.broadcast._text import REMINDER, WHEN
 from bot.i18n import LOCALES, Catalogs, negotiate
 from tests.conftest import PROJECT
 from tests.i18n.crawl import crawl

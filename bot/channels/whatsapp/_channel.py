@@ -37,9 +37,9 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import ConfigError
-from bot.feedback import feedback_of
+from bot.features.feedback import feedback_of
+from bot.features.privacy import pseudonym, safe_traceback
 from bot.i18n import N_, Translator
-from bot.privacy import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.web import Request, Response, WebServer

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.privacy._retention import DAY_SECONDS, WHATSAPP_INBOUND_DAYS, WHATSAPP_STATUS_DAYS
+from bot.features.privacy._retention import DAY_SECONDS, WHATSAPP_INBOUND_DAYS, WHATSAPP_STATUS_DAYS
 from bot.store import SQLiteStore
 
 INBOUND_RETENTION_SECONDS = WHATSAPP_INBOUND_DAYS * DAY_SECONDS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from bot.links import telegram_link
+from bot.features.links import telegram_link
 from tests.channels.telegram.conftest import Harness
 
 

@@ -17,7 +17,7 @@ from bot.core import Engine
 from bot.web import WebServer
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI, message_update
 from tests.channels.telegram.test_webhook import SECRET, post, start_update, webhook
-from tests.staff.test_reload import eventually
+from tests.features.staff.test_reload import eventually
 
 __all__ = ["webhook"]  # the webhook-mode channel fixture
 

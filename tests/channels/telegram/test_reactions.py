@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feedback import feedback_of, install
+from bot.features.feedback import feedback_of, install
 from bot.settings import Settings
 from tests.channels.telegram.conftest import Harness
 from tests.channels.telegram.fake_botapi import reaction_update

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.links import whatsapp_link
+from bot.features.links import whatsapp_link
 from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
 
 NEWCOMER = "905551110001"

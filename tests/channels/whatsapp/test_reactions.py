@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.feedback import feedback_of, install
+from bot.features.feedback import feedback_of, install
 from bot.settings import Settings
 from tests.channels.whatsapp.conftest import WhatsAppHarness, payload, reply_webhook, text_webhook
 

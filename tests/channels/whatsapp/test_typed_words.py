@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot import broadcast, questions
+from bot.features import broadcast, questions
 from bot.settings import Settings
 from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
 

@@ -1,0 +1,171 @@
+"""``marhaba preview``: try the bot in a browser as Telegram or WhatsApp would show it.
+
+A phone-sized chat simulator talks to the real engine (channel ``preview``)
+through small JSON endpoints on the shared :class:`~bot.web.WebServer`. Each
+reply carries the core message and its WhatsApp rendering (the WhatsApp
+channel's own renderer, so a long menu is paginated exactly as WhatsApp
+shows it). A content map shows the tree with each node's translation state
+per locale. Every asset ships in ``static/``: the page works offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import tempfile
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.channels.whatsapp._channel import labels as whatsapp_labels
+from bot.channels.whatsapp._render import PAYLOAD_PREFIX, render
+from bot.content import ROOT_ID, ContentTree
+from bot.core import Engine, Incoming, Outgoing
+from bot.i18n import LOCALES
+from bot.i18n._status import all_status
+from bot.settings import Settings
+from bot.web import Request, Response, WebServer
+
+log = logging.getLogger("marhaba.preview")
+
+CHANNEL = "preview"
+MAX_REQUEST_BYTES = 16_000
+"""A preview request is a short text or a payload; anything larger is refused."""
+MAX_REMEMBERED = 1000
+"""Preview users whose last long menu is kept (for WhatsApp's "More" row)."""
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/app.css": ("app.css", "text/css; charset=utf-8"),
+}
+
+
+def _static(name: str) -> bytes:
+    return resources.files("bot.features.preview").joinpath("static", name).read_bytes()
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(status, json.dumps(data, ensure_ascii=False), "application/json; charset=utf-8",
+                    {"Cache-Control": "no-store"})
+
+
+class Preview:
+    """The preview's routes on ``web``, answering with ``engine``."""
+
+    def __init__(self, engine: Engine, web: WebServer, locales_dir: Path) -> None:
+        self.engine = engine
+        self.locales_dir = locales_dir
+        self._last: dict[str, Outgoing] = {}
+        for path in STATIC:
+            web.add_route(path, self._asset)
+        web.add_route("/api/info", self._info)
+        web.add_route("/api/send", self._send)
+        web.add_route("/api/map", self._map)
+
+    async def _asset(self, req: Request) -> Response:
+        name, content_type = STATIC[req.path]
+        return Response(200, _static(name), content_type, {"Cache-Control": "no-store"})
+
+    async def _info(self, req: Request) -> Response:
+        return _json({"locales": [{"code": i.code, "name": i.native_name, "rtl": i.rtl} for i in LOCALES.values()]})
+
+    async def _send(self, req: Request) -> Response:
+        if req.method != "POST" or len(req.body) > MAX_REQUEST_BYTES:
+            return _json({"error": "POST a small JSON object"}, 400)
+        try:
+            data = json.loads(req.body)
+            user = str(data["user"])[:64]
+            text = data.get("text")
+            payload = data.get("payload")
+            if not user or not (isinstance(text, str) or isinstance(payload, str)):
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            return _json({"error": "expected {user, text} or {user, payload}"}, 400)
+        replies = await self.turn(user, text if isinstance(text, str) else None,
+                                  payload if isinstance(payload, str) else None)
+        return _json({"messages": [self._message(m) for m in replies]})
+
+    async def turn(self, user: str, text: str | None, payload: str | None) -> list[Outgoing]:
+        """One turn of a preview user; WhatsApp's "More" rows are answered as the WhatsApp channel does."""
+        page = "0"
+        if payload and payload.startswith(f"{PAYLOAD_PREFIX}:p:"):
+            node_id, _, page = payload.removeprefix(f"{PAYLOAD_PREFIX}:p:").rpartition(":")
+            page = page if page.isdigit() and len(page) < 4 else "0"
+            if node_id == "~" and user in self._last:
+                return [self._paged(self._last[user], page)]
+            payload = f"n:{node_id}"
+        replies = await self.engine.handle(Incoming(CHANNEL, user, text=text, payload=payload))
+        replies = [self._paged(m, page) for m in replies]
+        for m in replies:
+            if len(m.options) > 3:
+                self._last[user] = m
+                if len(self._last) > MAX_REMEMBERED:
+                    self._last.pop(next(iter(self._last)))
+        return replies
+
+    @staticmethod
+    def _paged(message: Outgoing, page: str) -> Outgoing:
+        return replace(message, extra={**message.extra, "wa_page": page})
+
+    def _message(self, m: Outgoing) -> dict[str, Any]:
+        labels = whatsapp_labels(self.engine.catalogs.get(m.locale))
+        place = None
+        if m.location is not None:
+            place = {"name": m.location.name, "address": m.location.address,
+                     "lat": m.location.lat, "lon": m.location.lon}
+        return {
+            "title": m.title, "text": m.text, "locale": m.locale, "rtl": m.rtl, "node": m.node_id,
+            "options": [{"label": o.label, "payload": o.payload} for o in m.options],
+            "place": place,
+            "file": ({"name": m.document.filename, "mime": m.document.mime,
+                      "data": base64.b64encode(m.document.data).decode()} if m.document else None),
+            "whatsapp": render(m, labels, int(m.extra.get("wa_page", "0"))),
+        }
+
+    async def _map(self, req: Request) -> Response:
+        statuses = await asyncio.to_thread(all_status, self.locales_dir, labels=False)
+        content = self.engine.content
+        return _json({"locales": [s.locale for s in statuses],
+                      "tree": _tree(content, ROOT_ID, statuses)})
+
+
+def _tree(content: ContentTree, node_id: str, statuses: list) -> dict[str, Any]:
+    node = content.nodes[node_id]
+    return {
+        "id": node.id, "title": node.title,
+        "status": {s.locale: s.node_state(node.id) for s in statuses},
+        "children": [_tree(content, c, statuses) for c in node.children],
+    }
+
+
+async def serve_preview(settings: Settings, host: str, port: int, *, stop: asyncio.Event | None = None,
+                        temporary_db: bool = True) -> None:
+    """Serve the preview until ``stop`` is set (or the process is interrupted); edits reload live.
+
+    With ``temporary_db`` the preview users live in a temporary database,
+    removed at exit, so they never mix with the bot's real users.
+    """
+    from bot.app import open_engine
+    from bot.features.staff import RELOADER
+
+    with contextlib.ExitStack() as stack:
+        if temporary_db:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="marhaba-preview-")))
+            settings = replace(settings, db_path=tmp / "preview.db")
+        async with open_engine(settings) as engine:
+            web = WebServer(host, port)
+            Preview(engine, web, settings.locales_dir)
+            await web.start()
+            reload_task = asyncio.create_task(engine.extensions[RELOADER].run())  # type: ignore[attr-defined]
+            print(f"Marhaba preview on {web.url}/ (Ctrl+C to stop)", flush=True)
+            try:
+                await (stop or asyncio.Event()).wait()
+            finally:
+                reload_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reload_task
+                await web.stop()

@@ -1,0 +1,202 @@
+"""Retention: delete what is no longer needed, on a schedule (``marhaba run``) or from cron.
+
+Each feature that keeps something about people registers a
+:class:`RetentionRule` with :func:`add_retention_rule`; :func:`purge` runs them
+all. A rule's age limit comes from its own environment variable, in days;
+``0`` keeps the data for ever (the operator's explicit choice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.errors import ConfigError
+from bot.features.privacy._pseudonym import safe_traceback
+from bot.settings import Settings
+from bot.store import SQLiteStore, purge_inbox
+
+if TYPE_CHECKING:
+    from bot.core import Engine
+
+log = logging.getLogger("marhaba.privacy")
+
+DAY_SECONDS = 86_400
+DEFAULT_USER_RETENTION_DAYS = 365
+"""Progress of someone who has not written for a year is of no use to them; their data goes."""
+DEFAULT_INBOX_RETENTION_DAYS = 7
+"""Ids of handled webhook updates (no content) are kept a week, to refuse a late redelivery."""
+DEFAULT_QUESTION_RETENTION_DAYS = 30
+"""Unanswered questions and tickets are kept long enough for staff to read and answer them, then deleted."""
+DEFAULT_BROADCAST_RETENTION_DAYS = 30
+"""A broadcast's text and its recipients' ids are kept a month after it finished, long enough to report on it."""
+UNSENT_QUESTION_DAYS = 1
+"""An "Ask a person" offer nobody pressed within a day is closed, and its question text deleted."""
+WHATSAPP_INBOUND_DAYS = 7
+"""WhatsApp message ids: far longer than the Cloud API redelivers a webhook and than the 24-hour window."""
+WHATSAPP_STATUS_DAYS = 30
+"""Delivery statuses of sent WhatsApp messages: long enough to report on a broadcast."""
+
+Purge = Callable[[SQLiteStore, float, float], Awaitable[int]]
+"""``await purge(store, older_than_seconds, now)`` deletes what is older than ``now - older_than_seconds``
+and returns how many rows went. ``now`` is passed in, so a test can move the clock."""
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """``purge`` runs with the age limit read from ``variable`` (days, default ``default_days``).
+
+    A rule without a ``variable`` has a fixed period. ``tables`` are those whose rows it deletes and
+    ``what`` says in a few words what goes (``marhaba privacy`` lists both).
+    """
+
+    name: str
+    variable: str | None
+    default_days: float
+    purge: Purge
+    tables: tuple[str, ...] = ()
+    what: str = ""
+
+    def max_age_seconds(self, settings: Settings) -> float | None:
+        """The age limit in seconds, or ``None`` when the data is kept for ever (``0``)."""
+        if self.variable is None:
+            return self.default_days * DAY_SECONDS
+        text = settings.get(self.variable).strip()
+        try:
+            days = float(text) if text else self.default_days
+        except ValueError:
+            days = -1
+        if not days >= 0 or days == float("inf"):
+            raise ConfigError(f"{self.variable} must be a number of days (0 keeps for ever), not '{text}'")
+        return days * DAY_SECONDS if days else None
+
+    def describe(self, settings: Settings) -> str:
+        """One line for ``marhaba privacy``: the rule, its period (and where it is set), what goes."""
+        age = self.max_age_seconds(settings)
+        days = None if age is None else age / DAY_SECONDS
+        period = "kept for ever" if days is None else f"{days:g} day" + ("" if days == 1 else "s")
+        setting = f" ({self.variable})" if self.variable else " (fixed)"
+        return f"{self.name}: {period}{setting}; {self.what} [{', '.join(self.tables)}]"
+
+
+RULES: dict[str, RetentionRule] = {}
+"""Registered rules by name; features add theirs with :func:`add_retention_rule`."""
+
+
+def add_retention_rule(rule: RetentionRule) -> None:
+    """Register (or replace) a retention rule."""
+    RULES[rule.name] = rule
+
+
+async def table_exists(store: SQLiteStore, name: str) -> bool:
+    """True when the database has table ``name`` (a feature's migration may not be installed)."""
+    rows = await store.db.execute_fetchall("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return bool(rows)
+
+
+async def purge_inactive_users(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete users who have not written for ``older_than_seconds``; every row about them goes with them."""
+    now = time.time() if now is None else now
+    cutoff = now - older_than_seconds
+    # Their tickets close as 'expired', not 'forgotten': staff are told the truth (migration 009).
+    close_tickets = ("INSERT OR IGNORE INTO closed_tickets (id, reason, closed_at) "
+                     "SELECT t.id, 'expired', ? FROM question_tickets t JOIN users u ON u.id = t.user_id "
+                     "WHERE u.last_seen < ? AND t.status <> 'draft'", (now, cutoff))
+    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,),
+                                       before=(close_tickets,))
+    return len(rows)
+
+
+def feature_purge(module: str, function: str, table: str) -> Purge:
+    """A :data:`Purge` that calls ``module.function`` when ``table`` exists (a feature's migration may be
+    missing); imported only then, so this package does not import the features that import it."""
+
+    async def run(store: SQLiteStore, older_than_seconds: float, now: float) -> int:
+        if not await table_exists(store, table):
+            return 0
+        purge = getattr(importlib.import_module(module), function)
+        return int(await purge(store, older_than_seconds, now) or 0)
+
+    return run
+
+
+for _rule in (
+    RetentionRule("inactive users", "MARHABA_RETENTION_DAYS", DEFAULT_USER_RETENTION_DAYS, purge_inactive_users,
+                  ("users", "visits", "steps_done", "subscriptions", "question_tickets", "unanswered_questions",
+                   "whatsapp_inbound", "whatsapp_statuses", "outbox"),
+                  "a person (channel and platform id) and every row about them, after their last message"),
+    RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS, purge_inbox,
+                  ("inbox",), "ids of webhook updates already answered; the update itself (with the message "
+                  "text) is cleared as soon as its answer is sent"),
+    RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
+                  feature_purge("bot.features.questions._store", "purge_unanswered", "unanswered_questions"),
+                  ("unanswered_questions",), "the wording of questions the content did not answer, after the "
+                  "last time that person asked it"),
+    RetentionRule("tickets", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
+                  feature_purge("bot.features.questions._store", "purge_tickets", "question_tickets"),
+                  ("question_tickets",), "questions sent to staff, after their last answer or change"),
+    RetentionRule("unsent questions", None, UNSENT_QUESTION_DAYS,
+                  feature_purge("bot.features.questions._store", "close_unsent", "users"),
+                  ("users.pending",), "the text of an open \"Ask a person\" offer nobody pressed"),
+    RetentionRule("whatsapp message ids", None, WHATSAPP_INBOUND_DAYS,
+                  feature_purge("bot.channels.whatsapp._store", "purge_inbound", "whatsapp_inbound"),
+                  ("whatsapp_inbound",), "ids and times of received WhatsApp messages (never their text)"),
+    RetentionRule("whatsapp delivery statuses", None, WHATSAPP_STATUS_DAYS,
+                  feature_purge("bot.channels.whatsapp._store", "purge_statuses", "whatsapp_statuses"),
+                  ("whatsapp_statuses",), "ids and delivery statuses of WhatsApp messages sent outside a turn"),
+    RetentionRule("broadcasts", "MARHABA_BROADCAST_RETENTION_DAYS", DEFAULT_BROADCAST_RETENTION_DAYS,
+                  feature_purge("bot.features.broadcast._outbox", "purge_broadcasts", "broadcasts"),
+                  ("broadcasts", "outbox"), "a broadcast's texts and its recipients' platform ids, after it "
+                  "finished (or was started, if it never finished)"),
+):
+    add_retention_rule(_rule)
+
+
+def check_limits(settings: Settings) -> None:
+    """Raise :class:`ConfigError` now (at start-up) for a malformed retention setting."""
+    for rule in RULES.values():
+        rule.max_age_seconds(settings)
+
+
+async def purge(store: SQLiteStore, settings: Settings, now: float | None = None) -> dict[str, int]:
+    """Run every rule as of ``now`` (default: the clock); return rows deleted by rule name (rules set to
+    keep for ever are left out).
+
+    All limits are checked before anything is deleted, so a typo deletes nothing.
+    """
+    limits = {name: rule.max_age_seconds(settings) for name, rule in RULES.items()}
+    now = time.time() if now is None else now
+    done: dict[str, int] = {}
+    for name, rule in RULES.items():
+        age = limits[name]
+        if age is not None:
+            done[name] = await rule.purge(store, age, now)
+    if any(done.values()):
+        log.info("retention: deleted %s", ", ".join(f"{n} {name}" for name, n in done.items() if n))
+    return done
+
+
+PURGE_INTERVAL_SECONDS = DAY_SECONDS
+"""``marhaba run`` purges once at start and then daily."""
+
+
+async def retention_job(engine: Engine, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """The ``marhaba run`` job: purge now and then every ``interval`` seconds; a failure is logged and retried.
+
+    ``sleep`` waits out the interval (tests pass one that returns when they say a day has passed).
+    """
+    store = engine.store
+    if not isinstance(store, SQLiteStore):
+        return
+    while True:
+        try:
+            await purge(store, settings)
+        except Exception as exc:
+            log.error("retention purge failed: %s", safe_traceback(exc))
+        await sleep(interval)

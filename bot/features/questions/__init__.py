@@ -1,0 +1,31 @@
+"""Free-text questions: normalization, language detection, the index and ranking, handoff to staff."""
+
+from bot.features.questions._cli import register_cli
+from bot.features.questions._detect import Detection, detect
+from bot.features.questions._feature import QuestionFeature, install, question_index
+from bot.features.questions._handoff import HandoffSettings
+from bot.features.questions._index import LocaleIndex, Match, QuestionIndex
+from bot.features.questions._rank import Ranking, rank
+from bot.features.questions._store import QuestionStore, Ticket, Unanswered, purge_unanswered
+from bot.i18n._normalize import normalize, tokens
+
+__all__ = [
+    "Detection",
+    "HandoffSettings",
+    "LocaleIndex",
+    "Match",
+    "QuestionFeature",
+    "QuestionIndex",
+    "QuestionStore",
+    "Ranking",
+    "Ticket",
+    "Unanswered",
+    "detect",
+    "install",
+    "normalize",
+    "purge_unanswered",
+    "question_index",
+    "rank",
+    "register_cli",
+    "tokens",
+]

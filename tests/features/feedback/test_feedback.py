@@ -1,0 +1,33 @@
+"""Reaction feedback in the real SQLite store: what counts, and how briefly a message's page is kept."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.features.feedback import PageFeedback, reaction_value
+from bot.features.privacy import purge
+from bot.settings import Settings
+from bot.store import SQLiteStore
+
+
+@pytest.mark.parametrize(("emoji", "value"), [
+    ("👍", 1), ("👍🏿", 1), ("❤️", 1), ("❤", 1), ("🙏🏽", 1), ("👎", -1), ("👎🏻", -1), ("😂", 0), ("", 0),
+])
+def test_which_reactions_count(emoji: str, value: int) -> None:
+    assert reaction_value(emoji) == value
+
+
+async def test_a_messages_page_is_kept_three_days_then_purged(store: SQLiteStore) -> None:
+    feedback = PageFeedback(store)
+    old = time.time() - 4 * 86_400
+    await feedback.shown("whatsapp", "4915112345678", [("wamid.old", "jobs", "fa")], now=old)
+    await feedback.shown("whatsapp", "4915112345678", [("wamid.new", "jobs", "fa")])
+    assert await feedback.react("whatsapp", "4915112345678", "wamid.old", "👍") is False  # too old to count
+    assert await feedback.react("whatsapp", "4915112345678", "wamid.new", "👍") is True
+    done = await purge(store, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    assert done["pages of sent messages (for reactions)"] == 1
+    rows = await store.db.execute_fetchall("SELECT node_id, sent_at > ? FROM page_messages", (old + 1,))
+    assert [tuple(r) for r in rows] == [("jobs", 1)]
+    assert [(s.node_id, s.positive) for s in await feedback.scores()] == [("jobs", 1)], "the counts stay"
