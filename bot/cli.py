@@ -18,11 +18,11 @@ from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.features.broadcast._cli import register_cli as register_broadcast_cli
 from bot.features.links._cli import register_cli as links_cli
-from bot.features.privacy import protect_logging
 from bot.features.privacy._cli import register_cli as privacy_cli
 from bot.features.questions import register_cli as register_questions_cli
 from bot.features.staff._cli import register_cli as staff_cli
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.logs import protect_logging
 
 log = logging.getLogger("marhaba")
 

@@ -14,17 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.logs import remember_secret  # every secret read is redacted from the logs
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-
-_SECRETS: set[str] = set()
-"""Every secret read through :meth:`Settings.secret`, so logging can redact it (see :mod:`bot.features.privacy`)."""
-
-
-def known_secrets() -> frozenset[str]:
-    """The secret values read so far in this process."""
-    return frozenset(_SECRETS)
-
 
 def default_db_path(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
@@ -141,7 +133,7 @@ class Settings:
         """
         value = self.env.get(name, "").strip()
         if value:
-            _SECRETS.add(value)
+            remember_secret(value)
             return value
         file_name = self.env.get(f"{name}_FILE", "").strip()
         if not file_name:
@@ -164,5 +156,5 @@ class Settings:
             raise ConfigError(f"{name}_FILE: {path} is not UTF-8 text") from None
         value = text.strip()
         if value:
-            _SECRETS.add(value)
+            remember_secret(value)
         return value

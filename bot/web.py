@@ -15,7 +15,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.features.privacy import safe_traceback
+from bot.logs import safe_traceback
 
 log = logging.getLogger("marhaba.web")
 

@@ -24,7 +24,6 @@ from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import MAIN_MENU, node_option, node_title, render_node, ui_option
 from bot.errors import StoreError
-from bot.features.privacy import pseudonym, safe_traceback
 from bot.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -35,6 +34,7 @@ from bot.i18n import (
     negotiate_all,
     normalize,
 )
+from bot.logs import pseudonym, safe_traceback
 from bot.store import Store, User
 
 log = logging.getLogger("marhaba.engine")

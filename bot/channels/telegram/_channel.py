@@ -26,7 +26,7 @@ from bot.channels.telegram._sender import (
 from bot.core import Blocked, DeliveryError, Engine
 from bot.errors import StoreError
 from bot.features.feedback import feedback_of
-from bot.features.privacy import pseudonym, safe_traceback
+from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import Inbox
 from bot.web import Request, Response, WebServer

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core import Engine
-from bot.features.privacy import RetentionRule, add_retention_rule, pseudonym
+from bot.features.privacy import RetentionRule, add_retention_rule
+from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import SQLiteStore
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
-from bot.features.privacy._pseudonym import safe_traceback
+from bot.logs import safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore, purge_inbox
 
