@@ -11,8 +11,8 @@ import asyncio
 import importlib
 import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -77,9 +77,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 @asynccontextmanager
-async def _engine(settings: Settings) -> AsyncIterator[tuple[Engine, Events, OutboxStore]]:
-    from bot.app import open_engine
-
+async def _engine(args: argparse.Namespace, settings: Settings) -> AsyncIterator[tuple[Engine, Events, OutboxStore]]:
+    open_engine: Callable[[Settings], AbstractAsyncContextManager[Engine]] = args.open_engine  # from bot.cli
     async with open_engine(settings) as engine:
         events = load_events(settings.content_dir, engine.content)
         yield engine, events, OutboxStore(engine.store)  # type: ignore[arg-type]
@@ -181,7 +180,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     limits = _limits(settings, args.rate)
 
     async def run() -> int:
-        async with _engine(settings) as (engine, events, outbox):
+        async with _engine(args, settings) as (engine, events, outbox):
             if args.topic not in events.topics:
                 raise ConfigError(f"unknown topic '{args.topic}'; topics: {', '.join(events.topics) or '(none)'}")
             texts, source = staff_texts(args, engine, events)
@@ -298,7 +297,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     limits = _limits(settings, args.rate)
 
     async def run() -> int:
-        async with _engine(settings) as (engine, _events, outbox):
+        async with _engine(args, settings) as (engine, _events, outbox):
             released = await outbox.release_expired_claims()
             unfinished = await outbox.unfinished()
             if not unfinished:
