@@ -23,7 +23,7 @@ from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import MAIN_MENU, node_option, node_title, render_node, ui_option
-from bot.errors import StoreError
+from bot.errors import UserChanged
 from bot.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -333,8 +333,9 @@ class Engine:
         try:
             try:
                 return await self._turn(event, alert, silenced)
-            except StoreError:
-                # The user changed under us (deleted by a retention purge): read again, once.
+            except UserChanged:
+                # The user changed under us (deleted by a retention purge): read again, once. Any other
+                # store error (the database unavailable, a refused write) would fail again: not re-run.
                 return await self._turn(event, alert, silenced)
         except Exception as exc:
             log.error("turn failed (channel=%s user=%s): %s", event.channel,

@@ -19,7 +19,13 @@ from typing import TypeVar
 
 import aiosqlite
 
-from bot.errors import StoreError
+from bot.errors import (
+    MigrationError,
+    StoreError,
+    StoreIntegrityError,
+    StoreUnavailable,
+    UserChanged,
+)
 from bot.store._base import Store, User
 
 log = logging.getLogger("marhaba.store")
@@ -91,7 +97,7 @@ class GroupCommitter:
         ``False`` when a reader kept part of it (after the busy timeout); the next checkpoint copies it.
         """
         if not self._open or self._db is None:
-            raise StoreError("the store is not open")
+            raise StoreUnavailable("the store is not open")
         db = self._db
         # On the writer thread, so it runs between two commits; the caller's own commit is done already.
         busy, _log, _done = await self._call(lambda: db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
@@ -104,7 +110,7 @@ class GroupCommitter:
         """
         future: asyncio.Future[list[tuple]] = asyncio.get_running_loop().create_future()
         if not self._open:
-            future.set_exception(StoreError("the store is not open"))
+            future.set_exception(StoreUnavailable("the store is not open"))
             return future
         key = tuple(sql for sql, _ in statements) + (("\x00returning",) if returning else ())
         self._queue.append(_Write(key, statements, future, returning))
@@ -133,7 +139,7 @@ class GroupCommitter:
                     self._resolve([item], await self._call(self._commit, [item]))
                 except sqlite3.Error as exc:
                     if not item.future.done():
-                        item.future.set_exception(StoreError(f"write failed: {exc}"))
+                        item.future.set_exception(_write_error(exc))
             return
         self._resolve(batch, results)
 
@@ -212,7 +218,7 @@ class SQLiteStore(Store):
     @property
     def db(self) -> aiosqlite.Connection:
         if self._db is None:
-            raise StoreError("the store is not open")
+            raise StoreUnavailable("the store is not open")
         return self._db
 
     async def open(self) -> None:
@@ -221,7 +227,7 @@ class SQLiteStore(Store):
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create the folder for the database {parent}: {exc.strerror}") from None
+                raise StoreUnavailable(f"cannot create the folder for the database {parent}: {exc.strerror}") from None
         try:
             self._db = await self._connect()
             await self._migrate()
@@ -231,7 +237,7 @@ class SQLiteStore(Store):
             raise
         except sqlite3.DatabaseError as exc:
             await self.close()
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+            raise StoreUnavailable(f"cannot open the database {self.path}: {exc}") from None
 
     _PRAGMAS = (
         # First: a process that opens a new database while another creates it waits for the
@@ -284,11 +290,11 @@ class SQLiteStore(Store):
     async def _user_write(self, user_id: int, *statements: Statement) -> None:
         try:
             await self.write(*statements)
-        except StoreError:
-            # Most likely the user was deleted meanwhile by another process (a retention purge):
-            # forget the cached row so the next turn reads the truth.
+        except StoreIntegrityError as exc:
+            # The user was deleted meanwhile by another process (a retention purge, /forget):
+            # forget the cached row so the turn, run again, reads the truth.
             self._uncache(user_id)
-            raise
+            raise UserChanged(f"user {user_id} changed during the turn: {exc}") from None
 
     async def write_returning(self, sql: str, params: tuple[object, ...],
                               before: tuple[Statement, ...] = ()) -> list[tuple]:
@@ -330,14 +336,14 @@ class SQLiteStore(Store):
             await self._rollback()
             if "schema_migrations" in str(exc):
                 return
-            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+            raise MigrationError(f"migration {name} failed: {exc}; nothing was changed") from None
         except sqlite3.Error as exc:
             await self._rollback()
-            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+            raise MigrationError(f"migration {name} failed: {exc}; nothing was changed") from None
         broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
         if broken:
             await self._rollback()
-            raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
+            raise MigrationError(f"migration {name} would break {len(broken)} references; nothing was changed")
         await self.db.execute("COMMIT")
 
     async def _rollback(self) -> None:
@@ -557,13 +563,20 @@ def serving_lock(db_path: str | Path) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+")  # noqa: SIM115 - held open for the life of the server
     except OSError as exc:
-        raise StoreError(f"cannot create {path}: {exc.strerror}") from None
+        raise StoreUnavailable(f"cannot create {path}: {exc.strerror}") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StoreError(f"another `marhaba run` is already serving {db_path}; stop it first "
+            raise StoreUnavailable(f"another `marhaba run` is already serving {db_path}; stop it first "
                              "(one process per SQLite database; several workers need PostgreSQL)") from None
         yield
     finally:
         handle.close()
+
+
+def _write_error(exc: sqlite3.Error) -> StoreError:
+    """A failed write as the store's error: a refused constraint, or a database that cannot be written."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return StoreIntegrityError(f"write refused: {exc}")
+    return StoreUnavailable(f"write failed: {exc}")
