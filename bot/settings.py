@@ -12,6 +12,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ConfigError
 from bot.logs import remember_secret  # every secret read is redacted from the logs
@@ -93,7 +94,7 @@ class Settings:
             digits=_digits(env.get("MARHABA_DIGITS", "")),
             env=env,
         )
-        clean = {k: v for k, v in overrides.items() if v is not None}
+        clean: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean) if clean else settings
 
     def get(self, name: str, default: str = "") -> str:

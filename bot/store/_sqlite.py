@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -103,12 +103,12 @@ class GroupCommitter:
         busy, _log, _done = await self._call(lambda: db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
         return not busy
 
-    def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple]]:
+    def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple[Any, ...]]]:
         """Queue ``statements`` to run atomically; the future resolves once they are committed.
 
         With ``returning``, the future's result is the rows of the last statement.
         """
-        future: asyncio.Future[list[tuple]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[tuple[Any, ...]]] = asyncio.get_running_loop().create_future()
         if not self._open:
             future.set_exception(StoreUnavailable("the store is not open"))
             return future
@@ -143,18 +143,18 @@ class GroupCommitter:
             return
         self._resolve(batch, results)
 
-    def _resolve(self, batch: list[_Write], results: dict[int, list[tuple]]) -> None:
+    def _resolve(self, batch: list[_Write], results: dict[int, list[tuple[Any, ...]]]) -> None:
         self._after_commit()
         for item in batch:
             if not item.future.done():
                 item.future.set_result(results.get(id(item), []))
 
-    def _commit(self, batch: list[_Write]) -> dict[int, list[tuple]]:
+    def _commit(self, batch: list[_Write]) -> dict[int, list[tuple[Any, ...]]]:
         """One transaction for ``batch``, run on the writer thread; the rows of ``returning`` writes by id."""
         db = self._db
         assert db is not None
         groups: dict[tuple[str, ...], list[_Write]] = {}
-        results: dict[int, list[tuple]] = {}
+        results: dict[int, list[tuple[Any, ...]]] = {}
         for item in batch:
             groups.setdefault(item.key, []).append(item)
         db.execute("BEGIN IMMEDIATE")
@@ -181,7 +181,7 @@ def _changed(user: User, **changes: object) -> User:
     return new
 
 
-def _consume(future: asyncio.Future[list[tuple]]) -> None:
+def _consume(future: asyncio.Future[list[tuple[Any, ...]]]) -> None:
     # A fire-and-forget write (last_seen) that failed is not worth a warning per turn.
     if not future.cancelled():
         future.exception()
@@ -191,7 +191,7 @@ def _consume(future: asyncio.Future[list[tuple]]) -> None:
 class _Write:
     key: tuple[str, ...]
     statements: list[Statement]
-    future: asyncio.Future[list[tuple]]
+    future: asyncio.Future[list[tuple[Any, ...]]]
     returning: bool
 
 
@@ -297,7 +297,7 @@ class SQLiteStore(Store):
             raise UserChanged(f"user {user_id} changed during the turn: {exc}") from None
 
     async def write_returning(self, sql: str, params: tuple[object, ...],
-                              before: tuple[Statement, ...] = ()) -> list[tuple]:
+                              before: tuple[Statement, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one write statement with ``RETURNING`` and give back its rows, once committed.
 
         ``before`` runs first, in the same transaction.
@@ -340,7 +340,7 @@ class SQLiteStore(Store):
         except sqlite3.Error as exc:
             await self._rollback()
             raise MigrationError(f"migration {name} failed: {exc}; nothing was changed") from None
-        broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
+        broken = list(await self.db.execute_fetchall("PRAGMA foreign_key_check"))
         if broken:
             await self._rollback()
             raise MigrationError(f"migration {name} would break {len(broken)} references; nothing was changed")
@@ -381,14 +381,14 @@ class SQLiteStore(Store):
             await db.close()
 
     @staticmethod
-    def _user(row: tuple, is_new: bool = False) -> User:
+    def _user(row: tuple[Any, ...], is_new: bool = False) -> User:
         return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bool(row[8]), is_new)
 
     async def get_user(self, channel: str, channel_user_id: str) -> User | None:
         rows = await self.db.execute_fetchall(
             f"SELECT {_USER_COLUMNS} FROM users WHERE channel = ? AND channel_user_id = ?", (channel, channel_user_id)
         )
-        return self._user(next(iter(rows))) if rows else None
+        return next((self._user(tuple(row)) for row in rows), None)
 
     USER_CACHE_SIZE = 20_000
     USER_CACHE_SECONDS = 30.0
@@ -415,8 +415,8 @@ class SQLiteStore(Store):
 
     def _update_cached(self, user_id: int, **changes: object) -> None:
         key = self._user_keys.get(user_id)
-        entry = self._users.get(key) if key else None
-        if entry is not None:
+        entry = self._users.get(key) if key is not None else None
+        if key is not None and entry is not None:
             self._users[key] = (_changed(entry[0], **changes), entry[1])
 
     def _uncache(self, user_id: int) -> None:
@@ -430,7 +430,7 @@ class SQLiteStore(Store):
         cached = self._users.get((channel, channel_user_id))
         if cached is not None and self.clock() - cached[1] < self.USER_CACHE_SECONDS:
             user, read_at = cached
-            touch = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
+            touch: list[Statement] = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
             if not user.active:
                 # A user who blocked us wrote again: they must be messageable from now on.
                 await self._writer.submit(touch)

@@ -100,7 +100,7 @@ class PollingRequest(HTTPXRequest):
         super().__init__(connection_pool_size=1)  # PTB's own default for getUpdates
         self.stopping = False
 
-    async def do_request(self, url: str, method: str, request_data: Any = None,  # type: ignore[override]
+    async def do_request(self, url: str, method: str, request_data: Any = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         if not self.stopping:
             return await super().do_request(url, method, request_data, *args, **kwargs)

@@ -58,7 +58,7 @@ class PageFeedback:
         show no page (``node id`` ``None``) is forgotten.
         """
         now = time.time() if now is None else now
-        statements = []
+        statements: list[tuple[str, tuple[object, ...]]] = []
         for mid, node, locale in shown:
             key = self.key(channel, chat_id, mid)
             if node is None:
