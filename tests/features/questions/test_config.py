@@ -18,8 +18,12 @@ def test_staff_chat_staff_users_and_retention_are_parsed() -> None:
     assert not default.configured and default.retention_seconds == 30 * 86400
 
 
+def test_retention_zero_keeps_questions_for_ever_as_the_readme_says() -> None:
+    assert HandoffSettings.from_settings(settings(MARHABA_QUESTION_RETENTION_DAYS="0")).retention_seconds is None
+
+
 @pytest.mark.parametrize(("name", "value"), [
-    ("MARHABA_STAFF_CHAT", "@staffgroup"), ("MARHABA_QUESTION_RETENTION_DAYS", "0"),
+    ("MARHABA_STAFF_CHAT", "@staffgroup"), ("MARHABA_QUESTION_RETENTION_DAYS", "-1"),
     ("MARHABA_QUESTION_RETENTION_DAYS", "a month"),
 ])
 def test_bad_values_are_one_line_errors(name: str, value: str) -> None:
