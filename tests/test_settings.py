@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -178,3 +179,11 @@ def test_every_command_reads_the_log_level_from_dot_env(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.strip() == ("marhaba: MARHABA_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, "
                                   "CRITICAL, not 'LOUD'")
+
+
+def test_every_variable_read_is_documented_in_the_readme() -> None:
+    source = (PROJECT_DIR / "bot" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'"((?:MARHABA|TELEGRAM|WHATSAPP)_[A-Z_]+)"', source))
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert len(read) > 30
+    assert not sorted(name for name in read if f"`{name}`" not in readme)
