@@ -436,4 +436,4 @@ class Settings:
             whatsapp=WhatsAppSection.from_env(env),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **clean) if clean else settings  # type: ignore[arg-type]
+        return replace(settings, **clean) if clean else settings
