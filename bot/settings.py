@@ -415,9 +415,10 @@ class Settings:
     whatsapp: WhatsAppSection = field(default_factory=WhatsAppSection)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Parse the environment (default: the process's, with ``.env``); ``overrides`` that are not ``None``
-        replace fields (command-line options such as ``--db``)."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,
+                 content_dir: Path | None = None, locales_dir: Path | None = None) -> Settings:
+        """Parse the environment (default: the process's, with ``.env``); the paths given (command-line
+        options such as ``--db``) replace the variables'."""
         env = environment(environ)
         settings = cls(
             db_path=Path(env["MARHABA_DB"]).expanduser() if env.get("MARHABA_DB") else default_db_path(env),
@@ -435,5 +436,5 @@ class Settings:
             telegram=TelegramSection.from_env(env),
             whatsapp=WhatsAppSection.from_env(env),
         )
-        clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **clean) if clean else settings
+        return replace(settings, db_path=db_path or settings.db_path, content_dir=content_dir or settings.content_dir,
+                       locales_dir=locales_dir or settings.locales_dir)
