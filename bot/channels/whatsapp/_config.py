@@ -110,7 +110,8 @@ class WhatsAppConfig:
         wa = settings.whatsapp
         secrets = {"WHATSAPP_TOKEN": wa.token.read(), "WHATSAPP_APP_SECRET": wa.app_secret.read(),
                    "WHATSAPP_VERIFY_TOKEN": wa.verify_token.read()}
-        missing = [name for name in REQUIRED if not secrets.get(name, wa.phone_number_id)]
+        values = {**secrets, "WHATSAPP_PHONE_NUMBER_ID": wa.phone_number_id}
+        missing = [name for name in REQUIRED if not values[name]]
         if missing:
             raise ConfigError(f"the WhatsApp channel needs {', '.join(missing)} (see the README, section WhatsApp)")
         base = wa.api_base_url or DEFAULT_API_BASE_URL
