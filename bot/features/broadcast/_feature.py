@@ -27,11 +27,10 @@ from bot.core import (
 from bot.errors import ConfigError
 from bot.features.broadcast._events import Event, Events, event_context, load_events
 from bot.features.broadcast._ics import event_ics
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of
 from bot.features.broadcast._text import event_description, event_place, event_text, event_title
 from bot.i18n import N_, Translator
 from bot.settings import Settings
-from bot.store import SQLiteStore
 
 EVENTS_SHOWN = 8
 """Events listed by /events: with "subscribe" and "main menu" they fit WhatsApp's 10 list rows."""
@@ -85,13 +84,11 @@ class EventsFeature:
 
     def __init__(self, engine: Engine, events: Events, config: BroadcastSettings,
                  now: Callable[[], datetime] = utc_now) -> None:
-        if not isinstance(engine.store, SQLiteStore):
-            raise ConfigError("events and broadcasts need the SQLite store")
         self.engine = engine
         self.events = events
         self.config = config
         self.now = now
-        self.outbox = OutboxStore(engine.store)
+        self.outbox = outbox_of(engine.store)
 
     def register(self) -> None:
         e = self.engine

@@ -31,7 +31,13 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import StoreError
-from bot.features.broadcast._outbox import LEASE_SECONDS, Broadcast, Counts, OutboxStore, Row
+from bot.features.broadcast._outbox import (
+    LEASE_SECONDS,
+    Broadcast,
+    BroadcastRepository,
+    Counts,
+    Row,
+)
 from bot.i18n import LOCALES, is_rtl
 from bot.store import Leases, Store
 
@@ -139,14 +145,14 @@ Progress = Callable[[Row, str], None]
 class Drainer:
     """Drains outboxes through ``senders`` (channel -> :class:`Sender`) within each channel's limits."""
 
-    def __init__(self, outbox: OutboxStore, store: Store, senders: dict[str, Sender], *,
+    def __init__(self, outbox: BroadcastRepository, store: Store, senders: dict[str, Sender], *,
                  limits: dict[str, ChannelLimits] | None = None, rate: float | None = None,
                  progress: Progress | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
         self.token = "run-" + secrets.token_hex(8)
         """This sender's leases on outbox rows: random, so no two processes anywhere share one."""
         self.lease_seconds = lease_seconds
         self.outbox = outbox
-        self.leases = Leases(outbox.store)
+        self.leases = Leases(store)
         self._held: set[str] = set()
         self.store = store
         self.senders = senders
@@ -310,7 +316,7 @@ class Drainer:
         return "sent", "template"
 
 
-async def drain_all(drainer: Drainer, outbox: OutboxStore, kind: str | None = None) -> dict[int, Counts]:
+async def drain_all(drainer: Drainer, outbox: BroadcastRepository, kind: str | None = None) -> dict[int, Counts]:
     """Finish every unfinished broadcast (of ``kind``), oldest first; their counts by id."""
     await outbox.release_expired_claims()
     out = {}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.content import ContentTree
 from bot.core import Engine, Outgoing, Sender
-from bot.features.broadcast import BroadcastSettings, OutboxStore, Reminders, load_events
+from bot.features.broadcast import BroadcastSettings, Reminders, load_events, outbox_of
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 from tests.features.broadcast.conftest import add_subscribers
@@ -57,7 +57,7 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
                 await reminders.schedule()
 
     async with SQLiteStore(db) as store:
-        outbox = OutboxStore(store)
+        outbox = outbox_of(store)
         await add_subscribers(store, outbox, "telegram", ["501"], "language-classes", "fr")
         await add_subscribers(store, outbox, "telegram", ["502"], "language-classes", "ar")
         await add_subscribers(store, outbox, "telegram", ["503"], "jobs", "fr")

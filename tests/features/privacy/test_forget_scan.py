@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.channels.whatsapp._store import WhatsAppStore
 from bot.core import Engine
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of
 from bot.features.questions import install
 from bot.settings import Settings
 from bot.store import SQLiteStore
@@ -75,7 +75,7 @@ async def test_forget_on_whatsapp_leaves_no_trace_in_any_table_or_file(wa: Whats
     await say(NEWCOMER, TEXTS[2])
     user = await wa.store.get_user("whatsapp", NEWCOMER)
     assert user is not None and user.pending is not None and "KT-5512" in user.pending
-    outbox = OutboxStore(wa.store)
+    outbox = outbox_of(wa.store)
     await outbox.subscribe(user.id, "jobs")
     await outbox.create(kind="staff", topics=["jobs"], texts={"en": "Job fair on Sunday"})
     await WhatsAppStore(wa.store).record_sent("wamid.b1", NEWCOMER)

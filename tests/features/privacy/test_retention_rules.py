@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.whatsapp._store import WhatsAppStore
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of
 from bot.features.privacy import RULES, purge
 from bot.features.privacy._retention import DAY_SECONDS
 from bot.features.questions import QuestionStore
@@ -86,7 +86,7 @@ async def _status(store: SQLiteStore, user: int, at: float) -> None:
 
 
 async def _broadcast(store: SQLiteStore, user: int, at: float) -> None:
-    outbox = OutboxStore(store)
+    outbox = outbox_of(store)
     await outbox.subscribe(user, "jobs")
     broadcast = await outbox.create(kind="staff", topics=["jobs"], texts={"en": "Job fair on Sunday"})
     await store.write(("UPDATE outbox SET state = 'sent'", ()),
