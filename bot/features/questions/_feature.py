@@ -30,9 +30,8 @@ from bot.features.questions._rank import Ranking, rank
 from bot.features.questions._store import (
     MAX_QUESTION_CHARS,
     PENDING_OFFER,
-    QuestionStore,
-    purge_tickets,
-    purge_unanswered,
+    QuestionRepository,
+    questions_of,
 )
 from bot.features.usage import record_handoff, record_question
 from bot.i18n import LOCALES, N_, Translator
@@ -75,8 +74,8 @@ class QuestionFeature:
             index = self._index = QuestionIndex(self.engine.content, self.engine.catalogs)
         return index
 
-    def store(self) -> QuestionStore:
-        return QuestionStore(self.engine.store)  # type: ignore[arg-type]
+    def store(self) -> QuestionRepository:
+        return questions_of(self.engine.store)
 
     # -- text ------------------------------------------------------------------
 
@@ -141,8 +140,8 @@ class QuestionFeature:
         now = time.time()
         if now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
-            await purge_unanswered(store.store, self.settings.retention_seconds, now)
-            await purge_tickets(store.store, self.settings.retention_seconds, now)
+            await store.purge_unanswered(self.settings.retention_seconds, now)
+            await store.purge_tickets(self.settings.retention_seconds, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:

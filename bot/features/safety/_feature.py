@@ -25,7 +25,7 @@ from bot.content import ContentTree
 from bot.core import Engine, Handler, Option, Outgoing, Turn
 from bot.core._keywords import fold
 from bot.features.privacy import pseudonym
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.features.questions._handoff import (
     HANDOFF_NODE,
     Handoff,
@@ -172,7 +172,7 @@ class SafetyFeature:
             return await self._contacts(turn, category, "")
         recent = self._recent.get(turn.user.id)
         now = time.monotonic()
-        store = QuestionStore(self.engine.store)  # type: ignore[arg-type]
+        store = questions_of(self.engine.store)
         if recent and now - recent[1] < REPEAT_TICKET_SECONDS and await store.ticket(recent[0]) is not None:
             ticket = recent[0]
         else:

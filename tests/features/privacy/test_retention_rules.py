@@ -15,7 +15,7 @@ from bot.channels.whatsapp._store import WhatsAppStore
 from bot.features.broadcast._outbox import outbox_of
 from bot.features.privacy import RULES, purge
 from bot.features.privacy._retention import DAY_SECONDS
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.settings import Settings
 from bot.store import Inbox, SQLiteStore
 from tests.conftest import PROJECT
@@ -66,11 +66,11 @@ Count = str
 
 
 async def _unanswered(store: SQLiteStore, user: int, at: float) -> None:
-    await QuestionStore(store).record_unanswered(user, "where can I sleep tonight", "en", now=at)
+    await questions_of(store).record_unanswered(user, "where can I sleep tonight", "en", now=at)
 
 
 async def _ticket(store: SQLiteStore, user: int, at: float) -> None:
-    await QuestionStore(store).create_ticket(user, "en", "my landlord keeps my passport", status="open", now=at)
+    await questions_of(store).create_ticket(user, "en", "my landlord keeps my passport", status="open", now=at)
 
 
 async def _offer(store: SQLiteStore, user: int, at: float) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Engine
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.store import SQLiteStore
 from tests.conftest import Chat
 from tests.features.questions.conftest import english
@@ -35,7 +35,7 @@ async def test_low_confidence_is_honest_offers_topics_and_a_person_and_is_record
     await chat.press("Talk to a person")
     assert chat.last[0].node_id == "concerns-talk-to-person"
     assert "+90 212 555 0111" in chat.text
-    rows = await QuestionStore(store).unanswered()
+    rows = await questions_of(store).unanswered()
     assert [(r.question, r.locale, r.count) for r in rows] == [("what is the weather tomorrow", "en", 1)]
 
 
@@ -43,7 +43,7 @@ async def test_same_unanswered_question_is_counted_not_repeated(qengine: Engine,
     a, b = await english(qengine, "a"), await english(qengine, "b")
     await a("What is the weather tomorrow?")
     await b("what is the  WEATHER tomorrow")
-    rows = await QuestionStore(store).unanswered()
+    rows = await questions_of(store).unanswered()
     assert len(rows) == 1 and rows[0].count == 2
 
 

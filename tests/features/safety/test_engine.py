@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot.core import Engine, FloodControl, FloodLimits, Incoming
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.features.safety import SafetyFeature
 from bot.features.safety._feature import SENTENCES, TALK_NOW, URGENT_HELP
 from tests.conftest import PROJECT, Chat
@@ -150,10 +150,10 @@ async def test_talk_to_a_person_now_opens_an_urgent_ticket_and_forget_removes_it
     assert sent and sent[0][0] == "-100200300"
     assert sent[0][1].startswith("🚨 URGENT · Question #1")
     assert "suicide or self-harm" in sent[0][1] and "suicider" not in sent[0][1]
-    assert (await QuestionStore(store).ticket(1)) is not None
+    assert (await questions_of(store).ticket(1)) is not None
     await chat("/forget")
     await chat.payload("forget:yes")
-    assert await QuestionStore(store).ticket(1) is None
+    assert await questions_of(store).ticket(1) is None
 
 
 async def test_staff_are_not_screened(sample_tree, catalogs, store) -> None:

@@ -58,11 +58,11 @@ async def test_gather_counts_people_not_clicks(used: Engine, sample_tree: Conten
 
 async def test_unanswered_questions_are_counted_and_the_count_outlives_the_askers(
         used: Engine, sample_tree: ContentTree) -> None:
-    from bot.features.questions import QuestionStore
+    from bot.features.questions import questions_of
 
     store = used.store
     assert isinstance(store, SQLiteStore)
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     for user_id, question, locale in (("s1", "a", "ar"), ("s2", "b", "ar"), ("s1", "c", "fa")):
         user = await store.get_or_create_user("test", user_id)
         await qs.record_unanswered(user.id, question, locale)
