@@ -1,0 +1,21 @@
+"""What the usage feature keeps: counters per week, per language and per page, naming nobody."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.store import RepositoryKey
+
+
+class UsageRepository(Protocol):
+    async def record_question(self, week: str, locale: str, answered: bool) -> None:
+        """One more question in ``week``, and for ``locale`` one more answered (or "not sure")."""
+
+    async def record_handoff(self, node_id: str) -> None:
+        """One more request for a person made from page ``node_id``."""
+
+    async def count_active(self, week: str, since: float) -> None:
+        """Raise ``week``'s active people to those seen since ``since``, if that is more (it never shrinks)."""
+
+
+USAGE: RepositoryKey[UsageRepository] = RepositoryKey("usage")
