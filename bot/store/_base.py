@@ -43,6 +43,10 @@ class Store(abc.ABC):
     is on disk. Implementations must be safe to call from many tasks at once.
     """
 
+    path: str = ":memory:"
+    """The database file (SQLite), beside which the pseudonym key file is kept by default; ``":memory:"``
+    for a store without one (then the key must come from ``MARHABA_SECRET_KEY`` or its ``_FILE``)."""
+
     @abc.abstractmethod
     async def open(self) -> None:
         """Connect and apply pending migrations."""

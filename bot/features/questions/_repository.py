@@ -89,5 +89,8 @@ class QuestionRepository(Protocol):
         """Clear the "Ask a person" offers (pending ``q:offer:``) of people silent since ``now - older_than_seconds``;
         how many were closed."""
 
+    async def unanswered_by_locale(self) -> list[tuple[str, int]]:
+        """(locale, questions not answered) from the daily counts (no text, no person), most first."""
+
 
 QUESTIONS: RepositoryKey[QuestionRepository] = RepositoryKey("questions")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from bot.store.sqlite._store import SQLiteStore
+from bot.store.sqlite._store import SQLiteRepository
 
 
-class SQLiteLeases:
+class SQLiteLeases(SQLiteRepository):
     """:class:`~bot.store.LeaseRepository` on SQLite."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def acquire(self, name: str, token: str, until: float, now: float) -> bool:
         rows = await self.store.write_returning(

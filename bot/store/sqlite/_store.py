@@ -184,6 +184,13 @@ class GroupCommitter:
         return results
 
 
+class SQLiteRepository:
+    """Base of the SQLite repositories: reads on :attr:`SQLiteStore.db`, writes through its group commit."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+
+
 def _changed(user: User, **changes: object) -> User:
     """``dataclasses.replace`` for the user cache without its per-call introspection (most turns run it)."""
     new = object.__new__(User)

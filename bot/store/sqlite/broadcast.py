@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 
 from bot.features.broadcast._repository import LEASE_SECONDS, Broadcast, Counts, Row
-from bot.store.sqlite._store import SQLiteStore
+from bot.store.sqlite._store import SQLiteRepository
 
 _BROADCAST_COLUMNS = ("id, kind, topics, channel, event_id, occurrence, texts, purpose, rate, ready, "
                       "created_at, finished_at")
@@ -23,11 +23,8 @@ def _audience_sql(select: str) -> str:
             "WHERE s.topic IN (SELECT value FROM json_each(?)) AND u.active = 1 AND (? IS NULL OR u.channel = ?)")
 
 
-class SQLiteBroadcasts:
+class SQLiteBroadcasts(SQLiteRepository):
     """:class:`~bot.features.broadcast._repository.BroadcastRepository` on SQLite; writes go through the group commit."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
         return list(await self.store.db.execute_fetchall(sql, params))

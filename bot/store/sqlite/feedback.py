@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from bot.features.feedback._repository import PageScore, ShownPage
-from bot.store.sqlite._store import SQLiteStore, Statement
+from bot.store.sqlite._store import SQLiteRepository, Statement
 
 
-class SQLiteFeedback:
+class SQLiteFeedback(SQLiteRepository):
     """:class:`~bot.features.feedback._repository.FeedbackRepository` on SQLite."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def shown(self, pages: list[tuple[str, str | None, str]], now: float) -> None:
         statements: list[Statement] = []

@@ -8,14 +8,11 @@ from datetime import UTC, datetime
 
 from bot.features.questions._repository import MAX_QUESTION_CHARS, PENDING_OFFER, Ticket, Unanswered
 from bot.i18n._normalize import tokens
-from bot.store.sqlite._store import SQLiteStore
+from bot.store.sqlite._store import SQLiteRepository
 
 
-class SQLiteQuestions:
+class SQLiteQuestions(SQLiteRepository):
     """:class:`~bot.features.questions._repository.QuestionRepository` on SQLite (writes group-committed)."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def create_ticket(self, user_id: int, locale: str, question: str, status: str = "draft",
                             now: float | None = None) -> int:
@@ -96,3 +93,8 @@ class SQLiteQuestions:
             "UPDATE users SET pending = NULL WHERE substr(pending, 1, ?) = ? AND last_seen < ? RETURNING id",
             (len(PENDING_OFFER), PENDING_OFFER, now - older_than_seconds))
         return len(rows)
+
+    async def unanswered_by_locale(self) -> list[tuple[str, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT locale, SUM(count) FROM unanswered_counts GROUP BY locale ORDER BY 2 DESC")
+        return [(str(loc), int(n)) for loc, n in rows]

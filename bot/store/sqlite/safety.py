@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.store.sqlite._store import SQLiteStore
+from bot.store.sqlite._store import SQLiteRepository
 
 
-class SQLiteSafety:
+class SQLiteSafety(SQLiteRepository):
     """:class:`~bot.features.safety._repository.SafetyRepository` on SQLite."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def count(self, category: str, locale: str) -> None:
         await self.store.write((

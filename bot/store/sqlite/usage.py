@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from bot.store.sqlite._store import SQLiteStore
+from bot.store.sqlite._store import SQLiteRepository
 
 
-class SQLiteUsage:
+class SQLiteUsage(SQLiteRepository):
     """:class:`~bot.features.usage._repository.UsageRepository` on SQLite."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def record_question(self, week: str, locale: str, answered: bool) -> None:
         column = "answered" if answered else "not_sure"
@@ -30,3 +27,18 @@ class SQLiteUsage:
              "SELECT ?, COUNT(*) FROM users WHERE last_seen >= ? "
              "ON CONFLICT (week) DO UPDATE SET active_users = MAX(active_users, excluded.active_users)",
              (week, since)))
+
+    async def weeks(self, limit: int) -> list[tuple[str, int, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT week, active_users, questions FROM usage_weeks ORDER BY week DESC LIMIT ?", (limit,))
+        return [(str(w), int(a), int(q)) for w, a, q in rows]
+
+    async def outcomes(self) -> list[tuple[str, int, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT locale, answered, not_sure FROM question_outcomes ORDER BY answered + not_sure DESC, locale")
+        return [(str(loc), int(a), int(n)) for loc, a, n in rows]
+
+    async def handoff_origins(self, limit: int) -> list[tuple[str, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT node_id, count FROM handoff_origins ORDER BY count DESC, node_id LIMIT ?", (limit,))
+        return [(str(node), int(n)) for node, n in rows]

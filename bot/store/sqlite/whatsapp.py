@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from bot.channels.whatsapp._repository import STATUS_RANK, DeliveryStatus
-from bot.store.sqlite._store import SQLiteStore
+from bot.store.sqlite._store import SQLiteRepository
 
 _RANK_SQL = "CASE status " + " ".join(f"WHEN '{s}' THEN {r}" for s, r in STATUS_RANK.items()) + " ELSE -1 END"
 
 
-class SQLiteWhatsApp:
+class SQLiteWhatsApp(SQLiteRepository):
     """:class:`~bot.channels.whatsapp._repository.WhatsAppRepository` on SQLite."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
 
     async def claim_message(self, message_id: str, user_id: int, sent_at: float, now: float) -> bool:
         # ON CONFLICT on the id only: any other failure (a NOT NULL) raises, never passes for a redelivery.
