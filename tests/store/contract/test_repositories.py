@@ -8,7 +8,7 @@ from bot.channels.whatsapp._repository import WHATSAPP
 from bot.features.broadcast._repository import BROADCASTS
 from bot.features.feedback._repository import FEEDBACK, PageScore
 from bot.features.privacy._repository import PRIVACY
-from bot.features.questions._repository import QUESTIONS, PENDING_OFFER
+from bot.features.questions._repository import PENDING_OFFER, QUESTIONS
 from bot.features.safety._repository import SAFETY
 from bot.features.staff._repository import STAFF
 from bot.features.usage._repository import USAGE
