@@ -17,6 +17,7 @@ from bot.features.broadcast import outbox_of
 from bot.store import SQLiteStore
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI
 from tests.features.broadcast.conftest import add_subscribers
+from tests.store import data
 
 SUBSCRIBERS = [str(200_000 + i) for i in range(600)]
 ARABIC = SUBSCRIBERS[:100]
@@ -56,7 +57,7 @@ async def seed(db: Path) -> None:
 async def claimed_chats(db: Path) -> set[int]:
     """Chats whose outbox rows were being sent (claimed, not yet marked) by a killed sender."""
     async with SQLiteStore(db) as store:
-        rows = await store.db.execute_fetchall("SELECT channel_user_id FROM outbox WHERE state = 'sending'")
+        rows = await data.rows(store, "outbox", "channel_user_id", where={"state": "sending"})
     return {int(r[0]) for r in rows}
 
 

@@ -11,6 +11,7 @@ from bot.core import Engine
 from bot.features.broadcast import BroadcastSettings, Events, EventsFeature, outbox_of
 from bot.store import SQLiteStore
 from tests.features.broadcast.conftest import NOW, chat_in
+from tests.store import data
 
 
 @pytest.mark.parametrize("locale", ["ar", "fa", "tr", "fr", "ur"])
@@ -102,5 +103,4 @@ async def test_forget_deletes_subscriptions(engine: Engine, feature: EventsFeatu
     assert "subscriptions" in await store.user_tables() and "outbox" in await store.user_tables()
     await chat("/forget")
     await chat.payload("forget:yes")
-    rows = await store.db.execute_fetchall("SELECT COUNT(*) FROM subscriptions")
-    assert list(rows)[0][0] == 0
+    assert await data.count(store, "subscriptions") == 0

@@ -90,5 +90,5 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
     await tick()
     assert len(sender.sent) == 4
     async with SQLiteStore(db) as store:
-        rows = await store.db.execute_fetchall("SELECT event_id, occurrence FROM broadcasts ORDER BY id")
-    assert list(rows) == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]
+        rows = [(b.event_id, b.occurrence) for b in reversed(await outbox_of(store).recent())]
+    assert rows == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]

@@ -9,6 +9,7 @@ from bot.features.questions import purge_unanswered, questions_of
 from bot.features.questions._store import purge_tickets
 from bot.store import SQLiteStore
 from tests.features.questions.conftest import english
+from tests.store import data
 
 
 async def test_unanswered_questions_belong_to_who_asked_but_are_listed_without_identity(store: SQLiteStore) -> None:
@@ -59,7 +60,7 @@ async def test_an_unanswered_question_is_offered_but_no_ticket_is_made(staffed: 
     chat = await english(staffed)
     await chat("what is the weather tomorrow")
     assert any(o.payload == "q:ask:offer" for m in chat.last for o in m.options)
-    assert await store.db.execute_fetchall("SELECT 1 FROM question_tickets", ()) == []
+    assert await data.count(store, "question_tickets") == 0
     user = await store.get_user("test", "u1")
     assert user is not None and user.pending == "q:offer:en:what is the weather tomorrow"
     await chat("/menu")  # the person moves on: the offer closes, its text goes
@@ -74,5 +75,5 @@ async def test_forget_deletes_the_users_questions(staffed: Engine, store: SQLite
     assert user is not None
     await questions_of(store).create_ticket(user.id, "en", "a question for staff", status="open")
     await store.forget(user.id)
-    assert not await store.db.execute_fetchall("SELECT 1 FROM question_tickets", ())
+    assert await data.count(store, "question_tickets") == 0
     assert await questions_of(store).unanswered() == []

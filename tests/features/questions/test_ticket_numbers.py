@@ -7,13 +7,12 @@ to A's old ticket message was delivered to B.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
 from bot.features.questions import questions_of
 from bot.features.questions._store import purge_tickets
-from bot.store import SQLiteStore, migrations
+from bot.store import SQLiteStore
 from tests.channels.telegram.conftest import Harness, TelegramUser
 from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
 from tests.features.questions.conftest import STAFF_CHAT
@@ -119,27 +118,6 @@ async def test_drafts_leave_no_closed_ticket_behind(store: SQLiteStore) -> None:
     draft = await qs.create_ticket(user.id, "en", "never sent to staff")
     await store.forget(user.id)
     assert await qs.closed_reason(draft) is None
-
-
-async def test_upgrading_a_database_made_before_009_keeps_its_tickets_and_their_numbers(db_path: Path) -> None:
-    with sqlite3.connect(db_path) as raw:
-        raw.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    "applied_at REAL NOT NULL)")
-        for version, name, sql in (m for m in migrations() if m[0] < 9):
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
-        raw.execute("INSERT INTO users (id, channel, channel_user_id, created_at, last_seen) "
-                    "VALUES (3, 'telegram', '42', 1, 1)")
-        raw.execute("INSERT INTO question_tickets (id, user_id, locale, question, status, created_at, updated_at) "
-                    "VALUES (5, 3, 'ar', 'old question', 'open', 1, 1)")
-    async with SQLiteStore(db_path) as store:
-        qs = questions_of(store)
-        old = await qs.ticket(5)
-        assert old is not None and (old.user_id, old.question, old.status) == (3, "old question", "open")
-        await store.forget(3)
-        user = await store.get_or_create_user("telegram", "43")
-        assert await qs.create_ticket(user.id, "ar", "new", status="open") == 6
-        assert await qs.closed_reason(5) == "forgotten"
 
 
 async def test_a_whatsapp_newcomers_forgotten_ticket_is_not_answered_to_the_next_one(

@@ -8,7 +8,6 @@ text is stored.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from bot.features.safety import SafetyFeature
 from bot.features.safety._feature import SENTENCES, TALK_NOW, URGENT_HELP
 from tests.conftest import PROJECT, Chat
 from tests.features.safety.conftest import assert_leads_with_a_callable_number, install, settings
+from tests.store import data
 
 LOCALE = {"prs": "fa"}
 # One text per language, category and form, as written in the project's disclosure set.
@@ -75,8 +75,7 @@ async def test_nothing_of_the_text_is_stored_only_a_count(sengine: Engine, db_pa
     await sengine.store.close()
     raw = b"".join(p.read_bytes() for p in db_path.parent.glob("marhaba.db*"))
     assert b"zzqx" not in raw and b"kill myself" not in raw
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT category, locale, count FROM safety_matches").fetchall() == [("self-harm", "en", 1)]
+    assert data.file_rows(db_path, "safety_matches", "category, locale, count") == [("self-harm", "en", 1)]
     await sengine.store.open()
 
 
