@@ -6,6 +6,7 @@ lives only in :mod:`bot.store.sqlite` (``SQLiteStore``, re-exported here for cal
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.store._base import RepositoryKey, Store, User
@@ -16,7 +17,17 @@ if TYPE_CHECKING:
     from bot.store.sqlite import SQLiteStore, migrations, serving_lock
 
 __all__ = ["INBOX", "LEASES", "Inbox", "InboxRepository", "LeaseRepository", "Leases", "RepositoryKey",
-           "SQLiteStore", "Store", "User", "migrations", "purge_inbox", "serving_lock"]
+           "SQLiteStore", "Store", "User", "migrations", "open_store", "purge_inbox", "serving_lock"]
+
+
+def open_store(database: str | Path) -> Store:
+    """The store for ``database`` (not yet opened: ``async with open_store(path) as store``).
+
+    Today every database is a SQLite file (or ``:memory:``); a second backend is chosen here by its URL.
+    """
+    from bot.store.sqlite import SQLiteStore
+
+    return SQLiteStore(database)
 
 
 def __getattr__(name: str) -> Any:

@@ -330,9 +330,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def run() -> int:
-        from bot.store import SQLiteStore
+        from bot.store import open_store
 
-        async with SQLiteStore(settings.db_path) as store:
+        async with open_store(settings.db_path) as store:
             outbox = outbox_of(store)
             rows = await outbox.recent(max(1, args.limit))
             if not rows:
