@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.features.privacy._repository import PRIVACY
-from bot.settings import Settings
+from bot.settings import Settings, read_secret_file
 from bot.store import Store
 
 log = logging.getLogger("marhaba.privacy")
@@ -46,9 +46,9 @@ KEY_FILE_SUFFIX = ".key"
 def key_file(settings: Settings, database: str | Path) -> Path | None:
     """Where the pseudonym key is read from (and created on first start): ``MARHABA_SECRET_KEY_FILE``, else
     the path of ``database`` with ``.key`` appended; ``None`` for an in-memory database."""
-    configured = settings.get(f"{SECRET_KEY_VARIABLE}_FILE").strip()
+    configured = settings.privacy.secret_key.file
     if configured:
-        return Path(configured).expanduser()
+        return configured
     if str(database) == ":memory:":
         return None
     path = Path(database).expanduser()
@@ -64,7 +64,8 @@ async def install_key(store: Store, settings: Settings) -> None:
     there, then deleted from the database.
     """
     global _key
-    configured = settings.secret(SECRET_KEY_VARIABLE) if settings.get(SECRET_KEY_VARIABLE).strip() else ""
+    secret_key = settings.privacy.secret_key
+    configured = secret_key.read() if secret_key.value else ""
     in_database = await _database_key(store)
     path = key_file(settings, store.path)
     if configured:
@@ -73,7 +74,7 @@ async def install_key(store: Store, settings: Settings) -> None:
         _key = secrets.token_bytes(32)  # an in-memory database: its pseudonyms live as long as it does
     else:
         created = _create_key_file(path, in_database or secrets.token_hex(32))
-        key = settings.read_secret_file(SECRET_KEY_VARIABLE, path)
+        key = read_secret_file(SECRET_KEY_VARIABLE, path)
         if not key:
             raise ConfigError(f"{SECRET_KEY_VARIABLE}_FILE: {path} is empty; delete it (a new key is made) "
                               "or write the key into it")
@@ -87,7 +88,7 @@ async def install_key(store: Store, settings: Settings) -> None:
 def warn_without_own_key(settings: Settings, database: str | Path) -> None:
     """For ``marhaba run`` (serving real people): warn when the operator set no key of their own
     (``MARHABA_SECRET_KEY`` or ``MARHABA_SECRET_KEY_FILE``), so the key lies beside the database."""
-    if settings.has_secret(SECRET_KEY_VARIABLE):
+    if settings.privacy.secret_key.configured:
         return
     log.warning("%s is not set: log pseudonyms are keyed with %s, beside the database; keep that file out of "
                 "the database's backups, or set %s_FILE to a key file kept elsewhere",

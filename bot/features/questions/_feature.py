@@ -138,10 +138,11 @@ class QuestionFeature:
         store = self.store()
         await store.record_unanswered(user_id, text, locale)
         now = time.time()
-        if now - self._last_purge > PURGE_EVERY_SECONDS:
+        keep = self.settings.retention_seconds
+        if keep is not None and now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
-            await store.purge_unanswered(self.settings.retention_seconds, now)
-            await store.purge_tickets(self.settings.retention_seconds, now)
+            await store.purge_unanswered(keep, now)
+            await store.purge_tickets(keep, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:
