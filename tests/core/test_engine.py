@@ -8,6 +8,7 @@ from bot.core import MAX_PAYLOAD_BYTES, Engine, Incoming
 from bot.i18n import LOCALES
 from bot.store import SQLiteStore
 from tests.conftest import Chat
+from tests.store import data
 
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side"
 """The start of the reply to a turn that failed (Engine._answer): never the answer to bad input."""
@@ -182,8 +183,7 @@ async def test_forget_asks_first_and_the_first_option_deletes(chat: Chat, store:
     await chat.press(1)
     assert "deleted" in chat.text
     for table in await store.user_tables():
-        async with store.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-            assert (await cur.fetchone())[0] == 0, f"{table} still holds a row about the user"
+        assert await data.count(store, table) == 0, f"{table} still holds a row about the user"
 
 
 async def test_forget_without_confirmation_deletes_nothing(chat: Chat, store: SQLiteStore) -> None:

@@ -24,14 +24,12 @@ from bot.core import (
     node_title,
     ui_option,
 )
-from bot.errors import ConfigError
 from bot.features.broadcast._events import Event, Events, event_context, load_events
 from bot.features.broadcast._ics import event_ics
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of
 from bot.features.broadcast._text import event_description, event_place, event_text, event_title
 from bot.i18n import N_, Translator
 from bot.settings import DEFAULT_OUTBOX_LEASE_SECONDS, DEFAULT_REMINDER_LEAD_MINUTES, Settings
-from bot.store import SQLiteStore
 
 EVENTS_SHOWN = 8
 """Events listed by /events: with "subscribe" and "main menu" they fit WhatsApp's 10 list rows."""
@@ -77,13 +75,11 @@ class EventsFeature:
 
     def __init__(self, engine: Engine, events: Events, config: BroadcastSettings,
                  now: Callable[[], datetime] = utc_now) -> None:
-        if not isinstance(engine.store, SQLiteStore):
-            raise ConfigError("events and broadcasts need the SQLite store")
         self.engine = engine
         self.events = events
         self.config = config
         self.now = now
-        self.outbox = OutboxStore(engine.store)
+        self.outbox = outbox_of(engine.store)
 
     def register(self) -> None:
         e = self.engine

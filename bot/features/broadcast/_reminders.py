@@ -16,12 +16,11 @@ from datetime import datetime
 from bot.core import Engine
 from bot.features.broadcast._events import Events, load_events
 from bot.features.broadcast._feature import BroadcastSettings, utc_now
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of
 from bot.features.broadcast._sender import Drainer, channel_limits, drain_all
 from bot.features.broadcast._text import reminder_text
 from bot.i18n import LOCALES
 from bot.settings import Settings
-from bot.store import SQLiteStore
 
 log = logging.getLogger("marhaba.reminders")
 
@@ -34,12 +33,11 @@ class Reminders:
 
     def __init__(self, engine: Engine, events: Events, config: BroadcastSettings,
                  now: Callable[[], datetime] = utc_now) -> None:
-        assert isinstance(engine.store, SQLiteStore)
         self.engine = engine
         self.events = events
         self.config = config
         self.now = now
-        self.outbox = OutboxStore(engine.store)
+        self.outbox = outbox_of(engine.store)
         self.drainer = Drainer(self.outbox, engine.store, engine.senders, limits=channel_limits(config.rates),
                                lease_seconds=config.lease_seconds)
 

@@ -16,9 +16,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.features.privacy._repository import PRIVACY
 from bot.logs import safe_traceback
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
-from bot.store import SQLiteStore, purge_inbox
+from bot.store import Store, purge_inbox
 
 if TYPE_CHECKING:
     from bot.core import Engine
@@ -36,7 +37,7 @@ WHATSAPP_INBOUND_DAYS = 7
 WHATSAPP_STATUS_DAYS = 30
 """Delivery statuses of sent WhatsApp messages: long enough to report on a broadcast."""
 
-Purge = Callable[[SQLiteStore, float, float], Awaitable[int]]
+Purge = Callable[[Store, float, float], Awaitable[int]]
 """``await purge(store, older_than_seconds, now)`` deletes what is older than ``now - older_than_seconds``
 and returns how many rows went. ``now`` is passed in, so a test can move the clock."""
 
@@ -83,30 +84,23 @@ def add_retention_rule(rule: RetentionRule) -> None:
     RULES[rule.name] = rule
 
 
-async def table_exists(store: SQLiteStore, name: str) -> bool:
+async def table_exists(store: Store, name: str) -> bool:
     """True when the database has table ``name`` (a feature's migration may not be installed)."""
-    rows = await store.db.execute_fetchall("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return bool(rows)
+    return await store.repository(PRIVACY).has_table(name)
 
 
-async def purge_inactive_users(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
-    """Delete users who have not written for ``older_than_seconds``; every row about them goes with them."""
-    now = time.time() if now is None else now
-    cutoff = now - older_than_seconds
-    # Their tickets close as 'expired', not 'forgotten': staff are told the truth (migration 009).
-    close_tickets = ("INSERT OR IGNORE INTO closed_tickets (id, reason, closed_at) "
-                     "SELECT t.id, 'expired', ? FROM question_tickets t JOIN users u ON u.id = t.user_id "
-                     "WHERE u.last_seen < ? AND t.status <> 'draft'", (now, cutoff))
-    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,),
-                                       before=(close_tickets,))
-    return len(rows)
+async def purge_inactive_users(store: Store, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete users who have not written for ``older_than_seconds``; every row about them goes with them
+    (their tickets close as 'expired', not 'forgotten': staff are told the truth)."""
+    return await store.repository(PRIVACY).purge_inactive_users(older_than_seconds,
+                                                                time.time() if now is None else now)
 
 
 def feature_purge(module: str, function: str, table: str) -> Purge:
     """A :data:`Purge` that calls ``module.function`` when ``table`` exists (a feature's migration may be
     missing); imported only then, so this package does not import the features that import it."""
 
-    async def run(store: SQLiteStore, older_than_seconds: float, now: float) -> int:
+    async def run(store: Store, older_than_seconds: float, now: float) -> int:
         if not await table_exists(store, table):
             return 0
         purge = getattr(importlib.import_module(module), function)
@@ -154,7 +148,7 @@ def check_limits(settings: Settings) -> None:
         rule.max_age_seconds(settings)
 
 
-async def purge(store: SQLiteStore, settings: Settings, now: float | None = None) -> dict[str, int]:
+async def purge(store: Store, settings: Settings, now: float | None = None) -> dict[str, int]:
     """Run every rule as of ``now`` (default: the clock); return rows deleted by rule name (rules set to
     keep for ever are left out).
 
@@ -183,8 +177,6 @@ async def retention_job(engine: Engine, settings: Settings, interval: float = PU
     ``sleep`` waits out the interval (tests pass one that returns when they say a day has passed).
     """
     store = engine.store
-    if not isinstance(store, SQLiteStore):
-        return
     while True:
         try:
             await purge(store, settings)

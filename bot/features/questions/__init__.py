@@ -6,7 +6,13 @@ from bot.features.questions._feature import QuestionFeature, install, question_i
 from bot.features.questions._handoff import HandoffSettings
 from bot.features.questions._index import LocaleIndex, Match, QuestionIndex
 from bot.features.questions._rank import Ranking, rank
-from bot.features.questions._store import QuestionStore, Ticket, Unanswered, purge_unanswered
+from bot.features.questions._store import (
+    QuestionRepository,
+    Ticket,
+    Unanswered,
+    purge_unanswered,
+    questions_of,
+)
 from bot.i18n._normalize import normalize, tokens
 
 __all__ = [
@@ -16,7 +22,7 @@ __all__ = [
     "Match",
     "QuestionFeature",
     "QuestionIndex",
-    "QuestionStore",
+    "QuestionRepository",
     "Ranking",
     "Ticket",
     "Unanswered",
@@ -25,6 +31,7 @@ __all__ = [
     "normalize",
     "purge_unanswered",
     "question_index",
+    "questions_of",
     "rank",
     "register_cli",
     "tokens",

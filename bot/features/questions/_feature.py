@@ -31,9 +31,8 @@ from bot.features.questions._rank import Ranking, rank
 from bot.features.questions._store import (
     MAX_QUESTION_CHARS,
     PENDING_OFFER,
-    QuestionStore,
-    purge_tickets,
-    purge_unanswered,
+    QuestionRepository,
+    questions_of,
 )
 from bot.features.usage import record_handoff, record_question
 from bot.i18n import LOCALES, N_, Translator
@@ -84,8 +83,8 @@ class QuestionFeature:
             index = self._index = QuestionIndex(self.engine.content, self.engine.catalogs)
         return index
 
-    def store(self) -> QuestionStore:
-        return QuestionStore(self.engine.store)  # type: ignore[arg-type]
+    def store(self) -> QuestionRepository:
+        return questions_of(self.engine.store)
 
     # -- text ------------------------------------------------------------------
 
@@ -151,8 +150,8 @@ class QuestionFeature:
         keep = self.settings.retention_seconds
         if keep is not None and now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
-            await purge_unanswered(store.store, keep, now)
-            await purge_tickets(store.store, keep, now)
+            await store.purge_unanswered(keep, now)
+            await store.purge_tickets(keep, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:

@@ -16,7 +16,6 @@ The help word ("help", "مساعدة", "کمک" …) alone offers urgent help fi
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 from bot.content import ContentTree
 from bot.core import Engine, Handler, Option, Outgoing, Turn
 from bot.core._keywords import fold
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.features.questions._handoff import (
     HANDOFF_NODE,
     Handoff,
@@ -33,11 +32,12 @@ from bot.features.questions._handoff import (
     ticket_label,
 )
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
+from bot.features.safety._repository import SAFETY
 from bot.features.safety._rules import EMPTY, Hit, SafetyRules
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, isolate_ltr
 from bot.logs import pseudonym
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import Store
 
 log = logging.getLogger("marhaba.safety")
 
@@ -172,7 +172,7 @@ class SafetyFeature:
             return await self._contacts(turn, category, "")
         recent = self._recent.get(turn.user.id)
         now = time.monotonic()
-        store = QuestionStore(self.engine.store)  # type: ignore[arg-type]
+        store = questions_of(self.engine.store)
         if recent and now - recent[1] < REPEAT_TICKET_SECONDS and await store.ticket(recent[0]) is not None:
             ticket = recent[0]
         else:
@@ -248,24 +248,12 @@ class SafetyFeature:
         self.rules = staged
 
     async def _count(self, category: str, locale: str) -> None:
-        store = self.engine.store
-        if isinstance(store, SQLiteStore):
-            await store.write((
-                "INSERT INTO safety_matches (category, locale, count) VALUES (?, ?, 1) "
-                "ON CONFLICT (category, locale) DO UPDATE SET count = count + 1", (category, locale)))
+        await self.engine.store.repository(SAFETY).count(category, locale)
 
 
-async def safety_counts(store: SQLiteStore) -> dict[str, dict[str, int]]:
+async def safety_counts(store: Store) -> dict[str, dict[str, int]]:
     """Matches per category and language, for ``marhaba stats`` (empty when the table is missing)."""
-    try:
-        rows = await store.db.execute_fetchall(
-            "SELECT category, locale, count FROM safety_matches ORDER BY category, locale")
-    except sqlite3.OperationalError:  # an older database without migration 012
-        return {}
-    out: dict[str, dict[str, int]] = {}
-    for category, locale, count in rows:
-        out.setdefault(category, {})[locale] = count
-    return out
+    return await store.repository(SAFETY).counts()
 
 
 def install(engine: Engine, settings: Settings) -> SafetyFeature:

@@ -47,10 +47,7 @@ def install(engine: Engine, settings: Settings) -> Reloader:
 
     async def cmd_stats(turn: Turn) -> list[_Outgoing]:
         from bot.features.staff._stats import chat_report
-        from bot.store import SQLiteStore
 
-        if not isinstance(engine.store, SQLiteStore):
-            return [engine.text_reply(turn, turn.t.gettext("Statistics are not available for this database."))]
         stats = await gather(engine.store, engine.content)
         return [engine.text_reply(turn, chat_report(stats, engine.catalogs, turn.t.locale, engine.content))]
 

@@ -10,10 +10,10 @@ from bot.core import Engine, Outgoing, Sender
 from bot.features.broadcast import (
     BroadcastSettings,
     ChannelLimits,
-    OutboxStore,
     Pacer,
     Reminders,
     load_events,
+    outbox_of,
 )
 from bot.features.broadcast._cli import _limits as broadcast_limits
 from bot.i18n import Catalogs
@@ -66,7 +66,7 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
                 await reminders.schedule()
 
     async with SQLiteStore(db) as store:
-        outbox = OutboxStore(store)
+        outbox = outbox_of(store)
         await add_subscribers(store, outbox, "telegram", ["501"], "language-classes", "fr")
         await add_subscribers(store, outbox, "telegram", ["502"], "language-classes", "ar")
         await add_subscribers(store, outbox, "telegram", ["503"], "jobs", "fr")
@@ -99,8 +99,8 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
     await tick()
     assert len(sender.sent) == 4
     async with SQLiteStore(db) as store:
-        rows = await store.db.execute_fetchall("SELECT event_id, occurrence FROM broadcasts ORDER BY id")
-    assert list(rows) == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]
+        rows = [(b.event_id, b.occurrence) for b in reversed(await outbox_of(store).recent())]
+    assert rows == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]
 
 
 async def test_reminders_are_paced_like_broadcasts_by_the_rate_settings(

@@ -18,6 +18,7 @@ from bot.runner import JOBS
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.features.privacy.test_privacy import user_refs
+from tests.store import data
 
 DAY = 86_400
 
@@ -30,7 +31,7 @@ async def user_last_seen(store: SQLiteStore, user_id: str, days_ago: float) -> i
     user = await store.get_or_create_user("test", user_id)
     await store.record_visit(user.id, "health")
     await store.set_step(user.id, "health", True)
-    await store.write(("UPDATE users SET last_seen = ? WHERE id = ?", (time.time() - days_ago * DAY, user.id)))
+    await data.update(store, "users", {"last_seen": time.time() - days_ago * DAY}, where={"id": user.id})
     return user.id
 
 
@@ -64,13 +65,12 @@ async def test_a_malformed_setting_deletes_nothing(store: SQLiteStore) -> None:
 async def test_old_unanswered_questions_are_purged_and_a_missing_table_is_no_error(store: SQLiteStore) -> None:
     now = time.time()
     user = await store.get_or_create_user("test", "asker")
-    await store.write(*(("INSERT INTO unanswered_questions (question_key, locale, user_id, question, count, "
-                         "first_at, last_at) VALUES (?, 'en', ?, ?, 1, ?, ?)", (key, user.id, key, at, at))
-                        for key, at in (("old", now - 10 * DAY), ("new", now - DAY))))
+    await data.insert(store, "unanswered_questions", *(
+        {"question_key": key, "locale": "en", "user_id": user.id, "question": key, "count": 1, "first_at": at,
+         "last_at": at} for key, at in (("old", now - 10 * DAY), ("new", now - DAY))))
     await purge(store, settings(MARHABA_QUESTION_RETENTION_DAYS="7"))
-    rows = await store.db.execute_fetchall("SELECT question FROM unanswered_questions")
-    assert [r[0] for r in rows] == ["new"]
-    await store.write(("DROP TABLE unanswered_questions", ()))  # a database without the questions feature
+    assert await data.rows(store, "unanswered_questions", "question") == [("new",)]
+    await data.drop_table(store, "unanswered_questions")  # a database without the questions feature
     assert (await purge(store, settings()))["unanswered questions"] == 0
 
 

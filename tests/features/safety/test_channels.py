@@ -118,7 +118,7 @@ async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catal
 
 async def test_the_urgent_ticket_reaches_the_staff_chat_and_staff_users_and_forget_removes_it(
         telegram_staffed: Harness) -> None:
-    from bot.features.questions import QuestionStore
+    from bot.features.questions import questions_of
 
     h = telegram_staffed
     user = h.user(8201, "ar")
@@ -133,10 +133,10 @@ async def test_the_urgent_ticket_reaches_the_staff_chat_and_staff_users_and_forg
         assert "forced labour or a held passport" in forwarded[-1].params["text"]
         assert "جوازي" not in forwarded[-1].params["text"], "the person's words are not passed on or kept"
     store = h.channel.engine.store
-    assert await QuestionStore(store).ticket(1) is not None  # type: ignore[arg-type]
+    assert await questions_of(store).ticket(1) is not None  # type: ignore[arg-type]
     await user.send("/forget")
     await user.press("🗑")
-    assert await QuestionStore(store).ticket(1) is None  # type: ignore[arg-type]
+    assert await questions_of(store).ticket(1) is None  # type: ignore[arg-type]
 
 
 async def test_telegram_forget_is_answered_during_a_cooldown(telegram_safety: Harness) -> None:
