@@ -7,16 +7,12 @@ import contextlib
 import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.app import open_engine
 from bot.core import Engine
 from bot.errors import ConfigError
-from bot.features.broadcast import reminders_job
-from bot.features.privacy import retention_job, warn_without_own_key
-from bot.features.staff import live_reload
-from bot.features.usage import usage_job
+from bot.features.privacy import warn_without_own_key
 from bot.settings import Settings
 from bot.store import serving_lock
 from bot.web import WebServer
@@ -28,11 +24,6 @@ CHANNELS = {
     "whatsapp": "bot.channels.whatsapp:WhatsAppChannel",
 }
 """Channel name -> the class that runs it (imported only when that channel runs)."""
-
-Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = [live_reload, retention_job, reminders_job, usage_job]
-"""Background jobs (reminders, retention, live reload) started beside the channels."""
-
 
 class Channel(Protocol):
     """What ``marhaba run`` needs of a channel."""
@@ -114,7 +105,8 @@ async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio
                 await ch.start()
                 started.append(ch)
                 log.info("channel %s started", ch.name)
-            jobs = [asyncio.create_task(job(engine, settings)) for job in JOBS]
+            # The features' background jobs (live reload, reminders, retention, usage counts).
+            jobs = [asyncio.create_task(job()) for job in engine.router.jobs]
             await stop.wait()
         finally:
             for task in jobs:

@@ -65,11 +65,16 @@ class Reminders:
             await drain_all(self.drainer, self.outbox, kind="reminder")
 
 
-async def reminders_job(engine: Engine, settings: Settings) -> None:
-    """The ``marhaba run`` job: look for due reminders every :data:`REMINDER_TICK_SECONDS`."""
-    reminders = Reminders(engine, load_events(settings.content_dir, engine.content),
+async def reminders_job(engine: Engine, settings: Settings, events: Callable[[], Events] | None = None) -> None:
+    """The ``marhaba run`` job: look for due reminders every :data:`REMINDER_TICK_SECONDS`.
+
+    ``events()`` gives the events served now (they change on a live reload); without it they are read once.
+    """
+    reminders = Reminders(engine, events() if events else load_events(settings.content_dir, engine.content),
                           BroadcastSettings.from_settings(settings))
     while True:
+        if events is not None:
+            reminders.events = events()
         try:
             await reminders.run_once()
         except Exception:

@@ -7,8 +7,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core import Engine
-from bot.features.privacy import RetentionRule, add_retention_rule, pseudonym
+from bot.core import Engine, Feature, Router
+from bot.features.privacy import RetentionRule, pseudonym
 from bot.settings import Settings
 from bot.store import SQLiteStore
 
@@ -20,7 +20,6 @@ DAY_SECONDS = 86_400.0
 POSITIVE = frozenset({"👍", "❤", "🙏"})
 NEGATIVE = frozenset({"👎"})
 _MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # emoji presentation, skin tones
-_EXTENSION = "feedback"
 
 
 def reaction_value(emoji: str) -> int:
@@ -43,6 +42,7 @@ class PageFeedback:
     def __init__(self, store: SQLiteStore, window_seconds: float = DEFAULT_REACTION_DAYS * DAY_SECONDS) -> None:
         self.store = store
         self.window_seconds = window_seconds
+        self.router = Router("feedback")
 
     @staticmethod
     def key(channel: str, chat_id: str, message_id: str) -> str:
@@ -114,24 +114,30 @@ async def purge_page_messages(store: SQLiteStore, older_than_seconds: float, now
     return len(rows)
 
 
-add_retention_rule(RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS",
-                                 DEFAULT_REACTION_DAYS, purge_page_messages, ("page_messages",),
-                                 "which page a sent message showed, under a keyed hash of chat and message "
-                                 "id (no user id), to count a reaction to it"))
+RETENTION = (
+    RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS", DEFAULT_REACTION_DAYS,
+                  purge_page_messages, ("page_messages",),
+                  "which page a sent message showed, under a keyed hash of chat and message id (no user id), "
+                  "to count a reaction to it"),
+)
 
 
-def install(engine: Engine, settings: Settings) -> PageFeedback | None:
-    """Make the feedback counter available to the channels (:func:`feedback_of`)."""
+def setup(engine: Engine, settings: Settings) -> PageFeedback | None:
+    """The feedback counter, which the channels reach as ``engine.reactions`` (:func:`feedback_of`)."""
     if not isinstance(engine.store, SQLiteStore):
         return None
     rule_days = settings.get("MARHABA_REACTION_DAYS").strip()
     days = float(rule_days) if rule_days else DEFAULT_REACTION_DAYS  # checked at start by check_limits
     feedback = PageFeedback(engine.store, (days or float("inf")) * DAY_SECONDS)
-    engine.extensions[_EXTENSION] = feedback
+    feedback.router.set_reactions(feedback)
     return feedback
 
 
+FEATURE = Feature("feedback", setup, retention=RETENTION)
+"""Reactions to pages, counted per page and language."""
+
+
 def feedback_of(engine: Engine) -> PageFeedback | None:
-    """The engine's :class:`PageFeedback`, when the feature is installed."""
-    found = engine.extensions.get(_EXTENSION)
+    """The engine's :class:`PageFeedback`, when the feature is set up."""
+    found = engine.reactions
     return found if isinstance(found, PageFeedback) else None

@@ -2,7 +2,7 @@
 
 from bot.features.questions._cli import register_cli
 from bot.features.questions._detect import Detection, detect
-from bot.features.questions._feature import QuestionFeature, install, question_index
+from bot.features.questions._feature import FEATURE, QuestionFeature
 from bot.features.questions._handoff import HandoffSettings
 from bot.features.questions._index import LocaleIndex, Match, QuestionIndex
 from bot.features.questions._rank import Ranking, rank
@@ -10,6 +10,7 @@ from bot.features.questions._store import QuestionStore, Ticket, Unanswered, pur
 from bot.i18n._normalize import normalize, tokens
 
 __all__ = [
+    "FEATURE",
     "Detection",
     "HandoffSettings",
     "LocaleIndex",
@@ -21,10 +22,8 @@ __all__ = [
     "Ticket",
     "Unanswered",
     "detect",
-    "install",
     "normalize",
     "purge_unanswered",
-    "question_index",
     "rank",
     "register_cli",
     "tokens",

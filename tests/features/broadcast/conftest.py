@@ -31,7 +31,7 @@ def sample_events(sample_tree: ContentTree) -> Events:
 @pytest.fixture
 def feature(engine: Engine, sample_events: Events) -> EventsFeature:
     feature = EventsFeature(engine, sample_events, BroadcastSettings(), now=lambda: NOW)
-    feature.register()
+    engine.router.include(feature.router)
     return feature
 
 

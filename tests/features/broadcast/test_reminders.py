@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.content import ContentTree
-from bot.core import Engine, Outgoing, Sender
+from bot.core import Outgoing, Sender
 from bot.features.broadcast import BroadcastSettings, OutboxStore, Reminders, load_events
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
+from tests.conftest import make_engine
 from tests.features.broadcast.conftest import add_subscribers
 
 EVENTS = """\
@@ -49,7 +50,7 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
 
     async def tick(*, drain: bool = True) -> None:
         async with SQLiteStore(db) as store:  # every tick is a fresh start of the bot
-            engine = Engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": sender})
+            engine = make_engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": sender})
             reminders = Reminders(engine, events, config, now=lambda: clock[0])
             if drain:
                 await reminders.run_once()
