@@ -7,10 +7,11 @@ import contextlib
 import importlib
 import logging
 import signal
+from collections.abc import Sequence
 from typing import Protocol
 
-from bot.app import open_engine
-from bot.core import Engine
+from bot.app import FEATURES, open_engine
+from bot.core import Engine, Feature
 from bot.errors import ConfigError
 from bot.features.privacy import warn_without_own_key
 from bot.settings import Settings
@@ -92,8 +93,9 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
         await _serve(settings, classes, stop)
 
 
-async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio.Event) -> None:
-    async with open_engine(settings) as engine:
+async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio.Event,
+                 features: Sequence[Feature] = FEATURES) -> None:
+    async with open_engine(settings, features) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]
         warn_without_own_key(settings, settings.db_path)  # once the configuration is known to be good
