@@ -58,3 +58,4 @@ async def add_subscribers(store: SQLiteStore, outbox: OutboxStore, channel: str,
         await outbox.subscribe(user.id, topic)
         out.append(user.id)
     return out
+from tests.features.staff.conftest import project_copy, staff_engine  # noqa: E402, F401  (fixtures for test_reload)

@@ -10,7 +10,7 @@ from bot.features import broadcast
 from bot.features.broadcast import EventsFeature
 from bot.settings import Settings
 from tests.conftest import Chat
-from tests.features.staff.conftest import project_copy, reloader_of, staff_engine  # noqa: F401  (fixtures)
+from tests.features.staff.conftest import reloader_of
 from tests.features.staff.test_reload import edit
 
 OLD_TITLE = "Beginner language class (A1), evenings"
