@@ -37,7 +37,8 @@ async def open_engine(settings: Settings, features: Sequence[Feature] = FEATURES
     rules) are invalid, and :class:`~bot.core.DuplicateHandler` when two features register the same
     command or payload prefix: the bot refuses to start rather than serve something broken.
     """
-    flood = FloodControl(FloodLimits.from_settings(settings))
+    flood = FloodControl(FloodLimits(settings.flood.rate_per_minute, settings.flood.burst,
+                                     settings.flood.cooldown_seconds))
     check_limits(settings, rules_of(features))
     loaded = load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir, settings.digits)

@@ -20,6 +20,7 @@ from bot.cli import _chat, _content, _run
 from bot.errors import ContentError, MarhabaError
 from bot.features.privacy import protect_logging
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.settings import LogSection, Settings
 
 if TYPE_CHECKING:
     from bot.core import Feature
@@ -51,16 +52,19 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
-    logging.basicConfig(level=os.environ.get("MARHABA_LOG_LEVEL", "WARNING").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    protect_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return 2
+    log_settings = LogSection()
     try:
+        # The environment and .env, as every command reads them; a bad value stops here, named.
+        log_settings = Settings.from_env().log
+        logging.basicConfig(level=log_settings.level or "WARNING",
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        protect_logging()
         return func(args)
     except ContentError as exc:
         for problem in exc.problems:
@@ -78,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # the last guard: an operator sees one line, not a traceback
-        if os.environ.get("MARHABA_DEBUG"):
+        if log_settings.debug:
             raise
         print(f"marhaba: unexpected error ({type(exc).__name__}); run with MARHABA_DEBUG=1 for details",
               file=sys.stderr)

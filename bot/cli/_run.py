@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 from typing import Any
 
 from bot.features.privacy import protect_logging
@@ -15,9 +14,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import serve
     from bot.settings import Settings
 
-    logging.getLogger().setLevel(os.environ.get("MARHABA_LOG_LEVEL", "INFO").upper())
+    settings = Settings.from_env()
+    logging.getLogger().setLevel(settings.log.level or "INFO")
     protect_logging()
-    asyncio.run(serve(Settings.from_env(), args.channels))
+    asyncio.run(serve(settings, args.channels))
     return 0
 
 

@@ -84,10 +84,13 @@ async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeyp
         seen.append(older_than_seconds)
         return 2
 
-    events = Feature("events", retention=(RetentionRule("old events", "MARHABA_EVENT_RETENTION_DAYS", 90, rule),))
+    events = Feature("events", retention=(RetentionRule("old events", "MARHABA_BROADCAST_RETENTION_DAYS", 30, rule),))
     rules = rules_of((*FEATURES, events))
-    assert (await purge(store, settings(), rules=rules))["old events"] == 2
+    assert (await purge(store, settings(MARHABA_BROADCAST_RETENTION_DAYS="90"), rules=rules))["old events"] == 2
     assert seen == [90 * DAY]
+    unread = Feature("events", retention=(RetentionRule("new events", "MARHABA_EVENT_RETENTION_DAYS", 90, rule),))
+    with pytest.raises(ValueError, match="add MARHABA_EVENT_RETENTION_DAYS to bot.settings"):
+        rules_of((*FEATURES, unread))
 
 
 async def test_marhaba_run_purges_on_start_and_daily(store: SQLiteStore) -> None:
