@@ -1,6 +1,6 @@
 """Events, topic subscriptions, reminders, and crash-safe broadcasts at each platform's rate limit.
 
-* :func:`install` registers ``/events``, ``/subscribe``, ``/unsubscribe`` on an engine;
+* :data:`FEATURE` registers ``/events``, ``/subscribe``, ``/unsubscribe`` on an engine;
 * :func:`load_events` reads and validates ``content/events.yaml``;
 * :class:`BroadcastRepository` and :class:`Drainer` keep and send broadcasts;
 * :func:`reminders_job` runs beside the channels in ``marhaba run``;
@@ -8,8 +8,9 @@
 """
 
 from bot.features.broadcast._cli import register_cli
+from bot.features.broadcast._config import BroadcastSettings
 from bot.features.broadcast._events import Event, Events, event_context, load_events
-from bot.features.broadcast._feature import BroadcastSettings, EventsFeature, install
+from bot.features.broadcast._feature import FEATURE, EventsFeature
 from bot.features.broadcast._hijri import format_hijri, from_hijri, to_hijri
 from bot.features.broadcast._ics import event_ics
 from bot.features.broadcast._outbox import (
@@ -25,6 +26,7 @@ from bot.features.broadcast._sender import DEFAULT_LIMITS, ChannelLimits, Draine
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FEATURE",
     "Broadcast",
     "BroadcastRepository",
     "BroadcastSettings",
@@ -44,7 +46,6 @@ __all__ = [
     "event_ics",
     "format_hijri",
     "from_hijri",
-    "install",
     "load_events",
     "register_cli",
     "reminders_job",

@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from bot.core import Engine, Sender
 from bot.errors import ConfigError
+from bot.features.broadcast._config import utc_now
 from bot.features.broadcast._events import Events, event_context, load_events
-from bot.features.broadcast._feature import utc_now
 from bot.features.broadcast._outbox import (
     DONE_STATES,
     Broadcast,

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import Engine
+from bot.features.broadcast._config import BroadcastSettings, utc_now
 from bot.features.broadcast._events import Events, load_events
-from bot.features.broadcast._feature import BroadcastSettings, utc_now
 from bot.features.broadcast._outbox import outbox_of
 from bot.features.broadcast._sender import Drainer, channel_limits, drain_all
 from bot.features.broadcast._text import reminder_text
@@ -64,11 +64,16 @@ class Reminders:
             await drain_all(self.drainer, self.outbox, kind="reminder")
 
 
-async def reminders_job(engine: Engine, settings: Settings) -> None:
-    """The ``marhaba run`` job: look for due reminders every :data:`REMINDER_TICK_SECONDS`."""
-    reminders = Reminders(engine, load_events(settings.content_dir, engine.content),
+async def reminders_job(engine: Engine, settings: Settings, events: Callable[[], Events] | None = None) -> None:
+    """The ``marhaba run`` job: look for due reminders every :data:`REMINDER_TICK_SECONDS`.
+
+    ``events()`` gives the events served now (they change on a live reload); without it they are read once.
+    """
+    reminders = Reminders(engine, events() if events else load_events(settings.content_dir, engine.content),
                           BroadcastSettings.from_settings(settings))
     while True:
+        if events is not None:
+            reminders.events = events()
         try:
             await reminders.run_once()
         except Exception:

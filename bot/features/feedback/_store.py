@@ -6,9 +6,9 @@ import logging
 import time
 from collections.abc import Iterable
 
-from bot.core import Engine
+from bot.core import Engine, Feature, Router
 from bot.features.feedback._repository import FEEDBACK, PageScore
-from bot.features.privacy import RetentionRule, add_retention_rule
+from bot.features.privacy import RetentionRule
 from bot.logs import pseudonym
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 from bot.store import Store
@@ -20,7 +20,6 @@ DEFAULT_REACTION_DAYS = RETENTION_DEFAULTS["MARHABA_REACTION_DAYS"]
 POSITIVE = frozenset({"👍", "❤", "🙏"})
 NEGATIVE = frozenset({"👎"})
 _MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # emoji presentation, skin tones
-_EXTENSION = "feedback"
 
 
 def reaction_value(emoji: str) -> int:
@@ -36,6 +35,7 @@ class PageFeedback:
         self.store = store
         self.repository = store.repository(FEEDBACK)
         self.window_seconds = window_seconds
+        self.router = Router("feedback")
 
     @staticmethod
     def key(channel: str, chat_id: str, message_id: str) -> str:
@@ -81,21 +81,27 @@ async def purge_page_messages(store: Store, older_than_seconds: float, now: floa
     return await store.repository(FEEDBACK).purge(older_than_seconds, time.time() if now is None else now)
 
 
-add_retention_rule(RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS",
-                                 DEFAULT_REACTION_DAYS, purge_page_messages, ("page_messages",),
-                                 "which page a sent message showed, under a keyed hash of chat and message "
-                                 "id (no user id), to count a reaction to it"))
+RETENTION = (
+    RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS", DEFAULT_REACTION_DAYS,
+                  purge_page_messages, ("page_messages",),
+                  "which page a sent message showed, under a keyed hash of chat and message id (no user id), "
+                  "to count a reaction to it"),
+)
 
 
-def install(engine: Engine, settings: Settings) -> PageFeedback | None:
-    """Make the feedback counter available to the channels (:func:`feedback_of`)."""
+def setup(engine: Engine, settings: Settings) -> PageFeedback | None:
+    """The feedback counter, which the channels reach as ``engine.reactions`` (:func:`feedback_of`)."""
     max_age = settings.retention.max_age_seconds("MARHABA_REACTION_DAYS")
     feedback = PageFeedback(engine.store, float("inf") if max_age is None else max_age)
-    engine.extensions[_EXTENSION] = feedback
+    feedback.router.set_reactions(feedback)
     return feedback
 
 
+FEATURE = Feature("feedback", setup, retention=RETENTION)
+"""Reactions to pages, counted per page and language."""
+
+
 def feedback_of(engine: Engine) -> PageFeedback | None:
-    """The engine's :class:`PageFeedback`, when the feature is installed."""
-    found = engine.extensions.get(_EXTENSION)
+    """The engine's :class:`PageFeedback`, when the feature is set up."""
+    found = engine.reactions
     return found if isinstance(found, PageFeedback) else None

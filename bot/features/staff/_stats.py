@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,7 +21,6 @@ from bot.content import ContentTree
 from bot.core._render import node_title
 from bot.features.feedback._repository import FEEDBACK
 from bot.features.questions._repository import QUESTIONS
-from bot.features.safety import safety_counts
 from bot.features.staff._repository import STAFF
 from bot.features.usage import week_of
 from bot.features.usage._repository import USAGE
@@ -62,13 +62,17 @@ class Stats:
     """Per page and language: ``{"node": id, "title": ..., "locale": ..., "positive": n, "negative": n}``."""
     safety: dict[str, dict[str, int]] = field(default_factory=dict)
     """Safety disclosures answered, per category and language (counts only: no text, no person)."""
+    more: dict[str, Any] = field(default_factory=dict)
+    """Figures of features this report has no field for, by name (``Feature.stats``)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-async def gather(store: Store, content: ContentTree, now: float | None = None) -> Stats:
-    """Read the aggregates from the database (reads only)."""
+async def gather(store: Store, content: ContentTree, now: float | None = None, *,
+                 features: Iterable[Any] = ()) -> Stats:
+    """Read the aggregates from the database (reads only), with each of ``features``' own figures
+    (``Feature.stats``)."""
     now = time.time() if now is None else now
     staff = store.repository(STAFF)
     stats = Stats()
@@ -93,8 +97,18 @@ async def gather(store: Store, content: ContentTree, now: float | None = None) -
     stats.unanswered = sum(n for _, n in rows)
     stats.unanswered_by_locale = {loc or NO_LOCALE: n for loc, n in rows}
     await _gather_usage(store, content, stats, now)
-    stats.safety = await safety_counts(store)
+    for feature in features:
+        if feature.stats is None:
+            continue
+        for name, value in (await feature.stats(store, content, now)).items():
+            if name in _FIELDS:
+                setattr(stats, name, value)
+            else:
+                stats.more[name] = value
     return stats
+
+
+_FIELDS = frozenset(f for f in Stats.__dataclass_fields__ if f != "more")
 
 
 def _title(content: ContentTree, node_id: str) -> str:
@@ -167,6 +181,8 @@ def text_report(stats: Stats) -> str:
     lines += ["", "Safety disclosures answered (per category and language; no text is kept):"]
     lines += [f"  {category:<20} {sum(by.values()):>5}   " + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
               for category, by in stats.safety.items()] or ["  (none)"]
+    for name, value in stats.more.items():
+        lines += ["", f"{name}: {value}"]
     return "\n".join(lines)
 
 

@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core._feature import Feature
+from bot.core._router import Router
 from bot.features.usage._repository import USAGE
 from bot.logs import safe_traceback
 from bot.store import Store
@@ -57,3 +59,15 @@ async def usage_job(engine: Engine, settings: Settings) -> None:
         except Exception as exc:
             log.error("counting active users failed: %s", safe_traceback(exc))
         await asyncio.sleep(ACTIVE_COUNT_INTERVAL_SECONDS)
+
+
+class Usage:
+    """Counts this week's active people every hour while ``marhaba run`` serves."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.router = Router("usage")
+        self.router.add_job(lambda: usage_job(engine, settings))
+
+
+FEATURE = Feature("usage", Usage)
+"""Usage over time: the active-people job (questions and handoffs are counted by the questions feature)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.features.feedback import feedback_of, install
+from bot.features.feedback import FEATURE, feedback_of
 from bot.settings import Settings
 from tests.channels.whatsapp.conftest import WhatsAppHarness, payload, reply_webhook, text_webhook
 from tests.store import data
@@ -19,7 +19,7 @@ USER = "963933000001"  # the user of the recorded payloads
 @pytest.fixture(autouse=True)
 def feedback(wa: WhatsAppHarness):
     """The feature as ``marhaba run`` installs it."""
-    return install(wa.engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    return wa.engine.add_feature(FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}))
 
 
 def reaction_webhook(to_message: str, emoji: str | None, message_id: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def sample_events(sample_tree: ContentTree) -> Events:
 @pytest.fixture
 def feature(engine: Engine, sample_events: Events) -> EventsFeature:
     feature = EventsFeature(engine, sample_events, BroadcastSettings(), now=lambda: NOW)
-    feature.register()
+    engine.router.include(feature.router)
     return feature
 
 
@@ -59,3 +59,4 @@ async def add_subscribers(store: SQLiteStore, outbox: BroadcastRepository, chann
         await outbox.subscribe(user.id, topic)
         out.append(user.id)
     return out
+from tests.features.staff.conftest import project_copy, staff_engine  # noqa: E402, F401  (fixtures for test_reload)

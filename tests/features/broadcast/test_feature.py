@@ -34,7 +34,7 @@ async def test_events_lists_upcoming_events_with_dates_in_the_users_locale(
 
 async def test_hijri_date_is_shown_beside_the_gregorian_one_where_enabled(
         engine: Engine, sample_events: Events) -> None:
-    EventsFeature(engine, sample_events, BroadcastSettings(hijri=True), now=lambda: NOW).register()
+    engine.router.include(EventsFeature(engine, sample_events, BroadcastSettings(hijri=True), now=lambda: NOW).router)
     chat = await chat_in(engine, "ar")
     await chat("/events")
     # 23 November 2026 is 12 Jumada al-Akhirah 1448 in the tabular calendar.

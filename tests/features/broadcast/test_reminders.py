@@ -19,6 +19,7 @@ from bot.features.broadcast._cli import _limits as broadcast_limits
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from bot.store import SQLiteStore
+from tests.conftest import make_engine
 from tests.features.broadcast.conftest import add_subscribers
 
 EVENTS = """\
@@ -58,7 +59,7 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
 
     async def tick(*, drain: bool = True) -> None:
         async with SQLiteStore(db) as store:  # every tick is a fresh start of the bot
-            engine = Engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": sender})
+            engine = make_engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": sender})
             reminders = Reminders(engine, events, config, now=lambda: clock[0])
             if drain:
                 await reminders.run_once()

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.channels.whatsapp._store import WhatsAppStore
 from bot.core import Engine
 from bot.features.broadcast._outbox import outbox_of
-from bot.features.questions import install
+from bot.features.questions import FEATURE
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.web import WebServer
@@ -52,7 +52,7 @@ def leftovers(db: Path, needles: list[str]) -> list[str]:
 
 
 async def test_forget_on_whatsapp_leaves_no_trace_in_any_table_or_file(wa: WhatsAppHarness) -> None:
-    install(wa.engine, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF": f"whatsapp:{STAFF}"}))
+    wa.engine.add_feature(FEATURE, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF": f"whatsapp:{STAFF}"}))
     ids = iter(range(1000))
 
     async def say(who: str, text: str) -> None:

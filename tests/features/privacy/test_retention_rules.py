@@ -11,15 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import FEATURES
 from bot.channels.whatsapp._store import WhatsAppStore
 from bot.features.broadcast._outbox import outbox_of
-from bot.features.privacy import RULES, purge
+from bot.features.privacy import purge, rules_of
 from bot.features.privacy._retention import DAY_SECONDS
 from bot.features.questions import questions_of
 from bot.settings import Settings
 from bot.store import Inbox, SQLiteStore
 from tests.conftest import PROJECT
 from tests.store import data
+
+RULES = rules_of(FEATURES)
 
 PERSONAL_COLUMNS = {"channel_user_id", "message_id", "question", "question_key", "texts", "text", "body",
                     "pending", "wa_id", "chat_id"}
@@ -142,9 +145,9 @@ async def test_each_rule_deletes_just_after_its_limit_not_before(tmp_path: Path,
         await setup(store, user.id, at)
         before = await count(store)
         assert before >= 1
-        done = await purge(store, settings(), now=at + days * DAY_SECONDS - 60)
+        done = await purge(store, settings(), now=at + days * DAY_SECONDS - 60, rules=RULES)
         assert done[name] == 0
         assert await count(store) == before
-        done = await purge(store, settings(), now=at + days * DAY_SECONDS + 60)
+        done = await purge(store, settings(), now=at + days * DAY_SECONDS + 60, rules=RULES)
         assert done[name] >= 1
         assert await count(store) == 0

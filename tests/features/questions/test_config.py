@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import open_engine
 from bot.errors import ConfigError
-from bot.features.privacy import purge
+from bot.features.privacy import purge, rules_of
 from bot.features.questions import HandoffSettings
 from bot.features.questions._store import questions_of
 from bot.settings import DAY_SECONDS as DAY
@@ -49,7 +49,7 @@ async def test_retention_zero_starts_and_keeps_questions_for_ever(tmp_path: Path
         await questions.record_unanswered(asker.id, "where is the old library", "en", now=time.time() - 4000 * DAY)
         chat = await english(engine)
         await chat("qwzx blorp vint")  # an unanswered question: the feature purges old ones now
-        await purge(engine.store, parsed)  # and so does the daily retention job
+        await purge(engine.store, parsed, rules=rules_of(engine.features))  # and so does the daily retention job
         wordings = [q.question for q in await questions.unanswered()]
     assert ("where is the old library" in wordings) is kept
     assert "qwzx blorp vint" in wordings

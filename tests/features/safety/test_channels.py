@@ -12,7 +12,6 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel, TelegramSettings
 from bot.content import ContentTree
-from bot.core import Engine
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 from bot.web import WebServer
@@ -20,7 +19,7 @@ from tests.channels.telegram.conftest import Harness, telegram_settings
 from tests.channels.telegram.fake_botapi import FakeBotAPI
 from tests.channels.whatsapp.conftest import WhatsAppHarness, text_webhook
 from tests.channels.whatsapp.fake_graph import FakeGraph
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, make_engine
 from tests.features.safety.conftest import CALLABLE, first_line, install, settings
 
 
@@ -38,7 +37,7 @@ def test_terminal_chat_leads_with_the_number(tmp_path: Path) -> None:
 async def telegram_safety(fake_api: FakeBotAPI, sample_tree: ContentTree, catalogs: Catalogs,
                           store: SQLiteStore) -> AsyncIterator[Harness]:
     env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"))
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store), env)
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store), env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)
     await channel.start()
@@ -108,7 +107,7 @@ async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catal
                            store: SQLiteStore) -> AsyncIterator[Harness]:
     env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"), MARHABA_STAFF_CHAT=str(STAFF_CHAT),
                             MARHABA_STAFF=f"telegram:{STAFF_USER}")
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)
     await channel.start()

@@ -114,11 +114,11 @@ async def test_stats_command_for_staff(staff_engine: Engine) -> None:
 
 async def test_usage_over_time_not_sure_shares_handoff_pages_and_reactions(
         used: Engine, sample_tree: ContentTree, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.features import questions
     from bot.features.feedback import PageFeedback
-    from bot.features.questions import install as install_questions
     from bot.settings import Settings
 
-    install_questions(used, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    used.add_feature(questions.FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     asker = Chat(used, user_id="a", channel="telegram")
     await asker("أين المستشفى")  # answered with a topic
     await asker("qwxz vbnm plkj")  # "not sure"
