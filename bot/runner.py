@@ -7,7 +7,7 @@ import contextlib
 import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.app import FEATURES, open_engine
@@ -100,7 +100,7 @@ async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio
                 started.append(ch)
                 log.info("channel %s started", ch.name)
             # The features' background jobs (live reload, reminders, retention, usage counts).
-            jobs = [asyncio.create_task(_run_job(job)) for job in engine.router.jobs]
+            jobs = [asyncio.create_task(job()) for job in engine.router.jobs]
             await stop.wait()
         finally:
             for task in jobs:
@@ -109,7 +109,3 @@ async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio
             for ch in reversed(started):
                 await ch.stop()
             await web.stop()
-
-
-async def _run_job(job: Callable[[], Awaitable[None]]) -> None:
-    await job()

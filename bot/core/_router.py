@@ -16,7 +16,7 @@ gets the turn and the handler it wraps.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -35,7 +35,7 @@ ReloadHook = Callable[[Any, Any], Any]
 
 It raises :class:`~bot.errors.ContentError` (``file:line`` problems) when they are invalid; nothing is
 swapped until every hook of a reload succeeded, then each apply callable runs."""
-Job = Callable[[], Awaitable[None]]
+Job = Callable[[], Coroutine[Any, Any, None]]
 """A background job of ``marhaba run`` (runs until cancelled)."""
 
 
