@@ -31,6 +31,7 @@ from bot.core._render import (
     ui_option,
 )
 from bot.core._router import Command, DuplicateHandler, Handler, Middleware, Router
+from bot.core._stats import NO_LOCALE, Figures, bar_chart, column_chart, locale_name, title_of
 
 __all__ = [
     "MAIN_MENU",
@@ -43,6 +44,12 @@ __all__ = [
     "Document",
     "DuplicateHandler",
     "Feature",
+    "Figures",
+    "NO_LOCALE",
+    "bar_chart",
+    "column_chart",
+    "locale_name",
+    "title_of",
     "Middleware",
     "Router",
     "Engine",

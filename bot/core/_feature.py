@@ -21,15 +21,18 @@ from bot.core._router import Unit
 if TYPE_CHECKING:
     from bot.content import ContentTree
     from bot.core._engine import Engine
+    from bot.core._stats import Figures
 
 Setup = Callable[["Engine", Any], "Unit | None"]
 """``setup(engine, settings)`` builds the feature's state and returns it (it has a ``router``).
 
 It raises :class:`~bot.errors.ContentError` or :class:`~bot.errors.ConfigError` when the feature's
 files or settings are invalid: the bot refuses to start."""
-StatsHook = Callable[[Any, "ContentTree", float], Awaitable[dict[str, Any]]]
-"""``await stats(store, content, now)``: the feature's aggregate figures, by :class:`Stats` field name
-(a name the staff report does not know is shown under its own heading)."""
+StatsHook = Callable[[Any, "ContentTree", float], Awaitable["Figures | dict[str, Any]"]]
+"""``await stats(store, content, now)``: the feature's aggregate figures, read through its own repository.
+
+A :class:`~bot.core.Figures` draws itself in every report; a plain ``{name: value}`` is shown one
+``name: value`` line each (and under ``"more"`` in ``--json``)."""
 CliGroup = Callable[[Any, Any], None]
 """``cli(subparsers, features)`` adds the feature's ``marhaba`` commands (argparse sub-parsers); ``features``
 are the application's, for commands that need them (``marhaba privacy``, ``marhaba stats``)."""
@@ -44,6 +47,8 @@ class Feature:
     retention: tuple[Any, ...] = ()
     """:class:`~bot.features.privacy.RetentionRule` s for the tables this feature owns."""
     stats: StatsHook | None = None
+    stats_order: int = 100
+    """Where the feature's figures appear in the statistics, after the staff's own (smaller first)."""
     cli: CliGroup | None = None
     cli_order: int = 100
     """Where the command group appears in ``marhaba --help`` (smaller first)."""

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from bot.core import Engine, Feature, Router
 from bot.features.feedback._repository import FEEDBACK, PageScore
+from bot.features.feedback._stats import feedback_stats
 from bot.features.privacy import RetentionRule
 from bot.logs import pseudonym
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
@@ -97,7 +98,7 @@ def setup(engine: Engine, settings: Settings) -> PageFeedback | None:
     return feedback
 
 
-FEATURE = Feature("feedback", setup, retention=RETENTION)
+FEATURE = Feature("feedback", setup, retention=RETENTION, stats=feedback_stats, stats_order=30)
 """Reactions to pages, counted per page and language."""
 
 

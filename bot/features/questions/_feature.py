@@ -46,6 +46,7 @@ from bot.features.questions._handoff import (
 )
 from bot.features.questions._index import Match, QuestionIndex
 from bot.features.questions._rank import Ranking, rank
+from bot.features.questions._stats import question_stats
 from bot.features.questions._store import (
     MAX_QUESTION_CHARS,
     PENDING_OFFER,
@@ -332,5 +333,6 @@ def _cli(subparsers: Any, features: Any) -> None:
     register_cli(subparsers)
 
 
-FEATURE = Feature("questions", setup, retention=RETENTION, cli=_cli, cli_order=30)
+FEATURE = Feature("questions", setup, retention=RETENTION, stats=question_stats, stats_order=10, cli=_cli,
+                  cli_order=30)
 """The questions feature: its text handler answers what no other feature took."""

@@ -5,7 +5,7 @@
 * :data:`FEATURE` makes the :class:`SafetyFeature` the engine's guard (see :class:`bot.core.Guard`).
 """
 
-from bot.features.safety._feature import FEATURE, SafetyFeature, safety_counts
+from bot.features.safety._feature import FEATURE, SafetyFeature
 from bot.features.safety._load import SAFETY_FILE, emergency_pages, load_safety, safety_path
 from bot.features.safety._rules import (
     CATEGORIES,
@@ -16,6 +16,7 @@ from bot.features.safety._rules import (
     SafetyRules,
     compile_phrase,
 )
+from bot.features.safety._stats import safety_counts
 
 __all__ = [
     "CATEGORIES",

@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from bot.content import ContentTree
 from bot.core import Engine, Feature, Handler, Option, Outgoing, Router, Turn
@@ -36,10 +35,10 @@ from bot.features.questions._handoff import (
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
 from bot.features.safety._repository import SAFETY
 from bot.features.safety._rules import EMPTY, Hit, SafetyRules
+from bot.features.safety._stats import safety_stats
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, isolate_ltr
 from bot.logs import pseudonym
 from bot.settings import Settings
-from bot.store import Store
 
 log = logging.getLogger("marhaba.safety")
 
@@ -255,11 +254,6 @@ class SafetyFeature:
         await self.engine.store.repository(SAFETY).count(category, locale)
 
 
-async def safety_counts(store: Store) -> dict[str, dict[str, int]]:
-    """Matches per category and language, for ``marhaba stats`` (empty when the table is missing)."""
-    return await store.repository(SAFETY).counts()
-
-
 def setup(engine: Engine, settings: Settings) -> SafetyFeature:
     """Load the rules (raising :class:`ContentError` when invalid); the feature is the engine's guard."""
     rules, warnings = load_safety(settings.content_dir, engine.content)
@@ -268,9 +262,5 @@ def setup(engine: Engine, settings: Settings) -> SafetyFeature:
     return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
 
 
-async def _stats(store: Any, content: ContentTree, now: float) -> dict[str, Any]:
-    return {"safety": await safety_counts(store)}
-
-
-FEATURE = Feature("safety", setup, stats=_stats)
+FEATURE = Feature("safety", setup, stats=safety_stats, stats_order=40)
 """The safety feature: checks every typed text first, so it comes first in the feature list."""

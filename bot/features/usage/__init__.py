@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from bot.features.usage._counters import (
     ACTIVE_COUNT_INTERVAL_SECONDS,
-    FEATURE,
     count_active_users,
     record_handoff,
     record_question,
     usage_job,
     week_of,
 )
+from bot.features.usage._feature import FEATURE
 
 __all__ = ["ACTIVE_COUNT_INTERVAL_SECONDS", "FEATURE", "count_active_users", "record_handoff", "record_question", "usage_job",
            "week_of"]

@@ -8,7 +8,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core._feature import Feature
 from bot.core._router import Router
 from bot.features.usage._repository import USAGE
 from bot.logs import safe_traceback
@@ -68,6 +67,3 @@ class Usage:
         self.router = Router("usage")
         self.router.add_job(lambda: usage_job(engine, settings))
 
-
-FEATURE = Feature("usage", Usage)
-"""Usage over time: the active-people job (questions and handoffs are counted by the questions feature)."""

@@ -17,6 +17,9 @@ class UsageRepository(Protocol):
     async def count_active(self, week: str, since: float) -> None:
         """Raise ``week``'s active people to those seen since ``since``, if that is more (it never shrinks)."""
 
+    async def active_since(self, since: float) -> int:
+        """How many people were seen at or after ``since`` (this week's figure so far, counted now)."""
+
     async def weeks(self, limit: int) -> list[tuple[str, int, int]]:
         """(week, active people, questions) of the latest ``limit`` weeks recorded, latest first."""
 

@@ -28,6 +28,10 @@ class SQLiteUsage(SQLiteRepository):
              "ON CONFLICT (week) DO UPDATE SET active_users = MAX(active_users, excluded.active_users)",
              (week, since)))
 
+    async def active_since(self, since: float) -> int:
+        rows = await self.store.db.execute_fetchall("SELECT COUNT(*) FROM users WHERE last_seen >= ?", (since,))
+        return int(next(iter(rows))[0])
+
     async def weeks(self, limit: int) -> list[tuple[str, int, int]]:
         rows = await self.store.db.execute_fetchall(
             "SELECT week, active_users, questions FROM usage_weeks ORDER BY week DESC LIMIT ?", (limit,))

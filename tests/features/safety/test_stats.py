@@ -14,7 +14,7 @@ async def test_stats_show_matches_per_category_and_language(sengine: Engine) -> 
         await chat.payload(f"lang:{lang}")
         await chat(text)
     stats = await gather(sengine.store, sengine.content, features=sengine.features)  # type: ignore[arg-type]
-    assert stats.safety == {"self-harm": {"ar": 1, "en": 1}, "threats": {"en": 1}}
+    assert stats.as_dict()["safety"] == {"self-harm": {"ar": 1, "en": 1}, "threats": {"en": 1}}
     report = text_report(stats)
     assert "self-harm                2   ar 1, en 1" in report
     assert "kill" not in report and "stalking" not in report

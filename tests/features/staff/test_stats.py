@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import FEATURES
 from bot.cli import main
 from bot.content import ContentTree
 from bot.core import Engine
@@ -43,7 +44,7 @@ async def used(engine: Engine) -> Engine:
 
 async def test_gather_counts_people_not_clicks(used: Engine, sample_tree: ContentTree) -> None:
     assert isinstance(used.store, SQLiteStore)
-    stats = await gather(used.store, sample_tree)
+    stats = await gather(used.store, sample_tree, features=FEATURES)
     assert stats.users == 5
     assert stats.by_locale == {"ar": 2, "fa": 1, "none": 1, "so": 1}
     assert stats.by_channel == {"telegram": 3, "whatsapp": 2}
@@ -54,7 +55,7 @@ async def test_gather_counts_people_not_clicks(used: Engine, sample_tree: Conten
     assert stats.topics[0][0] == "health"
     steps = {step_id: n for step_id, _, n in stats.steps}
     assert steps["health-card"] == 2 and steps["edu-school-enroll"] == 1 and steps["culture-welcome-session"] == 0
-    assert stats.unanswered == 0
+    assert stats.as_dict()["unanswered"] == 0
 
 
 async def test_unanswered_questions_are_counted_and_the_count_outlives_the_askers(
@@ -74,9 +75,9 @@ async def test_unanswered_questions_are_counted_and_the_count_outlives_the_asker
     # The counts name no one and hold no text: what was asked, by whom, is not kept for statistics.
     columns = set(await data.columns(store, "unanswered_counts"))
     assert columns == {"day", "locale", "count"}
-    stats = await gather(store, sample_tree)
-    assert stats.unanswered == 3
-    assert stats.unanswered_by_locale == {"ar": 2, "fa": 1}
+    stats = await gather(store, sample_tree, features=FEATURES)
+    assert stats.as_dict()["unanswered"] == 3
+    assert stats.as_dict()["unanswered_by_locale"] == {"ar": 2, "fa": 1}
     page = html_report(stats)
     assert "Unanswered questions (3)" in page
 
@@ -128,12 +129,13 @@ async def test_usage_over_time_not_sure_shares_handoff_pages_and_reactions(
     feedback = PageFeedback(used.store)
     await feedback.shown("telegram", "a", [("77", "health-card", "ar")])
     await feedback.react("telegram", "a", "77", "🙏")
-    stats = await gather(used.store, sample_tree)
-    [this_week] = stats.weeks
+    stats = await gather(used.store, sample_tree, features=FEATURES)
+    figures = stats.as_dict()
+    [this_week] = figures["weeks"]
     assert this_week["questions"] == 2 and this_week["active_users"] == 4
-    assert stats.not_sure_by_locale["ar"] == {"questions": 2, "not_sure": 1, "share": 0.5}
-    assert stats.before_handoff == [("health-card", "Get a health card", 1)]
-    assert stats.reactions == [{"node": "health-card", "title": "Get a health card", "locale": "ar",
+    assert figures["not_sure_by_locale"]["ar"] == {"questions": 2, "not_sure": 1, "share": 0.5}
+    assert figures["before_handoff"] == [("health-card", "Get a health card", 1)]
+    assert figures["reactions"] == [{"node": "health-card", "title": "Get a health card", "locale": "ar",
                                 "positive": 1, "negative": 0}]
     counts = [n for _, _, n in stats.steps]
     assert counts == sorted(counts, reverse=True) and counts[0] == 2, "the checklist is sorted by count"
@@ -154,6 +156,7 @@ async def test_past_weeks_keep_their_figures(used: Engine, sample_tree: ContentT
     last_week = time.time() - 7 * 86_400
     await count_active_users(used.store, now=last_week)
     await record_question(used.store, "fa", answered=False, now=last_week)
-    stats = await gather(used.store, sample_tree)
-    assert [w["week"] for w in stats.weeks] == [week_of(last_week)[0], week_of(time.time())[0]]
-    assert stats.weeks[0]["questions"] == 1 and stats.weeks[1]["questions"] == 0
+    stats = await gather(used.store, sample_tree, features=FEATURES)
+    weeks = stats.as_dict()["weeks"]
+    assert [w["week"] for w in weeks] == [week_of(last_week)[0], week_of(time.time())[0]]
+    assert weeks[0]["questions"] == 1 and weeks[1]["questions"] == 0

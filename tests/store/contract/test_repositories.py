@@ -132,6 +132,8 @@ async def test_usage_and_safety_counters(store: Store) -> None:
     assert await usage.weeks(12) == [("2026-11-30", 1, 2)]
     assert await usage.outcomes() == [("ar", 1, 1)]
     assert await usage.handoff_origins(10) == [("health", 1)]
+    assert await usage.active_since(0) == 1
+    assert await usage.active_since(time.time() + 3600) == 0, "nobody is seen in the future"
     await safety.count("self-harm", "ar")
     await safety.count("self-harm", "ar")
     assert await safety.counts() == {"self-harm": {"ar": 2}}
