@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.channels import channel_profiles
 from bot.content import load_content
 from bot.core import Engine, FloodControl, FloodLimits
 from bot.features.broadcast import install as install_broadcast
@@ -33,7 +34,8 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     await store.open()
     try:
         await install_key(store, settings)
-        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood)
+        engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood,
+                        channels=channel_profiles())
         install_staff_tools(engine, settings)
         install_questions(engine, settings)
         install_broadcast(engine, settings)

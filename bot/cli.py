@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.channels import channel_specs, quiet_loggers
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.features.broadcast._cli import register_cli as register_broadcast_cli
@@ -81,7 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.settings import Settings
 
     logging.getLogger().setLevel(os.environ.get("MARHABA_LOG_LEVEL", "INFO").upper())
-    protect_logging()
+    protect_logging(quiet_loggers())
     asyncio.run(serve(Settings.from_env(), args.channels))
     return 0
 
@@ -99,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="folder for files the bot sends, e.g. calendar files (default: ./marhaba-files)")
     chat.set_defaults(func=cmd_chat)
 
-    run = sub.add_parser("run", help="serve Telegram and/or WhatsApp (all configured channels by default)")
-    run.add_argument("channels", nargs="*", metavar="CHANNEL", help="telegram, whatsapp")
+    run = sub.add_parser("run", help="serve the messaging channels (all configured ones by default)")
+    run.add_argument("channels", nargs="*", metavar="CHANNEL", help=", ".join(s.name for s in channel_specs()))
     run.set_defaults(func=cmd_run)
 
     content = sub.add_parser("content", help="work with the content files")
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
     logging.basicConfig(level=os.environ.get("MARHABA_LOG_LEVEL", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    protect_logging()
+    protect_logging(quiet_loggers())
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels import channel_profiles
 from bot.cli import main as marhaba
 from bot.content import ContentTree
 from bot.core import KEYWORDS, Engine, clean_text, keyword_collisions
@@ -104,14 +105,14 @@ async def test_a_typed_number_presses_the_option_of_the_current_page(engine: Eng
 
 async def test_a_typed_number_after_a_restart_presses_the_option_of_the_saved_page(
         sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> None:
-    first = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    first = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)
     install(first, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     chat = Chat(first)
     await chat.payload("lang:en")
     await chat.payload("n:jobs")
     third = chat.last[0].options[2].payload
     assert third.startswith("n:")
-    again = Engine(content=sample_tree, catalogs=catalogs, store=store)  # a new process: nothing in memory
+    again = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)  # a new process: nothing in memory
     install(again, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     chat = Chat(again)
     await chat("3")
@@ -132,7 +133,7 @@ async def test_what_only_looks_like_an_option_number_is_no_option(qengine_en: Ch
 
 @pytest.fixture
 async def qengine_en(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Chat:
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)
     install(engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     chat = Chat(engine)
     await chat.payload("lang:en")
@@ -149,7 +150,7 @@ async def test_a_number_written_as_a_question_for_a_person_is_not_an_option(staf
 
 @pytest.fixture
 async def staffed_en(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Chat:
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)
     install(engine, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF_CHAT": "-100123"}))
     chat = Chat(engine)
     await chat.payload("lang:en")

@@ -14,13 +14,13 @@ from bot.features.broadcast._hijri import format_hijri, from_hijri, to_hijri
 from bot.features.broadcast._ics import event_ics
 from bot.features.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
 from bot.features.broadcast._reminders import Reminders, reminders_job
-from bot.features.broadcast._sender import DEFAULT_LIMITS, ChannelLimits, Drainer, Pacer, drain_all
+from bot.features.broadcast._sender import ChannelLimits, Drainer, Pacer, channel_limits, drain_all
 
 __all__ = [
-    "DEFAULT_LIMITS",
     "Broadcast",
     "BroadcastSettings",
     "ChannelLimits",
+    "channel_limits",
     "Counts",
     "Drainer",
     "Event",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -21,7 +20,7 @@ from bot.errors import ConfigError
 from bot.features.broadcast._events import Events, event_context, load_events
 from bot.features.broadcast._feature import utc_now
 from bot.features.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
-from bot.features.broadcast._sender import DEFAULT_LIMITS, Drainer, resolve_text
+from bot.features.broadcast._sender import ChannelLimits, Drainer, channel_limits, resolve_text
 from bot.features.broadcast._text import event_text
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.settings import Settings
@@ -29,13 +28,25 @@ from bot.settings import Settings
 MAX_BROADCAST_CHARS = 4096
 """One message on every channel: Telegram's and WhatsApp's text limit (4096 characters)."""
 MAX_TEXT_FILE_BYTES = 64_000
-SENDERS = {
-    "telegram": ("bot.channels.telegram", "TELEGRAM_TOKEN"),
-    "whatsapp": ("bot.channels.whatsapp", "WHATSAPP_TOKEN"),
-}
-"""Channel -> the package whose ``standalone_sender`` builds its sender, and the variable it needs."""
-RATE_VARIABLES = {"telegram": "MARHABA_TELEGRAM_RATE", "whatsapp": "MARHABA_WHATSAPP_RATE"}
-"""Per-channel caps in messages per second, overriding the defaults (``--rate`` overrides these)."""
+
+
+def _sending_channels() -> dict[str, Any]:
+    """The registered channels that can send from this command (``standalone_sender``), by name.
+
+    Read from the channel registry (:mod:`bot.channels`), imported here only: this command
+    composes a sender like ``marhaba run`` composes the channels.
+    """
+    from bot.channels import channel_specs
+
+    return {spec.name: spec for spec in channel_specs() if spec.standalone}
+
+
+def _configured(settings: Settings, channel: str) -> bool:
+    spec = _sending_channels().get(channel)
+    try:
+        return spec is not None and spec.configured(settings)
+    except ConfigError:  # not available in this build
+        return False
 
 
 def register_cli(subparsers: Any) -> None:
@@ -53,7 +64,7 @@ def register_cli(subparsers: Any) -> None:
     send.add_argument("--fallback-to-source", action="store_true",
                       help="send the source text to subscribers whose language has no text")
     _common(send)
-    send.add_argument("--channel", choices=sorted(SENDERS), help="only this channel's subscribers")
+    send.add_argument("--channel", choices=sorted(_sending_channels()), help="only this channel's subscribers")
     send.add_argument("--yes", action="store_true", help="send without asking")
     send.set_defaults(func=cmd_send)
 
@@ -68,7 +79,8 @@ def register_cli(subparsers: Any) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rate", type=float, help="messages per second (default: telegram 30, whatsapp 80)")
+    defaults = ", ".join(f"{name} {spec.profile.broadcast_rate:g}" for name, spec in _sending_channels().items())
+    p.add_argument("--rate", type=float, help=f"messages per second (default: {defaults})")
     p.add_argument("--db", help="SQLite file (default: $MARHABA_DB)")
 
 
@@ -85,12 +97,14 @@ async def _engine(settings: Settings) -> AsyncIterator[tuple[Engine, Events, Out
         yield engine, events, OutboxStore(engine.store)  # type: ignore[arg-type]
 
 
-def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
+def _limits(settings: Settings, rate: float | None) -> dict[str, ChannelLimits]:
     if rate is not None and not 0 < rate <= 10_000:
         raise ConfigError("--rate must be a number of messages per second between 0 and 10000")
-    out = {}
-    for channel, variable in RATE_VARIABLES.items():
-        text = settings.get(variable).strip()
+    profiles = {name: spec.profile for name, spec in _sending_channels().items()}
+    out = channel_limits(profiles)
+    for channel, profile in profiles.items():
+        variable = profile.rate_setting
+        text = settings.get(variable).strip() if variable else ""
         if text:
             try:
                 value = float(text)
@@ -98,7 +112,7 @@ def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
                     raise ValueError
             except ValueError:
                 raise ConfigError(f"{variable} must be messages per second (e.g. 30), not '{text}'") from None
-            out[channel] = type(DEFAULT_LIMITS[channel])(value, DEFAULT_LIMITS[channel].per_chat_interval)
+            out[channel] = ChannelLimits(value, profile.per_chat_interval)
     return out
 
 
@@ -106,12 +120,11 @@ def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
 async def _senders(settings: Settings, engine: Engine, channels: set[str]) -> AsyncIterator[dict[str, Sender]]:
     async with AsyncExitStack() as stack:
         senders: dict[str, Sender] = {}
+        specs = _sending_channels()
         for channel in sorted(channels):
-            module, variable = SENDERS.get(channel, ("", ""))
-            if not module or not settings.get(variable).strip():
+            if channel not in specs or not _configured(settings, channel):
                 continue
-            factory = importlib.import_module(module).standalone_sender
-            senders[channel] = await stack.enter_async_context(factory(settings, engine))
+            senders[channel] = await stack.enter_async_context(specs[channel].standalone_sender(settings, engine))
         yield senders
 
 
@@ -188,7 +201,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             audience = await outbox.audience([args.topic], args.channel)
             missing = _dry_run(args.topic, audience, texts)
             channels = {c for c, _ in audience}
-            unconfigured = sorted(c for c in channels if not settings.get(SENDERS.get(c, ("", "?"))[1]).strip())
+            unconfigured = sorted(c for c in channels if not _configured(settings, c))
             if unconfigured:
                 raise ConfigError(f"subscribers on {', '.join(unconfigured)} cannot be reached: that channel is "
                                   "not configured here; configure it or use --channel")
@@ -311,11 +324,12 @@ def cmd_resume(args: argparse.Namespace) -> int:
                 lease = settings.outbox_lease_seconds
                 print(f"{held} messages are held by a sender that stopped or still runs; they are taken over "
                       f"when its claim runs out (within {lease:g} s).")
-            channels = set(SENDERS)
+            channels = set(_sending_channels())
             left = 0
             async with _senders(settings, engine, channels) as senders:
                 if not senders:
-                    raise ConfigError("no channel is configured: set TELEGRAM_TOKEN and/or the WHATSAPP_* variables")
+                    hints = " and/or ".join(spec.setup_hint for spec in _sending_channels().values())
+                    raise ConfigError(f"no channel is configured: set {hints}")
                 for broadcast in unfinished:
                     counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
                                       settings.outbox_lease_seconds)

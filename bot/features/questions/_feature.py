@@ -268,12 +268,12 @@ def _with_options(message: Outgoing, extra: list[Option]) -> Outgoing:
 def install(engine: Engine, settings: Settings) -> QuestionFeature:
     """Register free-text questions, the ``q:`` buttons and ``/reply`` on ``engine``.
 
-    A Telegram staff chat (``MARHABA_STAFF_CHAT``) becomes a staff identity,
+    A staff chat (``MARHABA_STAFF_CHAT``, on the channel whose profile takes one) becomes a staff identity,
     so its commands and replies to forwarded tickets reach the engine.
     """
-    handoff = HandoffSettings.from_settings(settings)
-    if handoff.staff_chat:
-        engine.staff = engine.staff | {("telegram", handoff.staff_chat)}
+    handoff = HandoffSettings.for_engine(engine, settings)
+    if handoff.staff_chat and handoff.staff_channel:
+        engine.staff = engine.staff | {(handoff.staff_channel, handoff.staff_chat)}
     feature = QuestionFeature(engine, handoff)
     engine.add_text_handler(feature.on_text)
     engine.add_payload(PAYLOAD_PREFIX, feature.on_payload)

@@ -22,8 +22,6 @@ HOURS_NODES = (HANDOFF_NODE, "community-centers")
 
 DEFAULT_RETENTION_DAYS = 30.0
 """Unanswered questions and tickets are kept a month unless MARHABA_QUESTION_RETENTION_DAYS says otherwise."""
-STAFF_CHANNEL = "telegram"
-"""MARHABA_STAFF_CHAT is a Telegram chat id."""
 
 _TICKET_RE = re.compile(r"#(\d{1,12})\b")
 
@@ -33,6 +31,8 @@ class HandoffSettings:
     """Where questions for a person go: a Telegram staff chat and/or staff users, and how long texts are kept."""
 
     staff_chat: str | None = None
+    staff_channel: str | None = None
+    """The channel :attr:`staff_chat` is on: the registered channel whose profile says ``staff_chat``."""
     staff: frozenset[tuple[str, str]] = frozenset()
     retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400
 
@@ -42,12 +42,24 @@ class HandoffSettings:
 
     def recipients(self) -> list[tuple[str, str]]:
         """(channel, id) pairs a ticket is forwarded to: the staff chat first, then staff users."""
-        out = [(STAFF_CHANNEL, self.staff_chat)] if self.staff_chat else []
+        out = [(self.staff_channel, self.staff_chat)] if self.staff_chat and self.staff_channel else []
         return out + sorted(self.staff)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> HandoffSettings:
-        """Parse ``MARHABA_STAFF_CHAT`` and ``MARHABA_QUESTION_RETENTION_DAYS``; staff users come from settings."""
+    def for_engine(cls, engine: Engine, settings: Settings) -> HandoffSettings:
+        """:meth:`from_settings` with the staff chat on the engine's channel that takes one (Telegram's)."""
+        channel = next((name for name, p in engine.channels.items() if p.staff_chat), None)
+        handoff = cls.from_settings(settings, channel)
+        if handoff.staff_chat and channel is None:
+            raise ConfigError("MARHABA_STAFF_CHAT is set, but no channel that takes a staff chat is registered")
+        return handoff
+
+    @classmethod
+    def from_settings(cls, settings: Settings, staff_channel: str | None = None) -> HandoffSettings:
+        """Parse ``MARHABA_STAFF_CHAT`` and ``MARHABA_QUESTION_RETENTION_DAYS``; staff users come from settings.
+
+        ``staff_channel`` is the channel the staff chat is on (see :attr:`staff_channel`).
+        """
         chat = settings.get("MARHABA_STAFF_CHAT").strip()
         if chat and not re.fullmatch(r"-?\d{1,20}", chat):
             raise ConfigError("MARHABA_STAFF_CHAT must be a Telegram chat id such as -1001234567890 "
@@ -60,7 +72,8 @@ class HandoffSettings:
         except ValueError:
             raise ConfigError("MARHABA_QUESTION_RETENTION_DAYS must be a number of days between 1 and 3650, "
                               f"not '{days_text[:20]}'") from None
-        return cls(staff_chat=chat or None, staff=settings.staff, retention_seconds=days * 86400)
+        return cls(staff_chat=chat or None, staff_channel=staff_channel, staff=settings.staff,
+                   retention_seconds=days * 86400)
 
 
 def ticket_label(ticket_id: int) -> str:

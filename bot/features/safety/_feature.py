@@ -273,7 +273,7 @@ def install(engine: Engine, settings: Settings) -> SafetyFeature:
     rules, warnings = load_safety(settings.content_dir, engine.content)
     for warning in warnings:
         log.warning("%s", warning)
-    feature = SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
+    feature = SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.for_engine(engine, settings))
     engine.guard = feature
     engine.extensions["safety"] = feature
     engine.add_payload(PAYLOAD_PREFIX, feature.on_payload)

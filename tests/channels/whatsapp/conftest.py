@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.channels import channel_profiles
 from bot.channels.whatsapp import CloudApiClient, WhatsAppChannel, WhatsAppConfig, signature
 from bot.channels.whatsapp._config import Templates
 from bot.content import ContentTree
@@ -72,7 +73,7 @@ class WhatsAppHarness:
     async def start(self) -> WhatsAppHarness:
         self.store = SQLiteStore(self.db_path)
         await self.store.open()
-        self.engine = Engine(content=self.tree, catalogs=self.catalogs, store=self.store)
+        self.engine = Engine(channels=channel_profiles(), content=self.tree, catalogs=self.catalogs, store=self.store)
         self.web = WebServer("127.0.0.1", 0)
         config = WhatsAppConfig(phone_number_id=PHONE_NUMBER_ID, api_base_url=self.fake.url, token=TOKEN,
                                 app_secret=APP_SECRET, verify_token=VERIFY_TOKEN, templates=self.templates)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from bot.channels import channel_profiles
 from bot.channels.telegram import TelegramChannel, TelegramSettings
 from bot.content import ContentTree
 from bot.core import Engine
@@ -29,7 +30,7 @@ def settings(**env: str) -> Settings:
 @pytest.fixture
 async def qengine(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Engine:
     """An engine with the feature and no staff configured."""
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)
     install(engine, settings())
     return engine
 
@@ -37,7 +38,7 @@ async def qengine(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteSto
 @pytest.fixture
 async def staffed(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Engine:
     """An engine with the feature and a Telegram staff chat (no channel running)."""
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)
     install(engine, settings(MARHABA_STAFF_CHAT=str(STAFF_CHAT)))
     return engine
 
@@ -65,7 +66,7 @@ async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catal
                            store: SQLiteStore) -> AsyncIterator[Harness]:
     """The real Telegram channel against the fake Bot API, on an engine with a staff chat."""
     env = telegram_settings(fake_api, MARHABA_STAFF_CHAT=str(STAFF_CHAT))
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine = Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store)
     install(engine, env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.channels import channel_profiles
 from bot.content import ContentTree
 from bot.core import Engine, Outgoing
 from bot.features.questions import QuestionIndex
@@ -42,7 +43,7 @@ def install(engine: Engine, env: Settings) -> Engine:
 @pytest.fixture
 async def sengine(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Engine:
     """An engine with questions and safety, no staff configured."""
-    return install(Engine(content=sample_tree, catalogs=catalogs, store=store), settings())
+    return install(Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store), settings())
 
 
 def first_line(text: str) -> str:

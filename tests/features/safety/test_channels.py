@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels import channel_profiles
 from bot.channels.telegram import TelegramChannel, TelegramSettings
 from bot.content import ContentTree
 from bot.core import Engine
@@ -38,7 +39,7 @@ def test_terminal_chat_leads_with_the_number(tmp_path: Path) -> None:
 async def telegram_safety(fake_api: FakeBotAPI, sample_tree: ContentTree, catalogs: Catalogs,
                           store: SQLiteStore) -> AsyncIterator[Harness]:
     env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"))
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store), env)
+    engine = install(Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store), env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)
     await channel.start()
@@ -108,7 +109,7 @@ async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catal
                            store: SQLiteStore) -> AsyncIterator[Harness]:
     env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"), MARHABA_STAFF_CHAT=str(STAFF_CHAT),
                             MARHABA_STAFF=f"telegram:{STAFF_USER}")
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
+    engine = install(Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)
     await channel.start()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.channels import channel_profiles
 from bot.core import Engine, FloodControl, FloodLimits, Incoming
 from bot.features.questions import QuestionStore
 from bot.features.safety import SafetyFeature
@@ -139,7 +140,7 @@ async def test_talk_to_a_person_now_opens_an_urgent_ticket_and_forget_removes_it
         async def send(self, user_id: str, messages: list) -> None:
             sent.extend((user_id, m.text) for m in messages)
 
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store),
+    engine = install(Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store),
                      settings(MARHABA_STAFF_CHAT="-100200300"))
     engine.senders["telegram"] = StaffChat()  # type: ignore[assignment]
     chat = Chat(engine)
@@ -157,7 +158,7 @@ async def test_talk_to_a_person_now_opens_an_urgent_ticket_and_forget_removes_it
 
 
 async def test_staff_are_not_screened(sample_tree, catalogs, store) -> None:
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store), settings())
+    engine = install(Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store), settings())
     engine.staff = frozenset({("test", "staff1")})
     out = await engine.handle(Incoming("test", "staff1", text="if he threatens you again, call 112"))
     assert not out or not out[0].text.startswith("+90")
@@ -171,7 +172,7 @@ async def test_a_disclosure_while_writing_to_a_person_gets_emergency_help_and_st
         async def send(self, user_id: str, messages: list) -> None:
             sent.extend(m.text for m in messages)
 
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store),
+    engine = install(Engine(channels=channel_profiles(), content=sample_tree, catalogs=catalogs, store=store),
                      settings(MARHABA_STAFF_CHAT="-100200300"))
     engine.senders["telegram"] = StaffChat()  # type: ignore[assignment]
     chat = Chat(engine)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels import channel_profiles
 from bot.content import load_content
 from bot.core import Engine, Outgoing, Sender
 from bot.features.staff import install
@@ -44,7 +45,7 @@ class RecordingSender(Sender):
 async def staff_engine(project_copy: Path, store: SQLiteStore) -> AsyncIterator[Engine]:
     settings = Settings.from_env({"MARHABA_ENV_FILE": ""}, content_dir=project_copy / "content",
                                  locales_dir=project_copy / "locales")
-    engine = Engine(content=load_content(settings.content_dir).tree, catalogs=Catalogs(settings.locales_dir),
+    engine = Engine(channels=channel_profiles(), content=load_content(settings.content_dir).tree, catalogs=Catalogs(settings.locales_dir),
                     store=store, staff=frozenset({STAFF}))
     install(engine, settings)
     engine.senders["test"] = RecordingSender()
