@@ -160,7 +160,6 @@ register(ChannelSpec(
         max_text_chars=4096, max_buttons=100,
         slash_commands=True,
         staff_chat=True,  # MARHABA_STAFF_CHAT is a Telegram group's chat id
-        rate_setting="MARHABA_TELEGRAM_RATE",
     ),
     module="bot.channels.telegram",
     setup_hint="TELEGRAM_TOKEN",
@@ -181,7 +180,6 @@ register(ChannelSpec(
         # Free-form messages only within 24 hours of the user's last message.
         reply_window_seconds=24 * 3600,
         slash_commands=False,  # commands are typed words: /help lists them
-        rate_setting="MARHABA_WHATSAPP_RATE",
     ),
     module="bot.channels.whatsapp",
     setup_hint="the WHATSAPP_* variables",

@@ -29,8 +29,6 @@ class ChannelProfile:
     """False where commands are typed words (WhatsApp): ``/help`` then lists the words."""
     staff_chat: bool = False
     """True for the channel whose chat ids ``MARHABA_STAFF_CHAT`` names (the staff group's channel)."""
-    rate_setting: str = ""
-    """The variable that overrides :attr:`broadcast_rate` (``MARHABA_TELEGRAM_RATE``), if any."""
 
 
 FALLBACK_PROFILE = ChannelProfile("unknown")

@@ -101,19 +101,7 @@ def _limits(settings: Settings, rate: float | None) -> dict[str, ChannelLimits]:
     if rate is not None and not 0 < rate <= 10_000:
         raise ConfigError("--rate must be a number of messages per second between 0 and 10000")
     profiles = {name: spec.profile for name, spec in _sending_channels().items()}
-    out = channel_limits(profiles)
-    for channel, profile in profiles.items():
-        variable = profile.rate_setting
-        text = settings.get(variable).strip() if variable else ""
-        if text:
-            try:
-                value = float(text)
-                if not 0 < value <= 10_000:
-                    raise ValueError
-            except ValueError:
-                raise ConfigError(f"{variable} must be messages per second (e.g. 30), not '{text}'") from None
-            out[channel] = ChannelLimits(value, profile.per_chat_interval)
-    return out
+    return channel_limits(profiles, settings.broadcast.rates)  # MARHABA_TELEGRAM_RATE, ... (--rate overrides these)
 
 
 @asynccontextmanager
@@ -227,7 +215,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             print(f"Broadcast #{broadcast_id} created.", flush=True)
             async with _senders(settings, engine, channels) as senders:
                 counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
-                                      settings.outbox_lease_seconds)
+                                      settings.broadcast.outbox_lease_seconds)
             _report(broadcast, counts)
             return 0 if counts["pending"] + counts["sending"] == 0 else 1
 
@@ -321,7 +309,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
                 print(f"{released} messages that were being sent when the sender stopped will be sent again.")
             held = await outbox.leased()
             if held:
-                lease = settings.outbox_lease_seconds
+                lease = settings.broadcast.outbox_lease_seconds
                 print(f"{held} messages are held by a sender that stopped or still runs; they are taken over "
                       f"when its claim runs out (within {lease:g} s).")
             channels = set(_sending_channels())
@@ -332,7 +320,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
                     raise ConfigError(f"no channel is configured: set {hints}")
                 for broadcast in unfinished:
                     counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
-                                      settings.outbox_lease_seconds)
+                                      settings.broadcast.outbox_lease_seconds)
                     _report(broadcast, counts)
                     left += counts["pending"] + counts["sending"]
             return 0 if left == 0 else 1

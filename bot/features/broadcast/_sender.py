@@ -18,7 +18,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.core import (
@@ -52,9 +52,13 @@ FALLBACK_LIMITS = ChannelLimits(30.0, 1.0)
 """For a channel without a profile of its own: Telegram's, the stricter."""
 
 
-def channel_limits(profiles: dict[str, ChannelProfile]) -> dict[str, ChannelLimits]:
-    """Each channel's broadcast limits, from the profiles of the channel registry (``engine.channels``)."""
-    return {name: ChannelLimits(p.broadcast_rate, p.per_chat_interval) for name, p in profiles.items()}
+def channel_limits(profiles: Mapping[str, ChannelProfile],
+                   rates: Mapping[str, float] | None = None) -> dict[str, ChannelLimits]:
+    """Each channel's broadcast limits, from the channel registry's profiles (``engine.channels``); ``rates``
+    the operator set (``MARHABA_TELEGRAM_RATE``, ...: messages per second) override a channel's own rate."""
+    rates = rates or {}
+    return {name: ChannelLimits(rates.get(name, p.broadcast_rate), p.per_chat_interval)
+            for name, p in profiles.items()}
 
 
 PACING_MARGIN = 0.99
