@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
+from bot.channels import quiet_loggers
 from bot.cli import _chat, _content, _run
 from bot.errors import ContentError, MarhabaError
 from bot.i18n._cli import register_cli as i18n_cli
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         log_settings = Settings.from_env().log
         logging.basicConfig(level=log_settings.level or "WARNING",
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        protect_logging()
+        protect_logging(quiet_loggers())  # every command, as broadcasts send through the channels
         return func(args)
     except ContentError as exc:
         for problem in exc.problems:

@@ -265,7 +265,7 @@ def setup(engine: Engine, settings: Settings) -> SafetyFeature:
     rules, warnings = load_safety(settings.content_dir, engine.content)
     for warning in warnings:
         log.warning("%s", warning)
-    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
+    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.for_engine(engine, settings))
 
 
 async def _stats(store: Any, content: ContentTree, now: float) -> dict[str, Any]:
