@@ -25,7 +25,7 @@ from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import render_node
-from bot.core._router import Command, Handler, Router, Unit
+from bot.core._router import Command, Handler, Reactions, Router, Unit
 from bot.errors import UserChanged
 from bot.i18n import (
     DEFAULT_LOCALE,
@@ -91,10 +91,6 @@ class Pending(enum.StrEnum):
 
     FORGET = "forget"
     """ "Delete everything stored about you?" was asked: a "yes" deletes."""
-
-
-ESSENTIAL_COMMANDS = frozenset({"start", "forget"})
-"""Answered even during a flood-control cool-down (a person who wants out, or to begin again)."""
 
 
 def typed_number(text: str) -> str | None:
@@ -250,7 +246,7 @@ class Engine:
         return self.router.before_language
 
     @property
-    def reactions(self) -> Any:
+    def reactions(self) -> Reactions | None:
         """What counts reactions to sent pages (the feedback feature), or ``None``."""
         return self.router.reactions
 
@@ -341,13 +337,20 @@ class Engine:
             return None
 
     def _essential(self, event: Incoming) -> bool:
+        # What the features registered as essential (navigation: /start, /forget and its buttons).
         if event.payload is not None:
-            return event.payload in ("cmd:start", "cmd:forget") or event.payload.startswith("forget:")
-        command = (event.command or "").strip().lstrip("/").lower()
-        if not command and event.text:
-            text = clean_text(event.text)
-            command = text[1:].partition(" ")[0].lower() if text.startswith("/") else self.keyword_command(text)
-        return command in ESSENTIAL_COMMANDS
+            prefix, _, rest = event.payload.partition(":")
+            if prefix == "cmd":  # a button that runs a command
+                command = rest
+            else:
+                return prefix in self.router.essential
+        else:
+            command = (event.command or "").strip().lstrip("/").lower()
+            if not command and event.text:
+                text = clean_text(event.text)
+                command = text[1:].partition(" ")[0].lower() if text.startswith("/") else self.keyword_command(text)
+        found = self.commands.get(command or "")
+        return found is not None and found.essential
 
     async def _in_order(self, key: tuple[str, str], event: Incoming, alert: object | None,
                         deliver: Deliver | None, *, silenced: bool = False) -> list[Outgoing]:
