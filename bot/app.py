@@ -8,7 +8,17 @@ from contextlib import asynccontextmanager
 from bot.channels import channel_profiles
 from bot.content import load_content
 from bot.core import DuplicateHandler, Engine, Feature, FloodControl, FloodLimits
-from bot.features import broadcast, feedback, navigation, privacy, questions, safety, staff, usage
+from bot.features import (
+    broadcast,
+    feedback,
+    navigation,
+    preview,
+    privacy,
+    questions,
+    safety,
+    staff,
+    usage,
+)
 from bot.features.privacy import check_limits, install_key, rules_of
 from bot.i18n import Catalogs
 from bot.settings import Settings
@@ -18,6 +28,7 @@ FEATURES: tuple[Feature, ...] = (
     safety.FEATURE,
     navigation.FEATURE,
     staff.FEATURE,
+    preview.FEATURE,
     questions.FEATURE,
     broadcast.FEATURE,
     feedback.FEATURE,

@@ -30,9 +30,10 @@ from bot.core._render import (
     render_node,
     ui_option,
 )
-from bot.core._router import Command, DuplicateHandler, Handler, Middleware, Router
+from bot.core._router import Command, DuplicateHandler, Handler, Middleware, Reactions, Router
 
 __all__ = [
+    "Reactions",
     "MAIN_MENU",
     "MARK_DONE",
     "KEYWORDS",

@@ -11,9 +11,8 @@ import pytest
 
 from bot.channels import ChannelSpec, channel_profiles, channel_spec, registered
 from bot.core import ChannelProfile, Engine
-from bot.features.broadcast import Drainer, channel_limits
+from bot.features.broadcast import Drainer, channel_limits, outbox_of
 from bot.features.broadcast._cli import _limits, _senders, _sending_channels
-from bot.features.broadcast import outbox_of
 from bot.features.questions import HandoffSettings
 from bot.runner import _configured_channels, serve
 from bot.settings import Settings

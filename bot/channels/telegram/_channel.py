@@ -26,7 +26,6 @@ from bot.channels.telegram._sender import (
 )
 from bot.core import Engine, Incoming, Isolation, Outgoing
 from bot.errors import StoreError
-from bot.features.feedback import feedback_of
 from bot.logs import safe_traceback
 from bot.settings import Settings
 from bot.store import Inbox
@@ -228,7 +227,7 @@ class TelegramChannel:
         async def deliver(event: Incoming, messages: list[Outgoing]) -> None:
             replace = None if any(m.keep_menu for m in messages) else pressed
             shown = await self.delivery.send(int(event.user_id), messages, replace=replace)
-            feedback = feedback_of(self.engine)
+            feedback = self.engine.reactions
             if feedback is not None:  # an edited menu may now show another page, or none
                 await feedback.shown(CHANNEL, event.user_id, [
                     (str(mid), m.node_id, m.locale) for mid, m in shown if m.node_id or replace is not None])
@@ -238,7 +237,7 @@ class TelegramChannel:
     async def _on_reaction(self, update: Update) -> None:
         """A reaction to one of the bot's messages: count it for the page it showed, answer nothing."""
         reaction = update.message_reaction
-        feedback = feedback_of(self.engine)
+        feedback = self.engine.reactions
         if reaction is None or feedback is None or reaction.chat.type != "private":
             return
         emoji = next((r.emoji for r in reaction.new_reaction if isinstance(r, ReactionTypeEmoji)), "")

@@ -34,7 +34,6 @@ from bot.core import (
     Sender,
     Undeliverable,
 )
-from bot.features.feedback import feedback_of
 from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.web import Request, Response, WebServer
@@ -163,7 +162,7 @@ class WhatsAppChannel:
     async def _turn(self, message: InboundMessage) -> None:
         assert self.store is not None
         if message.reaction is not None:  # feedback on a page, never answered (a redelivery counts once)
-            feedback = feedback_of(self.engine)
+            feedback = self.engine.reactions
             if feedback is not None and message.reaction.message_id:
                 await feedback.react(CHANNEL, message.wa_id, message.reaction.message_id, message.reaction.emoji)
             return
@@ -175,7 +174,7 @@ class WhatsAppChannel:
         await self.engine.handle(event, self._deliver_turn)
 
     async def _deliver_turn(self, event: Incoming, replies: list[Outgoing]) -> None:
-        feedback = feedback_of(self.engine)
+        feedback = self.engine.reactions
         rendered = self.pager.render((CHANNEL, event.user_id), replies)
         for out, objects in zip(replies, rendered, strict=True):
             ids = await self.deliver(event.user_id, out, objects)

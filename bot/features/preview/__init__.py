@@ -25,7 +25,8 @@ from typing import Any
 
 from bot.channels.whatsapp import Pager
 from bot.content import ROOT_ID, ContentTree
-from bot.core import Engine, Incoming, Outgoing
+from bot.core import Engine, Feature, Incoming, Outgoing
+from bot.features.preview._cli import register_cli
 from bot.i18n import LOCALES
 from bot.i18n._status import all_status
 from bot.settings import Settings
@@ -113,7 +114,7 @@ class Preview:
         }
 
     async def _map(self, req: Request) -> Response:
-        statuses = await asyncio.to_thread(all_status, self.locales_dir, labels=False)
+        statuses = await asyncio.to_thread(all_status, self.locales_dir)
         content = self.engine.content
         return _json({"locales": [s.locale for s in statuses],
                       "tree": _tree(content, ROOT_ID, statuses)})
@@ -157,3 +158,7 @@ async def serve_preview(settings: Settings, host: str, port: int,
                 with contextlib.suppress(asyncio.CancelledError):
                     await reload_task
                 await web.stop()
+
+
+FEATURE = Feature("preview", cli=register_cli, cli_order=25)
+"""The staff preview: only a command (``marhaba preview``); it sets up nothing on the bot's engine."""

@@ -25,12 +25,12 @@ from typing import Any
 from bot.content import ContentTree
 from bot.core import Engine, Feature, Handler, Option, Outgoing, Router, Turn
 from bot.core._keywords import fold
-from bot.features.questions import questions_of
-from bot.features.questions._handoff import (
+from bot.features.questions import (
     HANDOFF_NODE,
     Handoff,
     HandoffSettings,
     opening_hours,
+    questions_of,
     ticket_label,
 )
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
