@@ -24,12 +24,12 @@ from pathlib import Path
 from bot.content import ContentTree
 from bot.core import Engine, Feature, Handler, Option, Outgoing, Router, Turn
 from bot.core._keywords import fold
-from bot.features.questions import questions_of
-from bot.features.questions._handoff import (
+from bot.features.questions import (
     HANDOFF_NODE,
     Handoff,
     HandoffSettings,
     opening_hours,
+    questions_of,
     ticket_label,
 )
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
@@ -259,7 +259,7 @@ def setup(engine: Engine, settings: Settings) -> SafetyFeature:
     rules, warnings = load_safety(settings.content_dir, engine.content)
     for warning in warnings:
         log.warning("%s", warning)
-    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
+    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.for_engine(engine, settings))
 
 
 FEATURE = Feature("safety", setup, stats=safety_stats, stats_order=40)

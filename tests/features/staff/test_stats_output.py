@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import FEATURES
 from bot.content import ContentTree
-from bot.features.feedback._repository import FEEDBACK
+from bot.features.feedback import FEEDBACK
 from bot.features.questions import questions_of
 from bot.features.safety._repository import SAFETY
 from bot.features.staff import Stats, gather, html_report, text_report
