@@ -26,6 +26,7 @@ log = logging.getLogger("marhaba.run")
 CHANNELS = {
     "telegram": "bot.channels.telegram:TelegramChannel",
     "whatsapp": "bot.channels.whatsapp:WhatsAppChannel",
+    "webchat": "bot.channels.webchat:WebChatChannel",
 }
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 

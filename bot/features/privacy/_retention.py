@@ -41,6 +41,8 @@ WHATSAPP_INBOUND_DAYS = 7
 """WhatsApp message ids: far longer than the Cloud API redelivers a webhook and than the 24-hour window."""
 WHATSAPP_STATUS_DAYS = 30
 """Delivery statuses of sent WhatsApp messages: long enough to report on a broadcast."""
+WEBCHAT_MESSAGES_DAYS = 30
+"""Messages kept for a web chat session: long enough for a staff answer to be read when the person comes back."""
 
 Purge = Callable[[SQLiteStore, float, float], Awaitable[int]]
 """``await purge(store, older_than_seconds, now)`` deletes what is older than ``now - older_than_seconds``
@@ -128,7 +130,7 @@ def feature_purge(module: str, function: str, table: str) -> Purge:
 for _rule in (
     RetentionRule("inactive users", "MARHABA_RETENTION_DAYS", DEFAULT_USER_RETENTION_DAYS, purge_inactive_users,
                   ("users", "visits", "steps_done", "subscriptions", "question_tickets", "unanswered_questions",
-                   "whatsapp_inbound", "whatsapp_statuses", "outbox"),
+                   "whatsapp_inbound", "whatsapp_statuses", "outbox", "webchat_messages"),
                   "a person (channel and platform id) and every row about them, after their last message"),
     RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS, purge_inbox,
                   ("inbox",), "ids of webhook updates already answered; the update itself (with the message "
@@ -149,6 +151,10 @@ for _rule in (
     RetentionRule("whatsapp delivery statuses", None, WHATSAPP_STATUS_DAYS,
                   feature_purge("bot.channels.whatsapp._store", "purge_statuses", "whatsapp_statuses"),
                   ("whatsapp_statuses",), "ids and delivery statuses of WhatsApp messages sent outside a turn"),
+    RetentionRule("web chat messages", None, WEBCHAT_MESSAGES_DAYS,
+                  feature_purge("bot.channels.webchat._store", "purge_messages", "webchat_messages"),
+                  ("webchat_messages",), "the bot's messages to a web chat session (what the chat shows again "
+                  "when it is opened)"),
     RetentionRule("broadcasts", "MARHABA_BROADCAST_RETENTION_DAYS", DEFAULT_BROADCAST_RETENTION_DAYS,
                   feature_purge("bot.features.broadcast._outbox", "purge_broadcasts", "broadcasts"),
                   ("broadcasts", "outbox"), "a broadcast's texts and its recipients' platform ids, after it "
