@@ -91,7 +91,8 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
     """Run the named channels (all configured ones when ``names`` is empty) until ``stop`` is set."""
     classes = [channel_class(n) for n in names] if names else _configured_channels(settings)
     if not classes:
-        raise ConfigError("no channel is configured: set TELEGRAM_TOKEN and/or the WHATSAPP_* variables "
+        raise ConfigError("no channel is configured: set TELEGRAM_TOKEN, the WHATSAPP_* variables "
+                          "and/or MARHABA_WEBCHAT=1 "
                           "(see the README), or use `marhaba chat` for the terminal")
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

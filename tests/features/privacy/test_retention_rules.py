@@ -104,6 +104,12 @@ async def _page_message(store: SQLiteStore, user: int, at: float) -> None:
     await PageFeedback(store).shown("whatsapp", PHONE, [("wamid.p1", "health", "en")], now=at)
 
 
+async def _webchat_message(store: SQLiteStore, user: int, at: float) -> None:
+    from bot.channels.webchat import WebChatStore
+    from bot.core import Outgoing
+    await WebChatStore(store).add(user, [Outgoing(text="Your question was answered")], now=at)
+
+
 async def _nothing(store: SQLiteStore, user: int, at: float) -> None:
     return None
 
@@ -118,6 +124,7 @@ CASES: dict[str, tuple[Setup, str, float]] = {
     "whatsapp message ids": (_inbound, "SELECT COUNT(*) FROM whatsapp_inbound", 7),
     "whatsapp delivery statuses": (_status, "SELECT COUNT(*) FROM whatsapp_statuses", 30),
     "pages of sent messages (for reactions)": (_page_message, "SELECT COUNT(*) FROM page_messages", 3),
+    "web chat messages": (_webchat_message, "SELECT COUNT(*) FROM webchat_messages", 30),
     "broadcasts": (_broadcast, "SELECT (SELECT COUNT(*) FROM broadcasts) + (SELECT COUNT(*) FROM outbox)", 30),
 }
 
