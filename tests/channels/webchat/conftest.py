@@ -7,7 +7,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, async_playwright
 
 from bot.channels.webchat import WebChatChannel, WebChatConfig
 from bot.content import ContentTree
@@ -15,6 +14,7 @@ from bot.core import Engine
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 from bot.web import WebServer
+from tests.features.staff.test_preview import browser  # noqa: F401 - Debian's Chromium, as the preview's tests
 
 ALLOWED = "https://allowed.example"
 
@@ -50,16 +50,3 @@ async def webchat(sample_tree: ContentTree, catalogs: Catalogs, db_path: Path) -
             await channel.stop()
             await web.stop()
 
-
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's Chromium, never a downloaded browser (as tests/features/staff/test_preview.py)."""
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        await b.close()
