@@ -7,8 +7,8 @@ translated, and ``lang``/``dir`` follow the person's language.
 
 from __future__ import annotations
 
-from html import escape
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from bot.channels.webchat._store import Stored

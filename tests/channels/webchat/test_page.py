@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from html import unescape
+from pathlib import Path
 
 import httpx
 
@@ -100,3 +100,21 @@ async def test_the_database_never_holds_the_token(webchat: WebChat, db_path: Pat
     await webchat.engine.store.truncate_wal()  # type: ignore[attr-defined]
     files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)]
     assert files and all(token.encode() not in p.read_bytes() for p in files)
+
+
+async def test_a_calendar_file_is_a_download_for_its_session_only(webchat: WebChat) -> None:
+    from bot.core import Document, Outgoing
+    await press(webchat.client, "lang:en")
+    ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    await webchat.engine.senders[CHANNEL].send(_session_user(webchat), [
+        Outgoing(text="Job fair", document=Document("job-fair.ics", ics, "text/calendar"))])
+    html = (await webchat.client.get("/chat")).text
+    link = re.search(r'<a href="(/chat/file\?m=\d+)" download>Download job-fair.ics</a>', html)
+    assert link is not None
+    got = await webchat.client.get(link[1])
+    assert got.status_code == 200 and got.content == ics and got.headers["content-type"] == "text/calendar"
+    assert got.headers["content-disposition"] == 'attachment; filename="job-fair.ics"'
+    stranger = webchat.new_client()
+    await press(stranger, "lang:en")
+    assert (await stranger.get(link[1])).status_code == 404
+    await stranger.aclose()
