@@ -60,3 +60,26 @@ async def test_no_axe_violations_on_the_picker_and_the_menu(webchat: WebChat, br
                                                             code: str) -> None:
     assert await _violations(browser, webchat.url + f"/chat?hl={code}", axe_script, code) == []
     assert await _violations(browser, webchat.url + f"/chat?lang={code}", axe_script, code) == []
+
+
+@pytest.mark.parametrize("code", ["en", "ar"])
+async def test_usable_at_200_percent_zoom_with_the_keyboard_alone(webchat: WebChat, browser: Browser,
+                                                                  code: str) -> None:
+    # 200% zoom on a 640 px wide window leaves 320 CSS pixels: nothing may need sideways scrolling.
+    context = await browser.new_context(viewport={"width": 320, "height": 400}, device_scale_factor=2)
+    page = await context.new_page()
+    await page.goto(webchat.url + f"/chat?lang={code}")
+    await expect(page.locator("#chat")).to_have_attribute("data-ready", "1")
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    count = await page.locator("article.msg").count()
+    await page.keyboard.press("Tab")  # the first option button
+    focused = await page.evaluate("document.activeElement.closest('#options') !== null")
+    assert focused
+    await page.keyboard.press("Enter")
+    await expect(page.locator("article.msg")).to_have_count(count + 2, timeout=20_000)  # mine and the page
+    await page.locator("#text").focus()
+    await page.keyboard.type("menu")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("article.msg")).to_have_count(count + 4, timeout=20_000)
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await context.close()
