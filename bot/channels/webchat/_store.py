@@ -54,14 +54,16 @@ class WebChatStore:
 
     async def add(self, user_id: int, messages: list[Outgoing], now: float | None = None) -> int:
         """Append ``messages`` to the user's inbox (committed when this returns); the last new id."""
+        if not messages:
+            return 0
         now = time.time() if now is None else now
-        last = 0
+        params: list[object] = []
         for out in messages:
-            rows = await self.store.write_returning(
-                "INSERT INTO webchat_messages (user_id, body, created_at) VALUES (?, ?, ?) RETURNING id",
-                (user_id, json.dumps(encode(out), ensure_ascii=False), now))
-            last = int(rows[0][0])
-        return last
+            params += [user_id, json.dumps(encode(out), ensure_ascii=False), now]
+        rows = await self.store.write_returning(  # one statement, one commit, for all of a turn's replies
+            "INSERT INTO webchat_messages (user_id, body, created_at) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(messages)) + " RETURNING id", tuple(params))
+        return max(int(r[0]) for r in rows)
 
     async def after(self, user_id: int, after_id: int, limit: int = HISTORY) -> list[Stored]:
         """The user's messages with an id above ``after_id``, oldest first; the latest ``limit`` of them."""
