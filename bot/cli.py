@@ -12,18 +12,23 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError, MarhabaError
 from bot.features.broadcast._cli import register_cli as register_broadcast_cli
 from bot.features.links._cli import register_cli as links_cli
-from bot.features.privacy import protect_logging
 from bot.features.privacy._cli import register_cli as privacy_cli
 from bot.features.questions import register_cli as register_questions_cli
 from bot.features.staff._cli import register_cli as staff_cli
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.logs import protect_logging
 from bot.settings import LogSection, Settings
+
+if TYPE_CHECKING:
+    from bot.core import Engine
 
 log = logging.getLogger("marhaba")
 
@@ -84,8 +89,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_engine(settings: Settings) -> AbstractAsyncContextManager[Engine]:
+    """:func:`bot.app.open_engine`, imported when a command needs it; commands find it as ``args.open_engine``
+    (the features' command groups do not import the application that installs them)."""
+    from bot.app import open_engine as open_app_engine
+
+    return open_app_engine(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marhaba", description="A multilingual orientation chatbot for newcomers.")
+    parser.set_defaults(open_engine=open_engine)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     chat = sub.add_parser("chat", help="chat in the terminal with the content (no accounts, no servers)")

@@ -7,8 +7,8 @@ import contextlib
 import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 from bot.app import open_engine
 from bot.core import Engine
@@ -30,7 +30,7 @@ CHANNELS = {
 }
 """Channel name -> the class that runs it (imported only when that channel runs)."""
 
-Job = Callable[[Engine, Settings], Awaitable[None]]
+Job = Callable[[Engine, Settings], Coroutine[Any, Any, None]]
 JOBS: list[Job] = [live_reload, retention_job, reminders_job, usage_job]
 """Background jobs (reminders, retention, live reload) started beside the channels."""
 

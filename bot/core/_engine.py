@@ -9,13 +9,14 @@ payload prefixes and a free-text handler, so that this module stays small.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
@@ -23,8 +24,7 @@ from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import MAIN_MENU, node_option, node_title, render_node, ui_option
-from bot.errors import StoreError
-from bot.features.privacy import pseudonym, safe_traceback
+from bot.errors import UserChanged
 from bot.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -35,6 +35,7 @@ from bot.i18n import (
     negotiate_all,
     normalize,
 )
+from bot.logs import pseudonym, safe_traceback
 from bot.store import Store, User
 
 log = logging.getLogger("marhaba.engine")
@@ -79,6 +80,13 @@ class Guard(Protocol):
 
     def first_aid(self, t: Translator, alert: object) -> Outgoing:
         """A reply to the alert that needs no database (sent when the turn itself failed)."""
+
+
+class Pending(enum.StrEnum):
+    """The engine's markers in a user's pending state (``User.pending``; features keep theirs); stored as is."""
+
+    FORGET = "forget"
+    """ "Delete everything stored about you?" was asked: a "yes" deletes."""
 
 
 ESSENTIAL_COMMANDS = frozenset({"start", "forget"})
@@ -145,17 +153,16 @@ class RenderedPages:
 
     SIZE = 4096
 
-    def __init__(self, content: ContentTree | None, catalogs: Catalogs | None) -> None:
+    def __init__(self, content: ContentTree, catalogs: Catalogs) -> None:
         self.content = content
         self.catalogs = catalogs
         self._steps: dict[str, frozenset[str]] = {}
-        self._pages: OrderedDict[tuple, tuple[Translator, Outgoing]] = OrderedDict()
+        self._pages: OrderedDict[tuple[object, ...], tuple[Translator, Outgoing]] = OrderedDict()
 
     def steps_shown(self, node: Node) -> frozenset[str]:
         """The steps whose state ``node``'s page shows: itself and its children."""
         steps = self._steps.get(node.id)
         if steps is None:
-            assert self.content is not None
             nodes = self.content.nodes
             steps = self._steps[node.id] = frozenset(
                 n for n in (node.id, *node.children) if nodes[n].step)
@@ -163,10 +170,9 @@ class RenderedPages:
 
     def render(self, node: Node, t: Translator, done: frozenset[str], notice: str) -> Outgoing:
         content = self.content
-        assert content is not None
         return self.cached((node.id, done, notice), t, lambda: render_node(content, node, t, set(done), notice=notice))
 
-    def cached(self, key: tuple, t: Translator, make: Callable[[], Outgoing]) -> Outgoing:
+    def cached(self, key: tuple[object, ...], t: Translator, make: Callable[[], Outgoing]) -> Outgoing:
         """The message ``make()`` builds for ``key`` in ``t``'s locale, built once."""
         full = (*key, id(t))
         hit = self._pages.get(full)
@@ -204,12 +210,10 @@ class Engine:
     """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
-    before_language: set[str] = field(default_factory=lambda: {"lang"})
-    """Payload prefixes handled before a user has chosen a language; anything else gets the picker."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
-    _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
-    _pages: RenderedPages = field(default_factory=lambda: RenderedPages(None, None), repr=False)
+    _locks: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
+    _pages: RenderedPages | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         c = self.add_command
@@ -333,8 +337,9 @@ class Engine:
         try:
             try:
                 return await self._turn(event, alert, silenced)
-            except StoreError:
-                # The user changed under us (deleted by a retention purge): read again, once.
+            except UserChanged:
+                # The user changed under us (deleted by a retention purge): read again, once. Any other
+                # store error (the database unavailable, a refused write) would fail again: not re-run.
                 return await self._turn(event, alert, silenced)
         except Exception as exc:
             log.error("turn failed (channel=%s user=%s): %s", event.channel,
@@ -406,7 +411,7 @@ class Engine:
             turn.payload = rest
             return await handler(turn)
         # A typed number presses an option, unless a feature waits for this user's text (a question for a person).
-        feature_waits = bool(user.pending) and user.pending != "forget"
+        feature_waits = bool(user.pending) and user.pending != Pending.FORGET
         if not command and text and not feature_waits and (number := typed_number(text)) is not None:
             return await self._press_number(turn, number)
         if command:
@@ -433,7 +438,7 @@ class Engine:
     @property
     def pages(self) -> RenderedPages:
         """Rendered messages of the current content, reused across users (new after a reload)."""
-        if self._pages.content is not self.content or self._pages.catalogs is not self.catalogs:
+        if self._pages is None or self._pages.content is not self.content or self._pages.catalogs is not self.catalogs:
             self._pages = RenderedPages(self.content, self.catalogs)
         return self._pages
 
@@ -616,7 +621,7 @@ class Engine:
 
     async def _cmd_forget(self, turn: Turn) -> list[Outgoing]:
         _ = turn.t.gettext
-        await self.store.set_pending(turn.user.id, "forget")
+        await self.store.set_pending(turn.user.id, Pending.FORGET)
         return [self.text_reply(turn, _(
             "This deletes everything stored about you: your language, your progress, your subscriptions and your questions. "
             "It cannot be undone. Delete everything?"), (
@@ -660,7 +665,7 @@ class Engine:
 
     async def _pl_forget(self, turn: Turn) -> list[Outgoing]:
         _ = turn.t.gettext
-        if turn.payload == "yes" and turn.user.pending == "forget":
+        if turn.payload == "yes" and turn.user.pending == Pending.FORGET:
             await self.store.forget(turn.user.id)
             log.info("user data deleted on request (channel=%s user=%s)", turn.event.channel,
                      pseudonym(turn.event.channel, turn.event.user_id))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StoreError
+from bot.errors import StoreUnavailable, UserChanged
 from bot.store import SQLiteStore, migrations
 
 
@@ -143,7 +143,7 @@ async def test_a_write_after_close_is_a_store_error(db_path: Path) -> None:
     await store.open()
     user = await store.get_or_create_user("telegram", "1")
     await store.close()
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreUnavailable):
         await store.record_visit(user.id, "health")
 
 
@@ -178,7 +178,7 @@ async def test_sql_injection_in_ids_is_just_data(store: SQLiteStore) -> None:
 async def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "not-a-db.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="cannot open the database"):
+    with pytest.raises(StoreUnavailable, match="cannot open the database"):
         async with SQLiteStore(bad):
             pass
 
@@ -205,7 +205,7 @@ async def test_one_failing_write_does_not_fail_the_others(store: SQLiteStore) ->
         return_exceptions=True,
     )
     assert results[0] is None and results[2] is None
-    assert isinstance(results[1], StoreError)
+    assert isinstance(results[1], UserChanged)
     assert await store.visited(user.id) == {"health"}
     assert await store.steps_done(user.id) == {"health-card"}
 

@@ -18,7 +18,7 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from importlib import resources
@@ -50,8 +50,8 @@ from bot.core import (
     deep_link_payload,
 )
 from bot.errors import ConfigError
-from bot.features.privacy import pseudonym
 from bot.i18n import DEFAULT_LOCALE, LOCALES, Translator, negotiate
+from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import SQLiteStore, User
 from bot.web import Request, Response, WebServer
@@ -383,7 +383,7 @@ class WebChatChannel:
     # -- turns and the inbox -----------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def _lock(self, user_id: str):  # type: ignore[no-untyped-def]
+    async def _lock(self, user_id: str) -> AsyncIterator[None]:
         # One session's turns and deliveries in order, so its inbox keeps the order they were answered in.
         entry = self._locks.get(user_id)
         if entry is None:

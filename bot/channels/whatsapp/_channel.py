@@ -38,8 +38,8 @@ from bot.core import (
 )
 from bot.errors import ConfigError
 from bot.features.feedback import feedback_of
-from bot.features.privacy import pseudonym, safe_traceback
 from bot.i18n import N_, Translator
+from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.web import Request, Response, WebServer

@@ -12,7 +12,7 @@ from bot.features.broadcast._events import Event, Events, event_context, load_ev
 from bot.features.broadcast._feature import BroadcastSettings, EventsFeature, install
 from bot.features.broadcast._hijri import format_hijri, from_hijri, to_hijri
 from bot.features.broadcast._ics import event_ics
-from bot.features.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
+from bot.features.broadcast._outbox import Broadcast, Counts, OutboxState, OutboxStore, Row
 from bot.features.broadcast._reminders import Reminders, reminders_job
 from bot.features.broadcast._sender import DEFAULT_LIMITS, ChannelLimits, Drainer, Pacer, drain_all
 
@@ -26,6 +26,7 @@ __all__ = [
     "Event",
     "Events",
     "EventsFeature",
+    "OutboxState",
     "OutboxStore",
     "Pacer",
     "Reminders",

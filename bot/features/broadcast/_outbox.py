@@ -11,6 +11,7 @@ loses nothing and repeats only the messages that were in flight.
 
 from __future__ import annotations
 
+import enum
 import json
 import time
 from collections.abc import Iterable
@@ -18,8 +19,22 @@ from dataclasses import dataclass, field
 
 from bot.store import SQLiteStore
 
-STATES = ("pending", "sending", "sent", "failed", "blocked", "skipped")
-DONE_STATES = ("sent", "failed", "blocked", "skipped")
+
+class OutboxState(enum.StrEnum):
+    """Where one outbox row stands; the values are what the ``outbox.state`` column holds."""
+
+    PENDING = "pending"  # waiting (again, after a rate limit) for its turn
+    SENDING = "sending"  # leased by a sender
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"  # the user blocked the bot
+    SKIPPED = "skipped"  # nothing to send them (no text in their language, no template)
+
+
+STATES = tuple(OutboxState)
+DONE_STATES = (OutboxState.SENT, OutboxState.FAILED, OutboxState.BLOCKED, OutboxState.SKIPPED)
+UNSUCCESSFUL_STATES = (OutboxState.FAILED, OutboxState.BLOCKED, OutboxState.SKIPPED)
+"""The done states whose reason is counted."""
 LEASE_SECONDS = 30.0
 """How long a claim holds without renewal; a live sender renews every third of it."""
 
@@ -95,7 +110,7 @@ class OutboxStore:
         self.store = store
 
     async def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
-        return list(await self.store.db.execute_fetchall(sql, params))
+        return [tuple(row) for row in await self.store.db.execute_fetchall(sql, params)]
 
     # -- subscriptions --------------------------------------------------------
 
@@ -219,7 +234,7 @@ class OutboxStore:
             (broadcast_id, token, json.dumps(list(channels))))
         return rows[0][0] if rows and rows[0][0] is not None else None
 
-    async def mark(self, row_id: int, state: str, reason: str | None = None) -> None:
+    async def mark(self, row_id: int, state: OutboxState, reason: str | None = None) -> None:
         """Record a row's outcome (``sent``, ``failed``, ``blocked`` or ``skipped``)."""
         await self.store.write(("UPDATE outbox SET state = ?, reason = ?, claim_token = NULL, lease_until = 0, "
                                 "updated_at = ? WHERE id = ?", (state, reason, time.time(), row_id)))
@@ -249,7 +264,7 @@ class OutboxStore:
                                 "GROUP BY state, reason", (broadcast_id,))
         for state, reason, n in rows:
             counts.states[state] = counts.states.get(state, 0) + n
-            if state in ("failed", "blocked", "skipped") and reason:
+            if state in UNSUCCESSFUL_STATES and reason:
                 counts.reasons[(state, reason)] = counts.reasons.get((state, reason), 0) + n
         return counts
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core import Engine
-from bot.features.privacy import RetentionRule, add_retention_rule, pseudonym
+from bot.features.privacy import RetentionRule, add_retention_rule
+from bot.logs import pseudonym
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 from bot.store import SQLiteStore
 
@@ -56,7 +57,7 @@ class PageFeedback:
         show no page (``node id`` ``None``) is forgotten.
         """
         now = time.time() if now is None else now
-        statements = []
+        statements: list[tuple[str, tuple[object, ...]]] = []
         for mid, node, locale in shown:
             key = self.key(channel, chat_id, mid)
             if node is None:

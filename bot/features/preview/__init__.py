@@ -16,6 +16,8 @@ import contextlib
 import json
 import logging
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -142,14 +144,15 @@ def _tree(content: ContentTree, node_id: str, statuses: list) -> dict[str, Any]:
     }
 
 
-async def serve_preview(settings: Settings, host: str, port: int, *, stop: asyncio.Event | None = None,
-                        temporary_db: bool = True) -> None:
+async def serve_preview(settings: Settings, host: str, port: int,
+                        open_engine: Callable[[Settings], AbstractAsyncContextManager[Engine]], *,
+                        stop: asyncio.Event | None = None, temporary_db: bool = True) -> None:
     """Serve the preview until ``stop`` is set (or the process is interrupted); edits reload live.
 
-    With ``temporary_db`` the preview users live in a temporary database,
-    removed at exit, so they never mix with the bot's real users.
+    ``open_engine`` is the application's (``bot.cli`` passes :func:`bot.app.open_engine`: a feature does
+    not import the application that installs it). With ``temporary_db`` the preview users live in a
+    temporary database, removed at exit, so they never mix with the bot's real users.
     """
-    from bot.app import open_engine
     from bot.features.staff import RELOADER
 
     with contextlib.ExitStack() as stack:

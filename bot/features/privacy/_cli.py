@@ -41,7 +41,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     async def run() -> dict[str, int]:
         async with SQLiteStore(settings.db_path) as store:
-            return await purge(store, settings)  # type: ignore[arg-type]
+            return await purge(store, settings)
 
     done = asyncio.run(run())
     for name in RULES:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.features.privacy._pseudonym import safe_traceback
+from bot.logs import safe_traceback
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 from bot.store import SQLiteStore, purge_inbox
 

@@ -126,7 +126,7 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
 
     async def run() -> list[Any]:
         async with SQLiteStore(settings.db_path) as store:
-            return await QuestionStore(store).unanswered(args.limit)  # type: ignore[arg-type]
+            return await QuestionStore(store).unanswered(args.limit)
 
     rows = asyncio.run(run())
     if args.json:
@@ -156,7 +156,7 @@ def shorten(text: str, limit: int | None) -> str:
     return f"{line[:limit].rstrip()}… (+{len(line) - limit} characters)"
 
 
-def register_cli(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_cli(sub: argparse._SubParsersAction) -> None:
     """Add ``ask`` and ``questions`` to the ``marhaba`` command."""
     ask = sub.add_parser("ask", help="show how the bot ranks the content for a question (node, topic, score)")
     ask.add_argument("question", nargs="*", help="the question, as a newcomer would type it")

@@ -10,6 +10,7 @@ language's content, with an offer to switch.
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from dataclasses import replace
@@ -43,10 +44,18 @@ log = logging.getLogger("marhaba.questions")
 PAYLOAD_PREFIX = "q"
 """Buttons of this feature: ``q:ask`` (write a question for a person), ``q:ask:offer`` (send the question the
 bot just could not answer)."""
-PENDING_ASK = "q:ask"
-"""The user's pending state while the bot waits for a question to pass to a person."""
-PENDING_SENT = "q:sent:"
-"""``q:sent:<ticket>`` after the offer was sent, so a second tap says it is already with the team."""
+
+
+class Pending(enum.StrEnum):
+    """This feature's markers in the user's pending state (``User.pending``); the values are what is stored."""
+
+    ASK = "q:ask"
+    """While the bot waits for a question to pass to a person."""
+    OFFER = PENDING_OFFER
+    """A prefix: ``q:offer:<locale>:<question>`` while "Ask a person" is offered (see ``PENDING_OFFER``)."""
+    SENT = "q:sent:"
+    """A prefix: ``q:sent:<ticket>`` after the offer was sent, so a second tap says it is with the team."""
+
 OFFER = "offer"
 RELATED_OPTIONS = 3
 """Besides the best node, this many other matches are offered (the issue asks for two or three)."""
@@ -85,7 +94,7 @@ class QuestionFeature:
         text = turn.args
         if turn.is_staff and turn.event.reply_to is not None:
             return await self._staff_reply(turn, turn.event.reply_to, text)
-        if turn.user.pending == PENDING_ASK:
+        if turn.user.pending == Pending.ASK:
             await self.engine.store.set_pending(turn.user.id, None)
             return await self._send_to_staff(turn, text)
         ranking = rank(self.index(), text, turn.t.locale, limit=RELATED_OPTIONS + 2)
@@ -122,7 +131,7 @@ class QuestionFeature:
         options = [node_option(self.engine.content.nodes[m.node], turn.t, prefix="🔎 ")
                    for m in _distinct(self.engine.content, ranking)[:RELATED_OPTIONS]]
         if self.settings.configured:
-            await self.engine.store.set_pending(turn.user.id, f"{PENDING_OFFER}{ranking.locale}:"
+            await self.engine.store.set_pending(turn.user.id, f"{Pending.OFFER}{ranking.locale}:"
                                                 + text[:MAX_QUESTION_CHARS])
             options.append(self._ask_option(turn.t, OFFER))
         else:
@@ -161,11 +170,11 @@ class QuestionFeature:
         if not self.settings.configured:
             return await self._contacts(turn)
         pending = turn.user.pending or ""
-        if rest == OFFER and pending.startswith(PENDING_OFFER):
-            locale, _sep, question = pending.removeprefix(PENDING_OFFER).partition(":")
+        if rest == OFFER and pending.startswith(Pending.OFFER):
+            locale, _sep, question = pending.removeprefix(Pending.OFFER).partition(":")
             return await self._send_to_staff(turn, question, locale if locale in LOCALES else turn.t.locale)
-        if rest == OFFER and pending.startswith(PENDING_SENT) and pending.removeprefix(PENDING_SENT).isdigit():
-            return await self._confirmation(turn, int(pending.removeprefix(PENDING_SENT)), already=True)
+        if rest == OFFER and pending.startswith(Pending.SENT) and pending.removeprefix(Pending.SENT).isdigit():
+            return await self._confirmation(turn, int(pending.removeprefix(Pending.SENT)), already=True)
         if rest.isdigit():
             ticket = await self.store().ticket(int(rest))
             if ticket is None or ticket.user_id != turn.user.id or ticket.status == "draft":
@@ -175,7 +184,7 @@ class QuestionFeature:
             return await self.engine.stale(turn)
         # "Ask a person" from a page, or an offer that closed meanwhile: ask for the question.
         _ = turn.t.gettext
-        await self.engine.store.set_pending(turn.user.id, PENDING_ASK)
+        await self.engine.store.set_pending(turn.user.id, Pending.ASK)
         return [self.engine.text_reply(turn, _("Write your question in one message. A person from our team "
                                                "will answer you here."),
                                        # TRANSLATORS: a button; at most 20 characters on WhatsApp.
@@ -194,7 +203,7 @@ class QuestionFeature:
             _ = turn.t.gettext
             return await self._contacts(turn, notice=_("Sorry, our team cannot be reached from here right now."))
         await store.set_status(ticket, "open")
-        await self.engine.store.set_pending(turn.user.id, f"{PENDING_SENT}{ticket}")
+        await self.engine.store.set_pending(turn.user.id, f"{Pending.SENT}{ticket}")
         return await self._confirmation(turn, ticket)
 
     async def _confirmation(self, turn: Turn, ticket: int, *, already: bool = False) -> list[Outgoing]:

@@ -24,7 +24,6 @@ from pathlib import Path
 from bot.content import ContentTree
 from bot.core import Engine, Handler, Option, Outgoing, Turn
 from bot.core._keywords import fold
-from bot.features.privacy import pseudonym
 from bot.features.questions import QuestionStore
 from bot.features.questions._handoff import (
     HANDOFF_NODE,
@@ -36,6 +35,7 @@ from bot.features.questions._handoff import (
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
 from bot.features.safety._rules import EMPTY, Hit, SafetyRules
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, isolate_ltr
+from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import SQLiteStore
 

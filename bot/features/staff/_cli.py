@@ -49,7 +49,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        asyncio.run(serve_preview(settings, args.host, args.port, temporary_db=not args.db))
+        asyncio.run(serve_preview(settings, args.host, args.port, args.open_engine, temporary_db=not args.db))
     except OSError as exc:
         raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0

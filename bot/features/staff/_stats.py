@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -89,7 +88,8 @@ async def gather(store: SQLiteStore, content: ContentTree, now: float | None = N
             people.setdefault(topic.id, set()).add(user_id)
     ranked = sorted(((len(v), k) for k, v in people.items()), key=lambda x: (-x[0], x[1]))
     stats.topics = [(k, content.nodes[k].title, n) for n, k in ranked]
-    done = Counter(dict(await db.execute_fetchall("SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")))
+    done: dict[str, int] = {node: n for node, n in await db.execute_fetchall(
+        "SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")}
     stats.steps = sorted(((s.id, s.title, done.get(s.id, 0)) for s in content.steps()), key=lambda x: -x[2])
     # Counts only: the texts go with the people who wrote them (/forget) and after their retention period.
     rows = await db.execute_fetchall(

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.features.privacy import safe_traceback
+from bot.logs import safe_traceback
 from bot.store import SQLiteStore, Store
 
 if TYPE_CHECKING:

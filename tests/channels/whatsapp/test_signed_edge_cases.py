@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from bot.channels.whatsapp._store import WhatsAppStore
-from bot.errors import StoreError
+from bot.errors import StoreIntegrityError
 from tests.channels.whatsapp.conftest import WhatsAppHarness, text_webhook
 
 USER = "963933000001"
@@ -46,7 +46,7 @@ async def test_a_timestamp_that_is_no_time_is_answered_not_dropped_as_a_redelive
 async def test_a_failed_claim_raises_instead_of_passing_for_a_redelivery(wa: WhatsAppHarness) -> None:
     user = await wa.store.get_or_create_user("whatsapp", USER)
     store = WhatsAppStore(wa.store)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreIntegrityError):
         await store.claim_message("wamid.bad", user.id, float("nan"))  # NOT NULL fails: an error, not a duplicate
     assert await store.claim_message("wamid.good", user.id, 1.0) is True
     assert await store.claim_message("wamid.good", user.id, 1.0) is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.features.broadcast import OutboxStore
+from bot.features.broadcast import OutboxState, OutboxStore
 from bot.store import SQLiteStore
 from tests.features.broadcast.conftest import add_subscribers
 
@@ -40,7 +40,7 @@ async def test_renewing_keeps_a_slow_senders_rows(store: SQLiteStore, outbox: Ou
     await outbox.renew("run-a", lease_seconds=30, now=now + 20)
     assert await outbox.claim(broadcast_id, ["telegram"], 10, token="run-b", now=now + 31) == []
     for row in held:
-        await outbox.mark(row.id, "sent")
+        await outbox.mark(row.id, OutboxState.SENT)
     assert await outbox.next_retry(broadcast_id, ["telegram"], "run-b") is None
     assert await outbox.finish_if_done(broadcast_id)
 

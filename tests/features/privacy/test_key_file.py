@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.features.privacy import install_key, pseudonym, warn_without_own_key
+from bot.features.privacy import install_key, warn_without_own_key
 from bot.features.privacy._pseudonym import key_file
+from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import SQLiteStore
 

@@ -12,7 +12,8 @@ import pytest
 
 from bot.channels.whatsapp import WhatsAppSender
 from bot.core import Engine, Incoming, Turn
-from bot.features.privacy import install_key, protect_logging, pseudonym, safe_traceback
+from bot.features.privacy import install_key
+from bot.logs import protect_logging, pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.channels.telegram.conftest import Harness
