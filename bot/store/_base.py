@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Self
+from typing import Generic, Self, TypeVar
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class RepositoryKey(Generic[R]):
+    """Names one repository protocol, typed: ``store.repository(BROADCASTS)`` is a ``BroadcastRepository``.
+
+    Each feature declares its key beside its protocol (``bot/features/<name>/_repository.py``); every
+    store implementation provides an implementation for every key (the contract suite checks it).
+    """
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,10 @@ class Store(abc.ABC):
     Each write method commits before it returns: a turn acknowledged to a user
     is on disk. Implementations must be safe to call from many tasks at once.
     """
+
+    path: str = ":memory:"
+    """The database file (SQLite), beside which the pseudonym key file is kept by default; ``":memory:"``
+    for a store without one (then the key must come from ``MARHABA_SECRET_KEY`` or its ``_FILE``)."""
 
     @abc.abstractmethod
     async def open(self) -> None:
@@ -78,6 +95,13 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def forget(self, user_id: int) -> None:
         """Delete every row about the user, in one transaction."""
+
+    @abc.abstractmethod
+    def repository(self, key: RepositoryKey[R]) -> R:
+        """This store's implementation of the repository ``key`` names (one per store, made on first use).
+
+        Raises :class:`~bot.errors.StoreError` when this backend has none.
+        """
 
     @abc.abstractmethod
     async def user_tables(self) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 
 from bot.errors import StoreUnavailable, UserChanged
 from bot.store import SQLiteStore, migrations
+from tests.conftest import make_engine
 
 
 async def test_migrations_are_recorded_and_applied_once(db_path: Path) -> None:
@@ -223,11 +224,10 @@ async def test_wal_is_checkpointed_and_truncated_on_close(db_path: Path) -> None
 
 async def test_user_deleted_by_another_process_is_recreated_on_the_next_turn(db_path: Path, sample_tree,
                                                                             catalogs) -> None:
-    from bot.core import Engine
     from tests.conftest import Chat
 
     async with SQLiteStore(db_path) as store:
-        chat = Chat(Engine(sample_tree, catalogs, store))
+        chat = Chat(make_engine(sample_tree, catalogs, store))
         await chat("/start")
         await chat.payload("lang:en")
         with sqlite3.connect(db_path) as other:  # e.g. `marhaba privacy purge` from cron

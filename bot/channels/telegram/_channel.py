@@ -148,7 +148,7 @@ class TelegramChannel:
         self.inbox: Inbox | None = None
         """Webhook updates, stored before they are acknowledged (polling leaves them with Telegram)."""
         if config.webhook:
-            self.inbox = Inbox(engine.store, CHANNEL)  # type: ignore[arg-type]
+            self.inbox = Inbox(engine.store, CHANNEL)
             web.add_route(WEBHOOK_PATH, self._webhook)
 
     @classmethod

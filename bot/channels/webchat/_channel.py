@@ -49,11 +49,10 @@ from bot.core import (
     Verdict,
     deep_link_payload,
 )
-from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LOCALE, LOCALES, Translator, negotiate
 from bot.logs import pseudonym
 from bot.settings import Settings
-from bot.store import SQLiteStore, User
+from bot.store import User
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.webchat")
@@ -134,8 +133,6 @@ class WebChatChannel:
 
     async def start(self) -> None:
         """Open the inbox, register the sender and add the routes."""
-        if not isinstance(self.engine.store, SQLiteStore):
-            raise ConfigError("the web chat needs the SQLite store")
         self.store = WebChatStore(self.engine.store)
         files = resources.files("bot.channels.webchat").joinpath("static")
         for path, (name, _) in STATIC.items():

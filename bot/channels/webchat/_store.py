@@ -1,4 +1,4 @@
-"""What the web chat keeps in the database (migration ``022_webchat.sql``): each session's inbox.
+"""The web chat's view of the store: each session's inbox (:class:`~bot.channels.webchat._repository.WebChatRepository`).
 
 Every message the bot sends to a session — the replies of its turns, staff answers to its
 tickets, broadcasts — is written here; the page and the script read it back by id, so a
@@ -8,24 +8,17 @@ person sees what arrived while the chat was closed the next time they open it.
 from __future__ import annotations
 
 import base64
-import json
 import time
-from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.webchat._repository import WEBCHAT, Stored
 from bot.core import Outgoing
-from bot.store import SQLiteStore
+from bot.store import Store
 
 HISTORY = 40
 """The page shows at most this many of a session's latest messages."""
 
-
-@dataclass(frozen=True)
-class Stored:
-    """One message of a session's inbox: its id (increasing) and the message as JSON data."""
-
-    id: int
-    data: dict[str, Any]
+__all__ = ["HISTORY", "Stored", "WebChatStore", "encode", "purge_messages"]
 
 
 def encode(out: Outgoing) -> dict[str, Any]:
@@ -47,40 +40,24 @@ def encode(out: Outgoing) -> dict[str, Any]:
 
 
 class WebChatStore:
-    """The ``webchat_messages`` table, in the :class:`~bot.store.SQLiteStore`'s database."""
+    """The sessions' inboxes, through the store's web chat repository."""
 
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
+    def __init__(self, store: Store) -> None:
+        self.repository = store.repository(WEBCHAT)
 
     async def add(self, user_id: int, messages: list[Outgoing], now: float | None = None) -> int:
         """Append ``messages`` to the user's inbox (committed when this returns); the last new id."""
-        if not messages:
-            return 0
-        now = time.time() if now is None else now
-        params: list[object] = []
-        for out in messages:
-            params += [user_id, json.dumps(encode(out), ensure_ascii=False), now]
-        rows = await self.store.write_returning(  # one statement, one commit, for all of a turn's replies
-            "INSERT INTO webchat_messages (user_id, body, created_at) VALUES "
-            + ", ".join(["(?, ?, ?)"] * len(messages)) + " RETURNING id", tuple(params))
-        return max(int(r[0]) for r in rows)
+        return await self.repository.add(user_id, [encode(m) for m in messages], time.time() if now is None else now)
 
     async def after(self, user_id: int, after_id: int, limit: int = HISTORY) -> list[Stored]:
         """The user's messages with an id above ``after_id``, oldest first; the latest ``limit`` of them."""
-        rows = await self.store.db.execute_fetchall(
-            "SELECT id, body FROM webchat_messages WHERE user_id = ? AND id > ? ORDER BY id DESC LIMIT ?",
-            (user_id, after_id, limit))
-        return [Stored(int(r[0]), json.loads(r[1])) for r in reversed(list(rows))]
+        return await self.repository.after(user_id, after_id, limit)
 
     async def get(self, user_id: int, message_id: int) -> Stored | None:
         """One of the user's messages (``None`` when it is not theirs or is gone)."""
-        rows = list(await self.store.db.execute_fetchall(
-            "SELECT id, body FROM webchat_messages WHERE user_id = ? AND id = ?", (user_id, message_id)))
-        return Stored(int(rows[0][0]), json.loads(rows[0][1])) if rows else None
+        return await self.repository.get(user_id, message_id)
 
 
-async def purge_messages(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
+async def purge_messages(store: Store, older_than_seconds: float, now: float | None = None) -> int:
     """Delete inbox messages older than the limit (the retention job); how many went."""
-    rows = await store.write_returning("DELETE FROM webchat_messages WHERE created_at < ? RETURNING id",
-                                       ((time.time() if now is None else now) - older_than_seconds,))
-    return len(rows)
+    return await store.repository(WEBCHAT).purge_messages(older_than_seconds, time.time() if now is None else now)

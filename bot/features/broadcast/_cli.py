@@ -18,15 +18,16 @@ from typing import IO, Any
 
 from bot.core import Engine, Sender
 from bot.errors import ConfigError
+from bot.features.broadcast._config import utc_now
 from bot.features.broadcast._events import Events, event_context, load_events
-from bot.features.broadcast._feature import utc_now
 from bot.features.broadcast._outbox import (
     DONE_STATES,
     Broadcast,
+    BroadcastRepository,
     Counts,
     OutboxState,
-    OutboxStore,
     Row,
+    outbox_of,
 )
 from bot.features.broadcast._sender import Drainer, channel_limits, resolve_text
 from bot.features.broadcast._text import event_text
@@ -88,11 +89,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 @asynccontextmanager
-async def _engine(args: argparse.Namespace, settings: Settings) -> AsyncIterator[tuple[Engine, Events, OutboxStore]]:
+async def _engine(args: argparse.Namespace, settings: Settings) -> AsyncIterator[tuple[Engine, Events, BroadcastRepository]]:
     open_engine: Callable[[Settings], AbstractAsyncContextManager[Engine]] = args.open_engine  # from bot.cli
     async with open_engine(settings) as engine:
         events = load_events(settings.content_dir, engine.content)
-        yield engine, events, OutboxStore(engine.store)  # type: ignore[arg-type]
+        yield engine, events, outbox_of(engine.store)
 
 
 def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
@@ -268,7 +269,7 @@ class ProgressBar:
               end="\n" if final else "", file=self.stream, flush=True)
 
 
-async def _drain(engine: Engine, outbox: OutboxStore, senders: dict[str, Sender], broadcast: Broadcast,
+async def _drain(engine: Engine, outbox: BroadcastRepository, senders: dict[str, Sender], broadcast: Broadcast,
                  limits: dict[str, Any], rate: float | None, lease_seconds: float) -> Counts:
     bar = ProgressBar(broadcast.id, await outbox.counts(broadcast.id))
     drainer = Drainer(outbox, engine.store, senders, limits=limits, rate=rate or broadcast.rate, progress=bar,
@@ -329,10 +330,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def run() -> int:
-        from bot.store import SQLiteStore
+        from bot.store import open_store
 
-        async with SQLiteStore(settings.db_path) as store:
-            outbox = OutboxStore(store)
+        async with open_store(settings.db_path) as store:
+            outbox = outbox_of(store)
             rows = await outbox.recent(max(1, args.limit))
             if not rows:
                 print("No broadcasts yet.")

@@ -34,9 +34,9 @@ from bot.errors import StoreError
 from bot.features.broadcast._outbox import (
     LEASE_SECONDS,
     Broadcast,
+    BroadcastRepository,
     Counts,
     OutboxState,
-    OutboxStore,
     Row,
 )
 from bot.i18n import LOCALES, is_rtl
@@ -153,14 +153,14 @@ Progress = Callable[[Row, OutboxState], None]
 class Drainer:
     """Drains outboxes through ``senders`` (channel -> :class:`Sender`) within each channel's limits."""
 
-    def __init__(self, outbox: OutboxStore, store: Store, senders: dict[str, Sender], *,
+    def __init__(self, outbox: BroadcastRepository, store: Store, senders: dict[str, Sender], *,
                  limits: dict[str, ChannelLimits] | None = None, rate: float | None = None,
                  progress: Progress | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
         self.token = "run-" + secrets.token_hex(8)
         """This sender's leases on outbox rows: random, so no two processes anywhere share one."""
         self.lease_seconds = lease_seconds
         self.outbox = outbox
-        self.leases = Leases(outbox.store)
+        self.leases = Leases(store)
         self._held: set[str] = set()
         self.store = store
         self.senders = senders
@@ -324,7 +324,7 @@ class Drainer:
         return OutboxState.SENT, "template"
 
 
-async def drain_all(drainer: Drainer, outbox: OutboxStore, kind: str | None = None) -> dict[int, Counts]:
+async def drain_all(drainer: Drainer, outbox: BroadcastRepository, kind: str | None = None) -> dict[int, Counts]:
     """Finish every unfinished broadcast (of ``kind``), oldest first; their counts by id."""
     await outbox.release_expired_claims()
     out = {}

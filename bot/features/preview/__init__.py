@@ -153,7 +153,7 @@ async def serve_preview(settings: Settings, host: str, port: int,
     not import the application that installs it). With ``temporary_db`` the preview users live in a
     temporary database, removed at exit, so they never mix with the bot's real users.
     """
-    from bot.features.staff import RELOADER
+    from bot.features.staff import Reloader
 
     with contextlib.ExitStack() as stack:
         if temporary_db:
@@ -163,7 +163,8 @@ async def serve_preview(settings: Settings, host: str, port: int,
             web = WebServer(host, port)
             Preview(engine, web, settings.locales_dir)
             await web.start()
-            reload_task = asyncio.create_task(engine.extensions[RELOADER].run())  # type: ignore[attr-defined]
+            reloader = Reloader(engine, settings.content_dir, settings.locales_dir)
+            reload_task = asyncio.create_task(reloader.run())
             print(f"Marhaba preview on {web.url}/ (Ctrl+C to stop)", flush=True)
             try:
                 await (stop or asyncio.Event()).wait()

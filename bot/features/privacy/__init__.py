@@ -14,26 +14,36 @@ from bot.features.privacy._pseudonym import (
     warn_without_own_key,
 )
 from bot.features.privacy._retention import (
-    RULES,
+    DEFAULT_BROADCAST_RETENTION_DAYS,
+    DEFAULT_QUESTION_RETENTION_DAYS,
+    UNSENT_QUESTION_DAYS,
     RetentionRule,
-    add_retention_rule,
     check_limits,
     purge,
     purge_inactive_users,
     retention_job,
+    rules_of,
     table_exists,
+    when_table,
 )
 
 __all__ = [
-    "RULES",
+    "DEFAULT_BROADCAST_RETENTION_DAYS",
+    "DEFAULT_QUESTION_RETENTION_DAYS",
+    "FEATURE",
+    "UNSENT_QUESTION_DAYS",
     "SECRET_KEY_VARIABLE",
     "RetentionRule",
-    "add_retention_rule",
     "check_limits",
     "install_key",
     "purge",
     "purge_inactive_users",
     "retention_job",
+    "rules_of",
     "table_exists",
+    "when_table",
     "warn_without_own_key",
 ]
+
+
+from bot.features.privacy._feature import FEATURE  # noqa: E402 - after the names it uses

@@ -9,9 +9,10 @@ import tempfile
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.features.privacy._repository import PRIVACY
 from bot.logs import set_pseudonym_key
 from bot.settings import Settings, read_secret_file
-from bot.store import SQLiteStore
+from bot.store import Store
 
 log = logging.getLogger("marhaba.privacy")
 
@@ -34,7 +35,7 @@ def key_file(settings: Settings, database: str | Path) -> Path | None:
     return path.with_name(path.name + KEY_FILE_SUFFIX)
 
 
-async def install_key(store: SQLiteStore, settings: Settings) -> None:
+async def install_key(store: Store, settings: Settings) -> None:
     """Key :func:`bot.logs.pseudonym` with ``MARHABA_SECRET_KEY``, else with the key file (:func:`key_file`).
 
     The key never lives in the database: whoever holds the database and the logs could otherwise test
@@ -60,7 +61,7 @@ async def install_key(store: SQLiteStore, settings: Settings) -> None:
         if created and in_database:
             log.warning("the log pseudonym key was moved out of the database into %s (mode 0600)", path)
     if in_database:
-        await store.write(("DELETE FROM settings WHERE name = ?", (_KEY_SETTING,)))
+        await store.repository(PRIVACY).delete_setting(_KEY_SETTING)
 
 
 def warn_without_own_key(settings: Settings, database: str | Path) -> None:
@@ -73,10 +74,9 @@ def warn_without_own_key(settings: Settings, database: str | Path) -> None:
                 SECRET_KEY_VARIABLE, key_file(settings, database), SECRET_KEY_VARIABLE)
 
 
-async def _database_key(store: SQLiteStore) -> str:
+async def _database_key(store: Store) -> str:
     """The key an older version generated into the ``settings`` table ("" when there is none)."""
-    rows = await store.db.execute_fetchall("SELECT value FROM settings WHERE name = ?", (_KEY_SETTING,))
-    return str(next(iter(rows))[0]) if rows else ""
+    return await store.repository(PRIVACY).setting(_KEY_SETTING)
 
 
 def _create_key_file(path: Path, key: str) -> bool:

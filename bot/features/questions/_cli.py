@@ -119,14 +119,14 @@ def _batch(index: Any, args: argparse.Namespace, safety: Any) -> int:
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
-    from bot.features.questions._store import QuestionStore
-    from bot.store import SQLiteStore
+    from bot.features.questions._store import questions_of
+    from bot.store import open_store
 
     settings = _settings(args)
 
     async def run() -> list[Any]:
-        async with SQLiteStore(settings.db_path) as store:
-            return await QuestionStore(store).unanswered(args.limit)
+        async with open_store(settings.db_path) as store:
+            return await questions_of(store).unanswered(args.limit)
 
     rows = asyncio.run(run())
     if args.json:

@@ -14,9 +14,27 @@ import enum
 import logging
 import time
 from dataclasses import replace
+from typing import Any
 
 from bot.content import ContentTree
-from bot.core import MAIN_MENU, Engine, Handler, Option, Outgoing, Turn, node_option, ui_option
+from bot.core import (
+    MAIN_MENU,
+    Engine,
+    Feature,
+    Handler,
+    Option,
+    Outgoing,
+    Router,
+    Turn,
+    node_option,
+    ui_option,
+)
+from bot.features.privacy import (
+    DEFAULT_QUESTION_RETENTION_DAYS,
+    UNSENT_QUESTION_DAYS,
+    RetentionRule,
+    when_table,
+)
 from bot.features.questions._handoff import (
     HANDOFF_NODE,
     REPLY_DESCRIPTION,
@@ -31,9 +49,11 @@ from bot.features.questions._rank import Ranking, rank
 from bot.features.questions._store import (
     MAX_QUESTION_CHARS,
     PENDING_OFFER,
-    QuestionStore,
+    QuestionRepository,
+    close_unsent,
     purge_tickets,
     purge_unanswered,
+    questions_of,
 )
 from bot.features.usage import record_handoff, record_question
 from bot.i18n import LOCALES, N_, Translator
@@ -76,6 +96,11 @@ class QuestionFeature:
         self.handoff = Handoff(engine, settings)
         self._index: QuestionIndex | None = None
         self._last_purge = 0.0
+        self.router = r = Router("questions")
+        r.add_text_handler(self.on_text)
+        r.add_payload(PAYLOAD_PREFIX, self.on_payload)
+        r.wrap_payload("n", self.on_node)
+        r.add_command("reply", self.cmd_reply, REPLY_DESCRIPTION, staff_only=True)
 
     def index(self) -> QuestionIndex:
         """The index of the engine's current content and catalogs, rebuilt when either is swapped."""
@@ -84,8 +109,8 @@ class QuestionFeature:
             index = self._index = QuestionIndex(self.engine.content, self.engine.catalogs)
         return index
 
-    def store(self) -> QuestionStore:
-        return QuestionStore(self.engine.store)  # type: ignore[arg-type]
+    def store(self) -> QuestionRepository:
+        return questions_of(self.engine.store)
 
     # -- text ------------------------------------------------------------------
 
@@ -151,8 +176,8 @@ class QuestionFeature:
         keep = self.settings.retention_seconds
         if keep is not None and now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
-            await purge_unanswered(store.store, keep, now)
-            await purge_tickets(store.store, keep, now)
+            await store.purge_unanswered(keep, now)
+            await store.purge_tickets(keep, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:
@@ -275,8 +300,8 @@ def _with_options(message: Outgoing, extra: list[Option]) -> Outgoing:
     return replace(message, options=tuple(options[:at] + extra + options[at:]))
 
 
-def install(engine: Engine, settings: Settings) -> QuestionFeature:
-    """Register free-text questions, the ``q:`` buttons and ``/reply`` on ``engine``.
+def setup(engine: Engine, settings: Settings) -> QuestionFeature:
+    """Free-text questions, the ``q:`` buttons and ``/reply``.
 
     A Telegram staff chat (``MARHABA_STAFF_CHAT``) becomes a staff identity,
     so its commands and replies to forwarded tickets reach the engine.
@@ -284,24 +309,28 @@ def install(engine: Engine, settings: Settings) -> QuestionFeature:
     handoff = HandoffSettings.from_settings(settings)
     if handoff.staff_chat:
         engine.staff = engine.staff | {("telegram", handoff.staff_chat)}
-    feature = QuestionFeature(engine, handoff)
-    engine.add_text_handler(feature.on_text)
-    engine.add_payload(PAYLOAD_PREFIX, feature.on_payload)
-    show_node = engine.payloads["n"]
-
-    async def node_payload(turn: Turn) -> list[Outgoing]:
-        return await feature.on_node(turn, show_node)
-
-    engine.add_payload("n", node_payload)
-    engine.add_command("reply", feature.cmd_reply, REPLY_DESCRIPTION, staff_only=True)
-    return feature
+    return QuestionFeature(engine, handoff)
 
 
-def question_index(engine: Engine) -> QuestionIndex:
-    """The index the installed feature answers with (a fresh one when the feature is not installed)."""
-    for handler in engine.text_handlers:
-        feature = getattr(handler, "__self__", None)
-        if isinstance(feature, QuestionFeature):
-            return feature.index()
-    return QuestionIndex(engine.content, engine.catalogs)
+RETENTION = (
+    RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
+                  when_table("unanswered_questions", purge_unanswered),
+                  ("unanswered_questions",), "the wording of questions the content did not answer, after the "
+                  "last time that person asked it"),
+    RetentionRule("tickets", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
+                  when_table("question_tickets", purge_tickets),
+                  ("question_tickets",), "questions sent to staff, after their last answer or change"),
+    RetentionRule("unsent questions", None, UNSENT_QUESTION_DAYS, when_table("users", close_unsent),
+                  ("users.pending",), "the text of an open \"Ask a person\" offer nobody pressed"),
+)
+"""What this feature keeps about people, and for how long (``marhaba privacy``)."""
 
+
+def _cli(subparsers: Any, features: Any) -> None:
+    from bot.features.questions._cli import register_cli
+
+    register_cli(subparsers)
+
+
+FEATURE = Feature("questions", setup, retention=RETENTION, cli=_cli, cli_order=30)
+"""The questions feature: its text handler answers what no other feature took."""

@@ -8,10 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.app import FEATURES
 from bot.channels.webchat import WebChatChannel, WebChatConfig
 from bot.content import ContentTree
 from bot.core import Engine
 from bot.i18n import Catalogs
+from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.web import WebServer
 from tests.features.staff.test_preview import browser  # noqa: F401 - Debian's Chromium, as the preview's tests
@@ -37,7 +39,8 @@ class WebChat:
 @pytest.fixture
 async def webchat(sample_tree: ContentTree, catalogs: Catalogs, db_path: Path) -> AsyncIterator[WebChat]:
     async with SQLiteStore(db_path) as store:
-        engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+        settings = Settings.from_env({"MARHABA_ENV_FILE": ""}, db_path=db_path)
+        engine = Engine(content=sample_tree, catalogs=catalogs, store=store, features=FEATURES, settings=settings)
         web = WebServer("127.0.0.1", 0)
         channel = WebChatChannel(WebChatConfig(origins=(ALLOWED,)), engine, web)
         await channel.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import importlib
 import logging
 import re
 import sqlite3
@@ -26,18 +27,34 @@ from bot.errors import (
     StoreUnavailable,
     UserChanged,
 )
-from bot.store._base import Store, User
+from bot.store._base import R, RepositoryKey, Store, User
 
 log = logging.getLogger("marhaba.store")
 
 _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
+REPOSITORIES = {
+    "inbox": "bot.store.sqlite._inbox:SQLiteInbox",
+    "leases": "bot.store.sqlite._leases:SQLiteLeases",
+    "broadcast": "bot.store.sqlite.broadcast:SQLiteBroadcasts",
+    "questions": "bot.store.sqlite.questions:SQLiteQuestions",
+    "feedback": "bot.store.sqlite.feedback:SQLiteFeedback",
+    "usage": "bot.store.sqlite.usage:SQLiteUsage",
+    "safety": "bot.store.sqlite.safety:SQLiteSafety",
+    "whatsapp": "bot.store.sqlite.whatsapp:SQLiteWhatsApp",
+    "webchat": "bot.store.sqlite.webchat:SQLiteWebChat",
+    "privacy": "bot.store.sqlite.privacy:SQLitePrivacy",
+    "staff": "bot.store.sqlite.staff:SQLiteStaff",
+}
+"""Repository key name -> ``module:class`` of its SQLite implementation, imported on first use (the
+implementations import the features' protocols, which import this package)."""
+
 
 def migrations() -> list[tuple[int, str, str]]:
-    """The numbered SQL migrations shipped in ``bot/store/migrations``, in order."""
+    """The numbered SQL migrations shipped in ``bot/store/sqlite/migrations``, in order."""
     out = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+    for entry in resources.files("bot.store.sqlite").joinpath("migrations").iterdir():
         m = _MIGRATION_RE.match(entry.name)
         if m:
             out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -174,6 +191,13 @@ class GroupCommitter:
         return results
 
 
+class SQLiteRepository:
+    """Base of the SQLite repositories: reads on :attr:`SQLiteStore.db`, writes through its group commit."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+
+
 def _changed(user: User, **changes: object) -> User:
     """``dataclasses.replace`` for the user cache without its per-call introspection (most turns run it)."""
     new = object.__new__(User)
@@ -214,6 +238,17 @@ class SQLiteStore(Store):
         self._known: dict[tuple[str, int], frozenset[str]] = {}
         """Done steps and visited pages of cached users, by ("steps" | "visited", user id):
         read once, then kept up to date by this store's own writes."""
+        self._repositories: dict[str, object] = {}
+
+    def repository(self, key: RepositoryKey[R]) -> R:
+        found = self._repositories.get(key.name)
+        if found is None:
+            where = REPOSITORIES.get(key.name)
+            if where is None:
+                raise StoreError(f"the SQLite store has no {key.name!r} repository")
+            module, name = where.split(":")
+            found = self._repositories[key.name] = getattr(importlib.import_module(module), name)(self)
+        return found  # type: ignore[return-value]  # REPOSITORIES maps each key to its protocol's class
 
     @property
     def db(self) -> aiosqlite.Connection:
