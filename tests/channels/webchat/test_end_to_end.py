@@ -10,77 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import expect
 
-from bot.channels.webchat import CHANNEL, COOKIE, session_user_id
+from bot.channels.webchat import CHANNEL
 from bot.cli import main
-from bot.i18n import strip_bidi_controls
-from tests.channels.webchat.conftest import WebChat
-
-WAIT_MS = 20_000
-BOT = "#log article.msg:not(.me)"
-"""The bot's messages on the page (with scripts on, the person's own are shown too, marked ``me``)."""
-
-
-class Person:
-    """Someone using the chat in a Chromium tab, with scripts on or off."""
-
-    def __init__(self, context: BrowserContext, page: Page, scripts: bool) -> None:
-        self.context, self.page, self.scripts = context, page, scripts
-
-    async def open(self, url: str) -> None:
-        await self.page.goto(url + "/chat")
-        if self.scripts:
-            await expect(self.page.locator("#chat")).to_have_attribute("data-ready", "1")
-
-    async def bot_texts(self) -> list[str]:
-        """The text of the bot's messages on the page, oldest first (bidi isolates removed)."""
-        return [strip_bidi_controls(t).strip() for t in await self.page.locator(BOT).all_inner_texts()]
-
-    async def press(self, label: str) -> list[str]:
-        """Press the option named ``label``; the bot's new messages (the first one at least)."""
-        return await self._answered(self.page.locator("#options button", has_text=label).first.click)
-
-    async def say(self, text: str) -> list[str]:
-        """Type ``text`` and send it with the Enter key; the bot's new messages (the first one at least)."""
-        await self.page.get_by_label("Your message").fill(text)
-        return await self._answered(lambda: self.page.get_by_label("Your message").press("Enter"))
-
-    async def _answered(self, act: Callable[[], Awaitable[None]]) -> list[str]:
-        before = await self.bot_texts()
-        if self.scripts:  # the reply is added to this page
-            await act()
-            await expect(self.page.locator(BOT).nth(len(before))).to_be_attached(timeout=WAIT_MS)
-        else:  # a form post, then the chat page again with the reply
-            async with self.page.expect_navigation(timeout=WAIT_MS):
-                await act()
-        after = await self.bot_texts()
-        kept = 0
-        while kept < min(len(before), len(after)) and before[kept] == after[kept]:
-            kept += 1
-        return after[kept:]
-
-    async def session_user_id(self) -> str:
-        cookie = next(c for c in await self.context.cookies() if c["name"] == COOKIE)
-        return session_user_id(cookie["value"])
-
-    async def has_cookie(self) -> bool:
-        return any(c["name"] == COOKIE for c in await self.context.cookies())
-
-
-@pytest.fixture(params=[False, True], ids=["scripts-off", "scripts-on"])
-async def person(request: pytest.FixtureRequest, webchat: WebChat, browser: Browser) -> AsyncIterator[Person]:
-    scripts = bool(request.param)
-    context = await browser.new_context(java_script_enabled=scripts, locale="en-US")
-    someone = Person(context, await context.new_page(), scripts)
-    await someone.open(webchat.url)
-    await someone.press("English")
-    yield someone
-    await context.close()
+from tests.channels.webchat.conftest import WAIT_MS, Person, WebChat
 
 
 async def test_a_disclosure_is_answered_with_the_emergency_number_first(person: Person) -> None:
