@@ -9,9 +9,11 @@ small script of its own sends without reloading and receives by long polling. Co
 from bot.channels.webchat._channel import (
     CHANNEL,
     COOKIE,
+    InboxSender,
     WebChatChannel,
     WebChatSender,
     session_user_id,
+    standalone_sender,
 )
 from bot.channels.webchat._config import WebChatConfig
 from bot.channels.webchat._page import CHAT_PATH, FORGET_PATH
@@ -22,10 +24,12 @@ __all__ = [
     "CHAT_PATH",
     "COOKIE",
     "FORGET_PATH",
+    "InboxSender",
     "WebChatChannel",
     "WebChatConfig",
     "WebChatSender",
     "WebChatStore",
     "purge_messages",
     "session_user_id",
+    "standalone_sender",
 ]

@@ -52,7 +52,7 @@ from bot.core import (
 from bot.i18n import DEFAULT_LOCALE, LOCALES, Translator, negotiate
 from bot.logs import pseudonym
 from bot.settings import Settings
-from bot.store import User
+from bot.store import Store, User
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.webchat")
@@ -63,6 +63,8 @@ COOKIE_MAX_AGE = 30 * 86_400
 """The browser keeps the session a month after the last visit (as long as its messages are kept)."""
 POLL_SECONDS = 25.0
 """A long poll waits this long for a message, then answers empty (below common proxy timeouts of 30-60 s)."""
+RECHECK_SECONDS = 3.0
+"""A waiting long poll also reads the inbox this often: ``marhaba broadcast`` writes it from its own process."""
 MAX_FORM_BYTES = 20_000
 """A message is at most 4096 characters; a larger post is refused before it is parsed."""
 ADDRESS_LIMITS = FloodLimits(rate_per_minute=120, burst=60, cooldown_seconds=60)
@@ -315,12 +317,16 @@ class WebChatChannel:
             return _json({"messages": [], "session": False})
         event = self._changed.setdefault(user.id, asyncio.Event())
         messages = await self.store.after(user.id, after)
-        if not messages and not self._stopping:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + POLL_SECONDS
+        while not messages and not self._stopping and loop.time() < deadline:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), POLL_SECONDS)
-            if self._changed.get(user.id) is event and not event.is_set():
-                del self._changed[user.id]
+                await asyncio.wait_for(event.wait(), min(RECHECK_SECONDS, deadline - loop.time()))
+            if event.is_set():  # woken (and forgotten by whoever woke it): wait on a new one next time
+                event = self._changed.setdefault(user.id, asyncio.Event())
             messages = await self.store.after(user.id, after)
+        if self._changed.get(user.id) is event and not event.is_set():
+            del self._changed[user.id]
         return _json({"messages": [_public(m) for m in messages], "session": True},
                      headers={"Cache-Control": "no-store"})
 
@@ -432,8 +438,36 @@ def _json(data: object, status: int = 200, headers: dict[str, str] | None = None
     return Response(status, json.dumps(data, ensure_ascii=False), "application/json; charset=utf-8", headers or {})
 
 
+class InboxSender(Sender):
+    """Messages to web chat sessions outside a turn, into their inbox: needs only the database.
+
+    ``marhaba broadcast`` sends with it from its own process (see :func:`standalone_sender`); a
+    waiting long poll of the serving process reads the inbox again within :data:`RECHECK_SECONDS`.
+    """
+
+    channel = CHANNEL
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._inbox = WebChatStore(store)
+
+    async def send(self, user_id: str, messages: list[Outgoing]) -> None:
+        """Store ``messages`` for the session; :class:`Blocked` when it was deleted."""
+        user = await self._store.get_user(CHANNEL, user_id)
+        if user is None:
+            raise Blocked("the web chat session was deleted")
+        await self._inbox.add(user.id, messages)
+
+
+@contextlib.asynccontextmanager
+async def standalone_sender(settings: Settings, engine: Engine) -> AsyncIterator[Sender]:
+    """The sender of ``marhaba broadcast``: writes to the sessions' inboxes (the chat need not run here)."""
+    yield InboxSender(engine.store)
+
+
 class WebChatSender(Sender):
-    """Messages to web chat sessions outside a turn (staff answers, broadcasts, reminders): into their inbox."""
+    """Messages to web chat sessions outside a turn (staff answers, broadcasts, reminders): into their
+    inbox, in order with the session's turns, waking its waiting polls at once."""
 
     channel = CHANNEL
 
