@@ -7,12 +7,13 @@ translated, and ``lang``/``dir`` follow the person's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 from bot.channels.webchat._store import Stored
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, strip_bidi_controls
 
 CHAT_PATH = "/chat"
 FORGET_PATH = "/forget"
@@ -48,6 +49,23 @@ TOO_FAST = "You are sending messages very fast. Please wait a minute, then try a
 """The engine's flood notice (already translated), also sent when an address sends too much."""
 
 
+PHONE_LINE = re.compile(r"^(?:\+[1-9][0-9 ]{6,20}|[0-9]{3})$")
+"""A line that is a phone number alone (the safety answers' helplines, ``112``): a ``tel:`` link, one tap to
+call, as Telegram and WhatsApp link it. ``static/chat.js`` has the same pattern."""
+
+
+def text_html(text: str) -> str:
+    """A message's text, escaped, with each line that is a phone number as a ``tel:`` link."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        bare = strip_bidi_controls(line).strip()
+        if PHONE_LINE.match(bare):
+            out.append(f'<a href="tel:{bare.replace(" ", "")}">{escape(line)}</a>')
+        else:
+            out.append(escape(line))
+    return "\n".join(out)
+
+
 def html_lang(locale: str) -> str:
     """A catalog locale as a BCP 47 tag for ``lang`` (``fa_AF`` -> ``fa-AF``)."""
     return locale.replace("_", "-")
@@ -69,7 +87,7 @@ def message_html(m: Stored, last: bool) -> str:
     if d.get("title"):
         parts.append(f'<h2>{escape(str(d["title"]))}</h2>')
     if d.get("text"):
-        parts.append(f'<p class="text">{escape(str(d["text"]))}</p>')
+        parts.append(f'<p class="text">{text_html(str(d["text"]))}</p>')
     return "".join(parts)
 
 

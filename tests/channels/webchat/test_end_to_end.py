@@ -23,6 +23,9 @@ from tests.channels.webchat.conftest import WAIT_MS, Person, WebChat
 async def test_a_disclosure_is_answered_with_the_emergency_number_first(person: Person) -> None:
     first = (await person.say("i want to kill myself"))[0]
     assert first.split("\n", 1)[0].strip() == "+90 212 555 0100", first[:200]
+    call = person.page.locator("#log").get_by_role("link", name="+90 212 555 0100").last
+    await expect(call).to_have_attribute("href", "tel:+902125550100")  # one tap to call
+    await expect(person.page.get_by_role("link", name="112", exact=True).last).to_have_attribute("href", "tel:112")
 
 
 async def test_forget_page_deletes_the_session_and_the_browser_forgets_it(person: Person, webchat: WebChat) -> None:

@@ -128,3 +128,12 @@ async def test_a_long_poll_returns_as_soon_as_a_message_arrives(webchat: WebChat
     await webchat.engine.senders[CHANNEL].send(sid, [Outgoing(text="A new event on Sunday")])
     got = (await asyncio.wait_for(waiting, 10)).json()
     assert [m["text"] for m in got["messages"]] == ["A new event on Sunday"] and got["messages"][0]["id"] > last
+
+
+def test_only_a_line_that_is_a_phone_number_alone_becomes_a_link() -> None:
+    from bot.channels.webchat._page import text_html
+    html = text_html("\u2067\u200f+90 212 555 0100\u2069\n112\ncall +90 212 555 0100 now\n2026\n"
+                     '<a href="tel:1">x</a>\njavascript:alert(1)')
+    assert html.split("\n") == [
+        '<a href="tel:+902125550100">\u2067\u200f+90 212 555 0100\u2069</a>', '<a href="tel:112">112</a>',
+        "call +90 212 555 0100 now", "2026", "&lt;a href=&quot;tel:1&quot;&gt;x&lt;/a&gt;", "javascript:alert(1)"]

@@ -13,6 +13,20 @@
 
   function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
   function save() { try { localStorage.setItem(KEY, JSON.stringify(queue)); } catch (e) { /* private mode */ } }
+  var PHONE = /^(?:\+[1-9][0-9 ]{6,20}|[0-9]{3})$/, BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+  function textEl(text) {  /* a line that is a phone number alone is a tel: link, as on the server */
+    var p = el("p");
+    p.className = "text";
+    text.split("\n").forEach(function (line, i) {
+      if (i) p.appendChild(document.createTextNode("\n"));
+      var bare = line.replace(BIDI, "").trim();
+      if (!PHONE.test(bare)) { p.appendChild(document.createTextNode(line)); return; }
+      var a = el("a", line);
+      a.href = "tel:" + bare.replace(/ /g, "");
+      p.appendChild(a);
+    });
+    return p;
+  }
   function el(tag, text) { var e = document.createElement(tag); if (text) e.textContent = text; return e; }
   function link(a, href, text, download) {
     var p = el("p"), l = el("a", text);
@@ -24,7 +38,7 @@
     var a = el("article");
     a.className = "msg"; a.lang = String(m.locale || "en").replace("_", "-"); a.dir = m.rtl ? "rtl" : "ltr";
     if (m.title) a.appendChild(el("h2", m.title));
-    if (m.text) { var p = el("p", m.text); p.className = "text"; a.appendChild(p); }
+    if (m.text) a.appendChild(textEl(m.text));
     if (m.map) link(a, m.map, main.getAttribute("data-map") + (m.place ? ": " + m.place : ""), false);
     if (m.file) link(a, m.file.url, main.getAttribute("data-download").replace("{name}", m.file.name), true);
     log.appendChild(a);
