@@ -57,7 +57,7 @@ call, as Telegram and WhatsApp link it. ``static/chat.js`` has the same pattern.
 def text_html(text: str) -> str:
     """A message's text, escaped, with each line that is a phone number as a ``tel:`` link."""
     out = []
-    for i, line in enumerate(text.split("\n")):
+    for line in text.split("\n"):
         bare = strip_bidi_controls(line).strip()
         if PHONE_LINE.match(bare):
             out.append(f'<a href="tel:{bare.replace(" ", "")}">{escape(line)}</a>')
