@@ -19,6 +19,9 @@ from bot.channels.webchat._config import WebChatConfig
 from bot.channels.webchat._page import CHAT_PATH, FORGET_PATH
 from bot.channels.webchat._store import WebChatStore, purge_messages
 
+channel_class = WebChatChannel
+"""What the channel registry runs (``bot/channels/_registry.py``, the ``webchat`` entry)."""
+
 __all__ = [
     "CHANNEL",
     "CHAT_PATH",
@@ -29,6 +32,7 @@ __all__ = [
     "WebChatConfig",
     "WebChatSender",
     "WebChatStore",
+    "channel_class",
     "purge_messages",
     "session_user_id",
     "standalone_sender",

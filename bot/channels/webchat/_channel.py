@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.channels._registry import channel_spec
 from bot.channels.webchat._config import WebChatConfig
 from bot.channels.webchat._page import (
     CHAT_PATH,
@@ -112,7 +113,6 @@ class WebChatChannel:
         self.store: WebChatStore | None = None
         self.sender = WebChatSender(self)
         self.addresses = FloodControl(ADDRESS_LIMITS)
-        self._locks: dict[str, list[Any]] = {}
         self._changed: dict[int, asyncio.Event] = {}
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._static: dict[str, bytes] = {}
@@ -140,6 +140,7 @@ class WebChatChannel:
         for path, (name, _) in STATIC.items():
             self._static[path] = files.joinpath(name).read_bytes()
         self._static["widget"] = files.joinpath("widget.js").read_bytes()
+        self.engine.channels.setdefault(CHANNEL, channel_spec(CHANNEL).profile)  # typed words, limits
         self.engine.senders[CHANNEL] = self.sender
         for path, route in self.routes().items():
             self.web.add_route(path, self._guarded(route))
@@ -355,7 +356,7 @@ class WebChatChannel:
         if not self._address_ok(req):
             return self._too_fast(req, user)
         if user is not None and session is not None:
-            async with self._lock(session.user_id):
+            async with self.engine.isolation.lock((CHANNEL, session.user_id)):
                 await self.engine.store.forget(user.id)
             log.info("web chat session deleted on request (user=%s)", pseudonym(CHANNEL, session.user_id))
         return self._forgotten(req, [])
@@ -385,34 +386,25 @@ class WebChatChannel:
 
     # -- turns and the inbox -----------------------------------------------
 
-    @contextlib.asynccontextmanager
-    async def _lock(self, user_id: str) -> AsyncIterator[None]:
-        # One session's turns and deliveries in order, so its inbox keeps the order they were answered in.
-        entry = self._locks.get(user_id)
-        if entry is None:
-            entry = self._locks[user_id] = [asyncio.Lock(), 0]
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                yield
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                self._locks.pop(user_id, None)
-
     async def turn(self, session: Session, event: Incoming) -> tuple[bool, list[Outgoing]]:
-        """Answer ``event`` and put the replies in the session's inbox.
+        """Answer ``event`` and put the replies in the session's inbox, in order with its other turns
+        and deliveries (the core's conversation holds the session's lock until they are stored).
 
         Returns ``(gone, replies)``: ``gone`` is true when the turn deleted the session
         (``/forget`` confirmed in the chat), and then the replies could not be stored.
         """
-        async with self._lock(session.user_id):
-            replies = await self.engine.handle(event)
-            user = await self.engine.store.get_user(CHANNEL, session.user_id)
+        gone = False
+
+        async def store_replies(event: Incoming, replies: list[Outgoing]) -> None:
+            nonlocal gone
+            user = await self.engine.store.get_user(CHANNEL, event.user_id)
             if user is None:  # not stored: a newcomer's empty message, or "delete everything" confirmed
-                return event.payload == "forget:yes" and bool(replies), replies
+                gone = event.payload == "forget:yes" and bool(replies)
+                return
             await self.deliver(user.id, replies)
-            return False, replies
+
+        replies = await self.engine.handle(event, store_replies)
+        return gone, replies
 
     async def deliver(self, user_id: int, messages: list[Outgoing]) -> None:
         """Store ``messages`` in the inbox of the user with database id ``user_id`` and wake their polls."""
@@ -479,5 +471,5 @@ class WebChatSender(Sender):
         user = await self._channel.engine.store.get_user(CHANNEL, user_id)
         if user is None:
             raise Blocked("the web chat session was deleted")
-        async with self._channel._lock(user_id):
+        async with self._channel.engine.isolation.lock((CHANNEL, user_id)):  # after the turn in hand
             await self._channel.deliver(user.id, messages)

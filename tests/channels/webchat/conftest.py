@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from bot.app import FEATURES
+from bot.channels import channel_profiles
 from bot.channels.webchat import COOKIE, WebChatChannel, WebChatConfig, session_user_id
 from bot.content import ContentTree
 from bot.core import Engine
@@ -49,7 +50,7 @@ async def running_webchat(tree: ContentTree, catalogs: Catalogs, db_path: Path,
     settings = settings or Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_CONTENT": str(SAMPLE_CONTENT)})
     async with SQLiteStore(db_path) as store:
         engine = Engine(content=tree, catalogs=catalogs, store=store, features=FEATURES, settings=settings,
-                        staff=settings.staff)
+                        staff=settings.staff, channels=channel_profiles())  # as bot.app.open_engine
         web = WebServer("127.0.0.1", 0)
         channel = WebChatChannel(WebChatConfig(origins=(ALLOWED,)), engine, web)
         await channel.start()

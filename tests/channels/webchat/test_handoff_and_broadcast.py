@@ -7,6 +7,10 @@ chat is served on 127.0.0.1 by the same engine, as ``marhaba run`` with ``MARHAB
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from bot.web import WebServer
 from tests.channels.telegram.conftest import Harness, telegram_settings
 from tests.channels.telegram.fake_botapi import FakeBotAPI
 from tests.channels.webchat.conftest import BOT, WAIT_MS, Person, WebChat, running_webchat
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import PROJECT, SAMPLE_CONTENT
 from tests.features.questions.conftest import STAFF_CHAT
 from tests.features.questions.test_handoff_telegram import staff_update
 
@@ -75,3 +79,22 @@ async def test_a_question_goes_to_staff_and_their_reply_reaches_the_chat(person:
     last = person.page.locator(BOT).last
     await expect(last).to_contain_text(answer, timeout=WAIT_MS)
     await expect(last).to_contain_text("#1")
+
+
+async def test_a_broadcast_from_marhaba_broadcast_reaches_the_session(person: Person, webchat: WebChat,
+                                                                      db_path: Path) -> None:
+    await person.say("/subscribe")
+    subscribed = await person.press("Work and jobs")
+    assert any("You will get news about" in text for text in subscribed), subscribed
+    news = "Job fair on Sunday at the Old Town center, 10:00 to 16:00."
+    # Staff send it from a shell, in a process of their own: it goes into the session's inbox.
+    env = {**os.environ, "MARHABA_ENV_FILE": "", "MARHABA_WEBCHAT": "1", "MARHABA_DB": str(db_path),
+           "MARHABA_CONTENT": str(SAMPLE_CONTENT)}
+    sent = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "bot", "broadcast", "send", "--topic", "jobs", "--text", news,
+                         "--yes"], capture_output=True, text=True, env=env, cwd=PROJECT, timeout=120)
+    assert sent.returncode == 0 and "Traceback" not in sent.stderr, sent.stderr[-2000:]
+    assert "webchat" in sent.stdout, sent.stdout
+    if not person.scripts:  # it waits in the inbox for the next visit
+        await person.open(webchat.url)
+    await expect(person.page.locator(BOT).last).to_contain_text(news, timeout=WAIT_MS)  # scripts on: the poll

@@ -49,3 +49,15 @@ async def test_a_malformed_origin_list_stops_the_start_with_a_clear_message(tmp_
     assert proc.returncode != 0
     assert "MARHABA_WEBCHAT_ORIGINS: 'example.org/page' is not a site's origin" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_the_registry_entry_names_every_route_the_chat_serves() -> None:
+    from bot.channels import channel_spec
+    from bot.channels.webchat import WebChatChannel, WebChatConfig
+    from bot.core import Engine
+    from bot.web import WebServer
+
+    spec = channel_spec("webchat")
+    assert spec.channel_class() is WebChatChannel and spec.standalone and not spec.profile.slash_commands
+    channel = WebChatChannel(WebChatConfig(), Engine.__new__(Engine), WebServer("127.0.0.1", 0))
+    assert sorted(spec.webhook_paths) == sorted(channel.routes())
