@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.channels.webchat import WebChatChannel, WebChatConfig  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.core import Engine, Incoming  # noqa: E402
+from bot.features.navigation import FEATURE as NAVIGATION  # noqa: E402 - the built-in commands and buttons
 from bot.i18n import LOCALES, Catalogs  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 from bot.web import WebServer  # noqa: E402
@@ -86,7 +87,7 @@ def script_for(tree, turns: int, rng: random.Random) -> list[dict[str, str]]:  #
 
 async def webchat_phase(tree, catalogs: Catalogs, scripts: list[list[dict[str, str]]], db: Path) -> float:  # type: ignore[no-untyped-def]
     async with SQLiteStore(db) as store:
-        engine = Engine(content=tree, catalogs=catalogs, store=store)
+        engine = Engine(content=tree, catalogs=catalogs, store=store, features=(NAVIGATION,))
         web = WebServer("127.0.0.1", 0)
         channel = WebChatChannel(WebChatConfig(), engine, web)
         channel.addresses.limits = channel.addresses.limits.off()  # every session comes from 127.0.0.1 here
@@ -118,7 +119,7 @@ async def webchat_phase(tree, catalogs: Catalogs, scripts: list[list[dict[str, s
 
 async def engine_phase(tree, catalogs: Catalogs, scripts: list[list[dict[str, str]]], db: Path) -> float:  # type: ignore[no-untyped-def]
     async with SQLiteStore(db) as store:
-        engine = Engine(content=tree, catalogs=catalogs, store=store)
+        engine = Engine(content=tree, catalogs=catalogs, store=store, features=(NAVIGATION,))
 
         async def session(user: int, steps: list[dict[str, str]]) -> None:
             for step in steps:
