@@ -25,6 +25,7 @@ The sections, with their variables (the README documents each; the names are a c
   ``TELEGRAM_WEBHOOK_SECRET``, ``MARHABA_TELEGRAM_BOT_USERNAME``
 * ``whatsapp`` (:class:`WhatsAppSection`): ``WHATSAPP_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID``, ``WHATSAPP_APP_SECRET``,
   ``WHATSAPP_VERIFY_TOKEN``, ``WHATSAPP_API_BASE_URL``, ``WHATSAPP_TEMPLATES``, ``MARHABA_WHATSAPP_NUMBER``
+* ``webchat`` (:class:`WebChatSection`): ``MARHABA_WEBCHAT``, ``MARHABA_WEBCHAT_ORIGINS``
 """
 
 from __future__ import annotations
@@ -390,6 +391,31 @@ class WhatsAppSection:
                     self.verify_token.configured))
 
 
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$")
+
+
+@dataclass(frozen=True)
+class WebChatSection:
+    """The web chat: ``MARHABA_WEBCHAT=1`` serves it in ``marhaba run``; ``MARHABA_WEBCHAT_ORIGINS`` lists the
+    sites (``https://example.org``, comma-separated) whose pages may embed it."""
+
+    enabled: bool = False
+    origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WebChatSection:
+        origins = []
+        for item in re.split(r"[\s,]+", _text(env, "MARHABA_WEBCHAT_ORIGINS")):
+            origin = item.rstrip("/").lower()
+            if item and not _ORIGIN.match(origin):
+                raise ConfigError(f"MARHABA_WEBCHAT_ORIGINS: '{item[:60]}' is not a site's origin; write each as "
+                                  "https://example.org (scheme and host, no path), separated by commas")
+            if item:
+                origins.append(origin)
+        return cls(enabled=_flag(env, "MARHABA_WEBCHAT", False, "1 (serve the web chat) or 0"),
+                   origins=tuple(origins))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting Marhaba reads, parsed and checked by :meth:`from_env`. Secrets are kept out of ``repr``."""
@@ -409,6 +435,7 @@ class Settings:
     privacy: PrivacySection = field(default_factory=PrivacySection)
     telegram: TelegramSection = field(default_factory=TelegramSection)
     whatsapp: WhatsAppSection = field(default_factory=WhatsAppSection)
+    webchat: WebChatSection = field(default_factory=WebChatSection)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,
@@ -431,6 +458,7 @@ class Settings:
             privacy=PrivacySection.from_env(env),
             telegram=TelegramSection.from_env(env),
             whatsapp=WhatsAppSection.from_env(env),
+            webchat=WebChatSection.from_env(env),
         )
         return replace(settings, db_path=db_path or settings.db_path, content_dir=content_dir or settings.content_dir,
                        locales_dir=locales_dir or settings.locales_dir)

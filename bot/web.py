@@ -30,6 +30,10 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    remote_ip: str = ""
+    """The client's address (``X-Real-IP``/``X-Forwarded-For`` behind a proxy), for per-address limits."""
+    protocol: str = "http"
+    """``http`` or ``https`` (``X-Forwarded-Proto`` behind a proxy), for cookies marked ``Secure``."""
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -62,6 +66,8 @@ class _Dispatch(tornado.web.RequestHandler):
             query={k: v[-1].decode("utf-8", "replace") for k, v in self.request.query_arguments.items()},
             headers={k.lower(): v for k, v in self.request.headers.items()},
             body=self.request.body or b"",
+            remote_ip=self.request.remote_ip or "",
+            protocol=self.request.protocol or "http",
         )
         try:
             resp = await route(req)

@@ -186,3 +186,20 @@ register(ChannelSpec(
     webhook_paths=("/webhook/whatsapp",),
     standalone=True,
 ))
+
+register(ChannelSpec(
+    ChannelProfile(
+        "webchat",
+        # Messages go to the sessions' inboxes in our own database, not to a platform: the rate only
+        # leaves the store's writer to the turns of people chatting meanwhile.
+        broadcast_rate=200.0, per_chat_interval=0.0,
+        # The chat's text field takes 4096 characters; the page lists every option of a message.
+        max_text_chars=4096, max_buttons=100,
+        slash_commands=False,  # people on a website type words ("menu", "help"): /help lists them
+    ),
+    module="bot.channels.webchat",
+    setup_hint="MARHABA_WEBCHAT=1",
+    webhook_paths=("/chat", "/chat/send", "/chat/poll", "/chat/file", "/chat/widget.js", "/chat/chat.js",
+                   "/chat/chat.css", "/forget"),
+    standalone=True,  # marhaba broadcast writes to the inboxes from its own process
+))

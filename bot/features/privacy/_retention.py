@@ -38,6 +38,8 @@ DEFAULT_QUESTION_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_QUESTION_RETENTION
 DEFAULT_BROADCAST_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_BROADCAST_RETENTION_DAYS"]
 UNSENT_QUESTION_DAYS = 1
 """An "Ask a person" offer nobody pressed within a day is closed, and its question text deleted."""
+WEBCHAT_MESSAGES_DAYS = 30
+"""Messages kept for a web chat session: long enough for a staff answer to be read when the person comes back."""
 
 Purge = Callable[[Store, float, float], Awaitable[int]]
 """``await purge(store, older_than_seconds, now)`` deletes what is older than ``now - older_than_seconds``
@@ -128,7 +130,7 @@ def feature_purge(module: str, function: str, table: str) -> Purge:
 RETENTION = (
     RetentionRule("inactive users", "MARHABA_RETENTION_DAYS", DEFAULT_USER_RETENTION_DAYS, purge_inactive_users,
                   ("users", "visits", "steps_done", "subscriptions", "question_tickets", "unanswered_questions",
-                   "whatsapp_inbound", "whatsapp_statuses", "outbox"),
+                   "whatsapp_inbound", "whatsapp_statuses", "outbox", "webchat_messages"),
                   "a person (channel and platform id) and every row about them, after their last message"),
     RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS, purge_inbox,
                   ("inbox",), "ids of webhook updates already answered; the update itself (with the message "
@@ -139,8 +141,13 @@ RETENTION = (
     RetentionRule("whatsapp delivery statuses", None, WHATSAPP_STATUS_DAYS,
                   feature_purge("bot.channels.whatsapp._store", "purge_statuses", "whatsapp_statuses"),
                   ("whatsapp_statuses",), "ids and delivery statuses of WhatsApp messages sent outside a turn"),
+    RetentionRule("web chat messages", None, WEBCHAT_MESSAGES_DAYS,
+                  feature_purge("bot.channels.webchat._store", "purge_messages", "webchat_messages"),
+                  ("webchat_messages",), "the bot's messages to a web chat session (what the chat shows again "
+                  "when it is opened)"),
 )
-"""The rules of the tables no single feature owns: users, the webhook inbox, the WhatsApp channel's ids."""
+"""The rules of the tables no single feature owns: users, the webhook inbox, the WhatsApp and web chat
+channels' tables."""
 
 
 def check_limits(settings: Settings, rules: Mapping[str, RetentionRule]) -> None:

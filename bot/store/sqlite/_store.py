@@ -43,6 +43,7 @@ REPOSITORIES = {
     "usage": "bot.store.sqlite.usage:SQLiteUsage",
     "safety": "bot.store.sqlite.safety:SQLiteSafety",
     "whatsapp": "bot.store.sqlite.whatsapp:SQLiteWhatsApp",
+    "webchat": "bot.store.sqlite.webchat:SQLiteWebChat",
     "privacy": "bot.store.sqlite.privacy:SQLitePrivacy",
     "staff": "bot.store.sqlite.staff:SQLiteStaff",
 }

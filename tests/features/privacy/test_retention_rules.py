@@ -106,6 +106,12 @@ async def _page_message(store: SQLiteStore, user: int, at: float) -> None:
     await PageFeedback(store).shown("whatsapp", PHONE, [("wamid.p1", "health", "en")], now=at)
 
 
+async def _webchat_message(store: SQLiteStore, user: int, at: float) -> None:
+    from bot.channels.webchat import WebChatStore
+    from bot.core import Outgoing
+    await WebChatStore(store).add(user, [Outgoing(text="Your question was answered")], now=at)
+
+
 async def _nothing(store: SQLiteStore, user: int, at: float) -> None:
     return None
 
@@ -126,6 +132,7 @@ CASES: dict[str, tuple[Setup, Callable[[SQLiteStore], Awaitable[int]], float]] =
     "whatsapp message ids": (_inbound, counting("whatsapp_inbound"), 7),
     "whatsapp delivery statuses": (_status, counting("whatsapp_statuses"), 30),
     "pages of sent messages (for reactions)": (_page_message, counting("page_messages"), 3),
+    "web chat messages": (_webchat_message, counting("webchat_messages"), 30),
     "broadcasts": (_broadcast, counting("broadcasts", "outbox"), 30),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from bot.channels.webchat._repository import WEBCHAT
 from bot.channels.whatsapp._repository import WHATSAPP
 from bot.features.broadcast._repository import BROADCASTS
 from bot.features.feedback._repository import FEEDBACK
@@ -46,8 +47,20 @@ async def test_forget_leaves_no_row_about_the_person_and_keeps_the_others(store:
     assert await store.repository(FEEDBACK).scores() == []
 
 
+async def test_forget_deletes_a_web_chat_session_and_its_inbox(store: Store) -> None:
+    chat = store.repository(WEBCHAT)
+    gone = await store.get_or_create_user("webchat", "a" * 32)
+    kept = await store.get_or_create_user("webchat", "b" * 32)
+    for user in (gone, kept):
+        await chat.add(user.id, [{"text": f"hello {user.id}"}], time.time())
+    await store.forget(gone.id)
+    assert await store.get_user("webchat", "a" * 32) is None
+    assert await chat.after(gone.id, 0, 10) == []
+    assert [m.data["text"] for m in await chat.after(kept.id, 0, 10)] == [f"hello {kept.id}"]
+
+
 async def test_user_tables_name_every_table_of_per_user_rows(store: Store) -> None:
     tables = await store.user_tables()
     assert tables[0] == "users"
     assert {"visits", "steps_done", "subscriptions", "question_tickets", "unanswered_questions",
-            "whatsapp_inbound", "whatsapp_statuses", "outbox"} <= set(tables)
+            "whatsapp_inbound", "whatsapp_statuses", "outbox", "webchat_messages"} <= set(tables)

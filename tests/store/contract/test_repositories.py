@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from bot.channels.webchat._repository import WEBCHAT
 from bot.channels.whatsapp._repository import WHATSAPP
 from bot.features.broadcast._repository import BROADCASTS
 from bot.features.feedback._repository import FEEDBACK, PageScore
@@ -14,7 +15,8 @@ from bot.features.staff._repository import STAFF
 from bot.features.usage._repository import USAGE
 from bot.store import INBOX, LEASES, Store
 
-ALL_KEYS = (INBOX, LEASES, BROADCASTS, QUESTIONS, FEEDBACK, USAGE, SAFETY, WHATSAPP, PRIVACY, STAFF)
+ALL_KEYS = (INBOX, LEASES, BROADCASTS, QUESTIONS, FEEDBACK, USAGE, SAFETY, WHATSAPP, WEBCHAT, PRIVACY,
+            STAFF)
 
 
 async def test_the_store_provides_every_repository_once(store: Store) -> None:
@@ -152,6 +154,29 @@ async def test_whatsapp_ids_and_statuses(store: Store) -> None:
     assert (await wa.status("wamid.out")).status == "read"  # type: ignore[union-attr]
     assert not await wa.record_status("wamid.unknown", "read", None, now)
     assert await wa.purge_inbound(0, now + 1) == 1 and await wa.purge_statuses(0, now + 1) == 1
+
+
+async def test_web_chat_inbox_in_order_per_session(store: Store) -> None:
+    chat = store.repository(WEBCHAT)
+    a = await store.get_or_create_user("webchat", "a" * 32)
+    b = await store.get_or_create_user("webchat", "b" * 32)
+    now = time.time()
+    assert await chat.add(a.id, [], now) == 0
+    first = await chat.add(a.id, [{"text": "Welcome", "options": [{"label": "Health", "payload": "n:health"}]},
+                                  {"text": "سلام", "rtl": True}], now)
+    other = await chat.add(b.id, [{"text": "for b"}], now + 1)
+    last = await chat.add(a.id, [{"text": "Your question was answered"}], now + 2)
+    assert first < other < last, "ids only grow, across sessions"
+    texts = [m.data["text"] for m in await chat.after(a.id, 0, 10)]
+    assert texts == ["Welcome", "سلام", "Your question was answered"]
+    assert (await chat.after(a.id, 0, 10))[0].data["options"] == [{"label": "Health", "payload": "n:health"}]
+    assert [m.id for m in await chat.after(a.id, first, 10)] == [last]
+    assert [m.data["text"] for m in await chat.after(a.id, 0, 2)] == ["سلام", "Your question was answered"], \
+        "the latest ones when there are more"
+    assert (await chat.get(a.id, last)).data == {"text": "Your question was answered"}  # type: ignore[union-attr]
+    assert await chat.get(a.id, other) is None, "another session's message is not theirs"
+    assert await chat.purge_messages(0.5, now + 2) == 3
+    assert [m.id for m in await chat.after(a.id, 0, 10)] == [last] and await chat.after(b.id, 0, 10) == []
 
 
 async def test_inbox_and_leases(store: Store) -> None:

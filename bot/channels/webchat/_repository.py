@@ -1,0 +1,35 @@
+"""What the web chat keeps: each session's inbox, the messages the bot sent it (migration ``022_webchat.sql``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.store import RepositoryKey
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One message of a session's inbox: its id (increasing, never reused) and the message as JSON data."""
+
+    id: int
+    data: dict[str, Any]
+
+
+class WebChatRepository(Protocol):
+    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> int:
+        """Append ``messages`` (JSON data) to the user's inbox, in order, committed when this returns;
+        the last new id (``0`` for none)."""
+
+    async def after(self, user_id: int, after_id: int, limit: int) -> list[Stored]:
+        """The user's messages with an id above ``after_id``, oldest first; the latest ``limit`` of them."""
+
+    async def get(self, user_id: int, message_id: int) -> Stored | None:
+        """One of the user's messages (``None`` when it is not theirs or is gone)."""
+
+    async def purge_messages(self, older_than_seconds: float, now: float) -> int:
+        """Delete messages stored before ``now - older_than_seconds``; how many went."""
+
+
+WEBCHAT: RepositoryKey[WebChatRepository] = RepositoryKey("webchat")
+"""The web chat's inbox table (migration ``022_webchat.sql``)."""
