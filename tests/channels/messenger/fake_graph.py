@@ -7,6 +7,7 @@ channel's constants: a renderer that breaks a documented limit must fail here.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -126,6 +127,7 @@ class FakeGraph:
     url: str = ""
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
+    _changed: asyncio.Event | None = None
 
     def send(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.requests.append(body)
@@ -142,6 +144,8 @@ class FakeGraph:
             return _invalid(str(exc))
         message_id = f"m_fake-{next(self._ids)}"
         self.sent.append({**body, "message_id": message_id})
+        if self._changed is not None:
+            self._changed.set()
         return 200, {"recipient_id": psid, "message_id": message_id}
 
     def to(self, psid: str) -> list[dict[str, Any]]:
@@ -149,8 +153,18 @@ class FakeGraph:
         return [{**m["message"], "messaging_type": m["messaging_type"], "tag": m.get("tag")}
                 for m in self.sent if m["recipient"]["id"] == psid]
 
+    async def wait_for(self, count: int, timeout: float = 30.0) -> None:
+        """Wait until at least ``count`` messages were accepted (for the subprocess tests)."""
+        async def until() -> None:
+            while len(self.sent) < count:
+                assert self._changed is not None
+                self._changed.clear()
+                await self._changed.wait()
+        await asyncio.wait_for(until(), timeout)
+
     async def start(self) -> None:
         fake = self
+        self._changed = asyncio.Event()
 
         class Handler(tornado.web.RequestHandler):
             def _answer(self, status: int, payload: dict[str, Any]) -> None:
