@@ -278,3 +278,36 @@ async def test_the_get_started_button_and_a_persistent_menu_per_locale_are_set_a
     ar = {a["payload"]: a["title"] for a in by_locale["ar_AR"]["call_to_actions"]}
     en = {a["payload"]: a["title"] for a in by_locale["default"]["call_to_actions"]}
     assert ar["cmd:language"] != en["cmd:language"]  # translated
+
+
+async def test_a_file_is_uploaded_with_its_message(fbm: MessengerHarness) -> None:
+    from bot.core import Document, Outgoing
+
+    async def calendar(turn):
+        return [Outgoing(text="The job fair", locale="en",
+                         document=Document("job-fair.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"))]
+
+    fbm.engine.add_command("ics", calendar, "ics")
+    await fbm.choose_language()
+    await fbm.post(text_webhook(USER, "/ics", "m_ics"))
+    upload = [m for m in fbm.fake.sent if "filename" in m][-1]
+    assert (upload["filename"], upload["size"]) == ("job-fair.ics", len(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+    assert upload["message"]["attachment"]["type"] == "file"
+    assert fbm.fake.to(USER)[-1]["text"] == "The job fair"
+
+
+async def test_an_event_acknowledged_before_a_crash_is_answered_after_the_restart(fbm: MessengerHarness) -> None:
+    import json
+
+    from bot.store import Inbox
+
+    await fbm.stop()
+    body = text_webhook(USER, "hello", "m_before_the_crash")
+    async with fbm.store.__class__(fbm.db_path) as store:  # what the crashed process had stored and acknowledged
+        assert await Inbox(store, "messenger").accept("m_before_the_crash", json.dumps(body["entry"][0]["messaging"][0]))
+    await fbm.start()
+    await fbm.channel.wait_idle()
+    [picker] = fbm.fake.to(USER)
+    assert choices(picker)[0].startswith("lang:")
+    await fbm.post(body)  # and Meta's redelivery of it is not answered again
+    assert len(fbm.fake.to(USER)) == 1
