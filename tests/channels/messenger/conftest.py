@@ -32,39 +32,29 @@ def payload(name: str) -> dict[str, Any]:
     return json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def _event(body: dict[str, Any]) -> dict[str, Any]:
-    event: dict[str, Any] = body["entry"][0]["messaging"][0]
-    return event
+def _recorded(name: str, psid: str, kind: str, **fields: Any) -> dict[str, Any]:
+    """The recorded webhook ``name``, from ``psid``, sent now, its ``kind`` object updated with ``fields``."""
+    body = payload(name)
+    event = body["entry"][0]["messaging"][0]
+    event["sender"]["id"] = psid
+    event["timestamp"] = int(time.time() * 1000)
+    event[kind].update(fields)
+    return body
 
 
 def text_webhook(psid: str, text: str, mid: str) -> dict[str, Any]:
-    """The recorded text webhook, from ``psid``, with another text and mid, sent now."""
-    body = payload("text")
-    event = _event(body)
-    event["sender"]["id"] = psid
-    event["timestamp"] = int(time.time() * 1000)
-    event["message"] = {"mid": mid, "text": text}
-    return body
+    """The recorded text webhook, from ``psid``, with another text and mid."""
+    return _recorded("text", psid, "message", mid=mid, text=text)
 
 
 def quick_reply_webhook(psid: str, reply: str, mid: str) -> dict[str, Any]:
     """The recorded quick-reply webhook, choosing the reply whose payload is ``reply``."""
-    body = payload("quick_reply")
-    event = _event(body)
-    event["sender"]["id"] = psid
-    event["timestamp"] = int(time.time() * 1000)
-    event["message"].update({"mid": mid, "quick_reply": {"payload": reply}})
-    return body
+    return _recorded("quick_reply", psid, "message", mid=mid, quick_reply={"payload": reply})
 
 
 def postback_webhook(psid: str, button: str, mid: str) -> dict[str, Any]:
     """The recorded postback webhook (a button template's button), with ``button`` as its payload."""
-    body = payload("postback")
-    event = _event(body)
-    event["sender"]["id"] = psid
-    event["timestamp"] = int(time.time() * 1000)
-    event["postback"].update({"mid": mid, "payload": button})
-    return body
+    return _recorded("postback", psid, "postback", mid=mid, payload=button)
 
 
 def choices(message: dict[str, Any]) -> list[str]:
