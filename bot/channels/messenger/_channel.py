@@ -106,11 +106,11 @@ class MessengerChannel:
         self.pager.install()
         self.engine.channels.setdefault(CHANNEL, channel_spec(CHANNEL).profile)
         self.engine.senders[CHANNEL] = self.sender
+        self.web.add_route(WEBHOOK_PATH, self._route)
         try:
             await self.client.set_profile(messenger_profile(self.engine))
         except DeliveryError as exc:  # the bot works without its menu: say so, go on
             log.warning("Messenger Profile (Get Started button, persistent menu) not set: %s", type(exc).__name__)
-        self.web.add_route(WEBHOOK_PATH, self._route)
         waiting = await self.inbox.waiting()
         for platform_id, payload in waiting:
             try:

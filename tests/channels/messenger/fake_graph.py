@@ -128,6 +128,8 @@ class FakeGraph:
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
     _changed: asyncio.Event | None = None
+    profile_set: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the Messenger Profile was posted (the channel has started)."""
 
     def send(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.requests.append(body)
@@ -201,6 +203,7 @@ class FakeGraph:
                         self._answer(*_invalid(str(exc)))
                         return
                     fake.profiles.append(body)
+                    fake.profile_set.set()
                     self._answer(200, {"result": "success"})
                     return
                 if path != f"/{API_VERSION}/me/messages":

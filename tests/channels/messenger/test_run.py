@@ -43,6 +43,9 @@ async def test_marhaba_run_messenger_serves_the_webhook_and_logs_no_secret(fake_
     running = await start_run(["messenger"], run_env(fake_graph, tmp_path), tmp_path)
     proc = running.proc
     try:
+        # "serving on" comes when the web server listens; the channel's route is added as it starts,
+        # before it sets the Messenger Profile.
+        await asyncio.wait_for(fake_graph.profile_set.wait(), 30)
         async with httpx.AsyncClient(base_url=running.url, timeout=10) as client:
             ok = await client.get("/webhook/messenger", params={
                 "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "42"})
