@@ -26,6 +26,8 @@ The sections, with their variables (the README documents each; the names are a c
 * ``whatsapp`` (:class:`WhatsAppSection`): ``WHATSAPP_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID``, ``WHATSAPP_APP_SECRET``,
   ``WHATSAPP_VERIFY_TOKEN``, ``WHATSAPP_API_BASE_URL``, ``WHATSAPP_TEMPLATES``, ``MARHABA_WHATSAPP_NUMBER``
 * ``webchat`` (:class:`WebChatSection`): ``MARHABA_WEBCHAT``, ``MARHABA_WEBCHAT_ORIGINS``
+* ``messenger`` (:class:`MessengerSection`): ``MESSENGER_PAGE_TOKEN``, ``MESSENGER_APP_SECRET``,
+  ``MESSENGER_VERIFY_TOKEN``, ``MESSENGER_API_BASE_URL``
 """
 
 from __future__ import annotations
@@ -417,6 +419,29 @@ class WebChatSection:
 
 
 @dataclass(frozen=True)
+class MessengerSection:
+    """The Facebook Messenger channel's variables, as set (checked by the channel when it runs:
+    :class:`bot.channels.messenger.MessengerConfig`)."""
+
+    page_token: Secret = field(default_factory=lambda: Secret("MESSENGER_PAGE_TOKEN"))
+    app_secret: Secret = field(default_factory=lambda: Secret("MESSENGER_APP_SECRET"))
+    verify_token: Secret = field(default_factory=lambda: Secret("MESSENGER_VERIFY_TOKEN"))
+    api_base_url: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MessengerSection:
+        return cls(page_token=Secret.from_env(env, "MESSENGER_PAGE_TOKEN"),
+                   app_secret=Secret.from_env(env, "MESSENGER_APP_SECRET"),
+                   verify_token=Secret.from_env(env, "MESSENGER_VERIFY_TOKEN"),
+                   api_base_url=_text(env, "MESSENGER_API_BASE_URL"))
+
+    @property
+    def configured(self) -> bool:
+        """True when any of the channel's secrets is set (a partial setup then fails loudly)."""
+        return any((self.page_token.configured, self.app_secret.configured, self.verify_token.configured))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting Marhaba reads, parsed and checked by :meth:`from_env`. Secrets are kept out of ``repr``."""
 
@@ -436,6 +461,7 @@ class Settings:
     telegram: TelegramSection = field(default_factory=TelegramSection)
     whatsapp: WhatsAppSection = field(default_factory=WhatsAppSection)
     webchat: WebChatSection = field(default_factory=WebChatSection)
+    messenger: MessengerSection = field(default_factory=MessengerSection)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,
@@ -459,6 +485,7 @@ class Settings:
             telegram=TelegramSection.from_env(env),
             whatsapp=WhatsAppSection.from_env(env),
             webchat=WebChatSection.from_env(env),
+            messenger=MessengerSection.from_env(env),
         )
         return replace(settings, db_path=db_path or settings.db_path, content_dir=content_dir or settings.content_dir,
                        locales_dir=locales_dir or settings.locales_dir)

@@ -203,3 +203,22 @@ register(ChannelSpec(
                    "/chat/chat.css", "/forget"),
     standalone=True,  # marhaba broadcast writes to the inboxes from its own process
 ))
+
+register(ChannelSpec(
+    ChannelProfile(
+        "messenger",
+        # Send API: "300 calls per second per Facebook Page for messages that contain text, links, reactions,
+        # and stickers" (https://developers.facebook.com/docs/messenger-platform/overview/rate-limiting).
+        broadcast_rate=300.0, per_chat_interval=0.0,
+        # Text: "2000 character limit" (https://developers.facebook.com/docs/messenger-platform/reference/send-api/);
+        # "A maximum of 13 quick replies" (https://developers.facebook.com/docs/messenger-platform/reference/buttons/quick-replies).
+        max_text_chars=2000, max_buttons=13,
+        # Free-form messages only within 24 hours of the person's last message; then message tags.
+        reply_window_seconds=24 * 3600,
+        slash_commands=False,  # commands are typed words (or the persistent menu): /help lists them
+    ),
+    module="bot.channels.messenger",
+    setup_hint="the MESSENGER_* variables",
+    webhook_paths=("/webhook/messenger",),
+    standalone=True,
+))
