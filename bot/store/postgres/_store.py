@@ -1,0 +1,203 @@
+"""The PostgreSQL implementation of :class:`~bot.store.Store` (asyncpg, a connection pool).
+
+Several worker processes may share one database, so nothing about a user is cached in the
+process: every read asks the database, and a change one worker makes is what the next
+worker reads. Each write method runs in one transaction that is committed before it returns.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from bot.errors import StoreError
+from bot.store._base import Store, User
+
+_USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
+_MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+MIGRATION_LOCK = 0x6D61_7268_6162_61  # "marhaba": the advisory lock key of migrations
+"""Held (``pg_advisory_xact_lock``) by the transaction that applies a migration: of any number of
+processes starting at once on one database, one applies each migration and the others wait,
+then find it applied."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered PostgreSQL migrations shipped in ``bot/store/postgres/migrations``, in order."""
+    out = []
+    for entry in resources.files("bot.store.postgres").joinpath("migrations").iterdir():
+        m = _MIGRATION_RE.match(entry.name)
+        if m:
+            out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def describe(url: str) -> str:
+    """``host:port/database`` of a URL, for messages: never its user name or password."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the database of MARHABA_DATABASE_URL"
+    return f"{host}{port}{parts.path or '/'}"
+
+
+class PostgresStore(Store):
+    """Users and progress in a PostgreSQL database (``url`` as ``postgresql://user@host:port/db``)."""
+
+    def __init__(self, url: str, min_connections: int = 1, max_connections: int = 10) -> None:
+        self.url = url
+        self.min_connections = min_connections
+        self.max_connections = max_connections
+        self._pool: asyncpg.Pool | None = None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StoreError("the store is not open")
+        return self._pool
+
+    async def open(self) -> None:
+        await self.connect()
+        try:
+            await self.migrate()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def connect(self) -> None:
+        """Open the pool without migrating (``marhaba db migrate`` reports what :meth:`migrate` applies)."""
+        try:
+            self._pool = await asyncpg.create_pool(self.url, min_size=self.min_connections,
+                                                   max_size=self.max_connections)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {describe(self.url)}: {_reason(exc)}") from None
+        except ValueError as exc:  # a malformed URL
+            raise StoreError(f"MARHABA_DATABASE_URL is not a valid PostgreSQL URL: {exc}") from None
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection in a transaction, committed on leaving; database errors as :class:`StoreError`."""
+        try:
+            async with self.pool.acquire() as db, db.transaction():
+                yield db
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise StoreError(f"database error: {_reason(exc)}") from None
+
+    async def migrate(self) -> list[str]:
+        """Apply the pending migrations, each in one transaction under the migration lock; their names."""
+        applied = []
+        for version, name, sql in migrations():
+            try:
+                async with self.pool.acquire() as db, db.transaction():
+                    await db.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                    # Created under the lock: two processes creating it at once would collide.
+                    await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                                     "name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)")
+                    if await db.fetchval("SELECT 1 FROM schema_migrations WHERE version = $1", version):
+                        continue
+                    await db.execute(sql)
+                    await db.execute("INSERT INTO schema_migrations VALUES ($1, $2, $3)", version, name, time.time())
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise StoreError(f"migration {name} failed: {_reason(exc)}; nothing of it was applied") from None
+            applied.append(name)
+        return applied
+
+    async def schema_version(self) -> int:
+        """The highest migration applied (0 on an empty database)."""
+        async with self.transaction() as db:
+            exists = await db.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+            return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) if exists else 0
+
+    @staticmethod
+    def _user(row: asyncpg.Record, is_new: bool = False) -> User:
+        return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], is_new)
+
+    async def get_user(self, channel: str, channel_user_id: str) -> User | None:
+        async with self.transaction() as db:
+            row = await db.fetchrow(f"SELECT {_USER_COLUMNS} FROM users WHERE channel = $1 AND channel_user_id = $2",
+                                    channel, channel_user_id)
+        return self._user(row) if row is not None else None
+
+    async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
+        now = time.time()
+        # One statement reads the user, creating them on first contact, and marks them seen and active;
+        # xmax is 0 only in a row version this statement inserted (not updated).
+        async with self.transaction() as db:
+            row = await db.fetchrow(
+                "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES ($1, $2, $3, $3) "
+                "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
+                f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
+                channel, channel_user_id, now)
+        return self._user(row, is_new=bool(row["inserted"]))
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
+
+    async def set_pending(self, user_id: int, pending: str | None) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE users SET pending = $1 WHERE id = $2", pending, user_id)
+
+    async def record_visit(self, user_id: int, node_id: str) -> None:
+        now = time.time()
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES ($1, $2, $3, $3) "
+                "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = EXCLUDED.last_at, count = visits.count + 1",
+                user_id, node_id, now)
+            await db.execute("UPDATE users SET current_node = $1, pending = NULL, last_seen = $2, active = TRUE "
+                             "WHERE id = $3", node_id, now, user_id)
+
+    async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
+        async with self.transaction() as db:
+            if done:
+                await db.execute("INSERT INTO steps_done (user_id, node_id, done_at) VALUES ($1, $2, $3) "
+                                 "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
+            else:
+                await db.execute("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
+
+    async def steps_done(self, user_id: int) -> set[str]:
+        async with self.transaction() as db:
+            rows = await db.fetch("SELECT node_id FROM steps_done WHERE user_id = $1", user_id)
+        return {r[0] for r in rows}
+
+    async def visited(self, user_id: int) -> set[str]:
+        async with self.transaction() as db:
+            rows = await db.fetch("SELECT node_id FROM visits WHERE user_id = $1", user_id)
+        return {r[0] for r in rows}
+
+    async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE users SET active = $1 WHERE channel = $2 AND channel_user_id = $3",
+                             active, channel, channel_user_id)
+
+    async def forget(self, user_id: int) -> None:
+        # ON DELETE CASCADE removes the user's rows in every table that references users, in this
+        # one transaction: a crash leaves either all of them or none.
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM users WHERE id = $1", user_id)
+
+    async def user_tables(self) -> list[str]:
+        async with self.transaction() as db:
+            rows = await db.fetch(
+                "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c "
+                "WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass")
+        return ["users", *sorted(r[0] for r in rows)]
+
+
+def _reason(exc: BaseException) -> str:
+    """The database's own words (never the URL, which may hold a password)."""
+    return str(exc).strip() or type(exc).__name__
