@@ -15,7 +15,7 @@ from bot.features.safety import install as install_safety
 from bot.features.staff import install as install_staff_tools
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import sqlite_store
 
 
 @asynccontextmanager
@@ -29,7 +29,7 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     check_limits(settings)
     loaded = load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir, settings.digits)
-    store = SQLiteStore(settings.db_path)
+    store = sqlite_store(settings)
     await store.open()
     try:
         await install_key(store, settings)

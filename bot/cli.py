@@ -23,6 +23,7 @@ from bot.features.privacy._cli import register_cli as privacy_cli
 from bot.features.questions import register_cli as register_questions_cli
 from bot.features.staff._cli import register_cli as staff_cli
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.store._cli import register_cli as db_cli
 
 log = logging.getLogger("marhaba")
 
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_questions_cli(sub)
     privacy_cli(sub)
     register_broadcast_cli(sub)
+    db_cli(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -127,6 +128,19 @@ class Settings:
         """``MARHABA_OUTBOX_LEASE_SECONDS``: how long a broadcast sender's claim on a message holds
         without renewal; after a crash its messages are taken over this long after it stopped."""
         return self.seconds("MARHABA_OUTBOX_LEASE_SECONDS", 30.0, 1.0, 3600.0)
+
+    @property
+    def database_url(self) -> str:
+        """``MARHABA_DATABASE_URL`` (or ``_FILE``): ``postgresql://user:password@host:port/db`` puts the store
+        in PostgreSQL; "" (unset) keeps the SQLite file of ``MARHABA_DB``. A secret: it may hold a password."""
+        url = self.secret("MARHABA_DATABASE_URL")
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError("MARHABA_DATABASE_URL must start with postgresql:// "
+                              "(leave it unset to keep the SQLite file of MARHABA_DB)")
+        password = urlsplit(url).password if url else None
+        if password:
+            _SECRETS.add(password)  # redacted from logs on its own too
+        return url
 
     def has_secret(self, name: str) -> bool:
         """True when ``NAME`` or ``NAME_FILE`` is set (without reading the file)."""

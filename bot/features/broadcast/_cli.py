@@ -330,9 +330,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def run() -> int:
-        from bot.store import SQLiteStore
+        from bot.store import sqlite_store
 
-        async with SQLiteStore(settings.db_path) as store:
+        async with sqlite_store(settings) as store:
             outbox = OutboxStore(store)
             rows = await outbox.recent(max(1, args.limit))
             if not rows:

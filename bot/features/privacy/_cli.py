@@ -9,7 +9,7 @@ from pathlib import Path
 import bot.features.feedback  # noqa: F401 - registers its retention rule
 from bot.features.privacy._retention import RULES, check_limits, purge
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import sqlite_store
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +40,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     check_limits(settings)
 
     async def run() -> dict[str, int]:
-        async with SQLiteStore(settings.db_path) as store:
+        async with sqlite_store(settings) as store:
             return await purge(store, settings)  # type: ignore[arg-type]
 
     done = asyncio.run(run())

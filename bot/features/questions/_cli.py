@@ -120,12 +120,12 @@ def _batch(index: Any, args: argparse.Namespace, safety: Any) -> int:
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
     from bot.features.questions._store import QuestionStore
-    from bot.store import SQLiteStore
+    from bot.store import sqlite_store
 
     settings = _settings(args)
 
     async def run() -> list[Any]:
-        async with SQLiteStore(settings.db_path) as store:
+        async with sqlite_store(settings) as store:
             return await QuestionStore(store).unanswered(args.limit)  # type: ignore[arg-type]
 
     rows = asyncio.run(run())

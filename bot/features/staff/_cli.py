@@ -22,7 +22,7 @@ def _settings(args: argparse.Namespace):
 def _cmd_stats(args: argparse.Namespace) -> int:
     from bot.content import load_content
     from bot.features.staff._stats import gather, html_report, text_report
-    from bot.store import SQLiteStore
+    from bot.store import sqlite_store
 
     settings = _settings(args)
     if not settings.db_path.is_file():
@@ -30,7 +30,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     tree = load_content(settings.content_dir).tree
 
     async def run() -> None:
-        async with SQLiteStore(settings.db_path) as store:
+        async with sqlite_store(settings) as store:
             stats = await gather(store, tree)
         if args.html:
             Path(args.html).write_text(html_report(stats), encoding="utf-8")

@@ -1,0 +1,156 @@
+"""The PostgreSQL store: migrations under a lock, many processes on one database, and `marhaba db migrate`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot.store.postgres._store as postgres_module
+from bot.errors import StoreError
+from bot.store.postgres import PostgresStore, migrations
+from tests.store._postgres import PostgresServer, free_port
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MARHABA_", "TELEGRAM_", "WHATSAPP_"))}
+    env.update(MARHABA_ENV_FILE="", **extra)
+    return env
+
+
+def marhaba(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=clean_env(**env), cwd=PROJECT,
+                          capture_output=True, text=True, timeout=120)
+
+
+async def applied_versions(url: str) -> list[int]:
+    store = PostgresStore(url)
+    await store.connect()
+    try:
+        async with store.transaction() as db:
+            rows = await db.fetch("SELECT version FROM schema_migrations ORDER BY version")
+    finally:
+        await store.close()
+    return [r[0] for r in rows]
+
+
+async def test_migrations_are_recorded_and_applied_once(postgres_url: str) -> None:
+    store = PostgresStore(postgres_url)
+    await store.connect()
+    assert await store.schema_version() == 0
+    assert await store.migrate() == [name for _, name, _ in migrations()]
+    assert await store.migrate() == []  # a second run applies nothing again
+    assert await store.schema_version() == migrations()[-1][0]
+    await store.close()
+    async with PostgresStore(postgres_url):  # opening migrates too: nothing left to do
+        pass
+    assert await applied_versions(postgres_url) == [v for v, _, _ in migrations()]
+
+
+async def test_a_failing_migration_applies_nothing_of_itself_and_keeps_the_ones_before(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = migrations()
+    broken = (shipped[-1][0] + 1, "999_broken.sql", "CREATE TABLE half_done (x INTEGER); SELECT no_such_column;")
+    monkeypatch.setattr(postgres_module, "migrations", lambda: [*shipped, broken])
+    with pytest.raises(StoreError, match="migration 999_broken.sql failed.*nothing of it was applied"):
+        async with PostgresStore(postgres_url):
+            pass
+    monkeypatch.undo()
+    assert await applied_versions(postgres_url) == [v for v, _, _ in shipped]
+    async with PostgresStore(postgres_url) as store, store.transaction() as db:
+        assert await db.fetchval("SELECT to_regclass('half_done')") is None
+
+
+async def test_two_workers_on_one_database_see_each_others_changes_at_once(postgres_url: str) -> None:
+    # The bug of #19 on SQLite: a language picked on worker A was not seen by worker B (a per-process cache).
+    async with PostgresStore(postgres_url) as a, PostgresStore(postgres_url) as b:
+        on_a = await a.get_or_create_user("telegram", "42")
+        on_b = await b.get_or_create_user("telegram", "42")
+        assert on_b.id == on_a.id and not on_b.is_new
+        await a.set_locale(on_a.id, "ar")
+        await a.record_visit(on_a.id, "health")
+        seen = await b.get_or_create_user("telegram", "42")
+        assert (seen.locale, seen.current_node) == ("ar", "health")
+        await b.set_step(on_a.id, "health-card", True)
+        assert await a.steps_done(on_a.id) == {"health-card"}
+        await b.forget(on_a.id)
+        again = await a.get_or_create_user("telegram", "42")
+        assert again.is_new and again.locale is None and again.id != on_a.id
+
+
+async def test_an_unreachable_server_is_a_clear_error_that_never_shows_the_password() -> None:
+    url = f"postgresql://marhaba:s3cret-pw@127.0.0.1:{free_port()}/marhaba"
+    with pytest.raises(StoreError) as caught:
+        async with PostgresStore(url):
+            pass
+    assert f"cannot connect to PostgreSQL at 127.0.0.1:{url.rsplit(':', 1)[1].split('/')[0]}/marhaba" in str(caught.value)
+    assert "s3cret-pw" not in str(caught.value)
+
+
+def test_ten_processes_starting_together_on_an_empty_database_all_come_up(postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    processes = [subprocess.Popen([sys.executable, "-m", "bot", "db", "migrate"], cwd=PROJECT,
+                                  env=clean_env(MARHABA_DATABASE_URL=url), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+                 for _ in range(10)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+    failed = [err for code, _out, err in results if code != 0]
+    assert failed == [], failed[0] if failed else ""
+    outputs = [out for _code, out, _err in results]
+    version = migrations()[-1][0]
+    assert all(out.strip().endswith(f"at version {version}.") for out in outputs), outputs
+    # Each migration was applied by exactly one of them; the others waited on the lock and found it done.
+    for _, name, _ in migrations():
+        assert sum(name in out for out in outputs) == 1, (name, outputs)
+    assert asyncio.run(applied_versions(url)) == [v for v, _, _ in migrations()]
+
+
+def test_marhaba_db_migrate_reports_what_it_applied_on_postgresql(postgres_url: str) -> None:
+    first = marhaba("db", "migrate", MARHABA_DATABASE_URL=postgres_url)
+    assert first.returncode == 0, first.stderr
+    names = ", ".join(name for _, name, _ in migrations())
+    where = f"PostgreSQL 127.0.0.1:{postgres_url.rsplit(':', 1)[1]}"
+    assert first.stdout == f"{where}: applied {len(migrations())} migrations ({names}); " \
+                           f"schema at version {migrations()[-1][0]}.\n"
+    second = marhaba("db", "migrate", MARHABA_DATABASE_URL=postgres_url)
+    assert second.stdout == f"{where}: schema up to date at version {migrations()[-1][0]}.\n"
+
+
+def test_marhaba_db_migrate_works_on_sqlite_too(tmp_path: Path) -> None:
+    from bot.store import migrations as sqlite_migrations
+
+    db = tmp_path / "new.db"
+    first = marhaba("db", "migrate", MARHABA_DB=str(db))
+    assert first.returncode == 0, first.stderr
+    shipped = sqlite_migrations()
+    assert first.stdout.startswith(f"SQLite {db}: applied {len(shipped)} migrations (001_core.sql, ")
+    assert first.stdout.endswith(f"; schema at version {shipped[-1][0]}.\n")
+    second = marhaba("db", "migrate", MARHABA_DB=str(db))
+    assert second.stdout == f"SQLite {db}: schema up to date at version {shipped[-1][0]}.\n"
+
+
+def test_a_wrong_or_unreachable_database_url_is_one_clear_line(tmp_path: Path) -> None:
+    wrong = marhaba("db", "migrate", MARHABA_DATABASE_URL="mysql://root@localhost/marhaba")
+    assert wrong.returncode == 2
+    assert wrong.stderr == ("marhaba: MARHABA_DATABASE_URL must start with postgresql:// "
+                            "(leave it unset to keep the SQLite file of MARHABA_DB)\n")
+    down = marhaba("db", "migrate", MARHABA_DATABASE_URL=f"postgresql://m:s3cret-pw@127.0.0.1:{free_port()}/m")
+    assert down.returncode != 0 and down.stdout == ""
+    assert down.stderr.startswith("marhaba: cannot connect to PostgreSQL at 127.0.0.1:")
+    assert "s3cret-pw" not in down.stderr and "Traceback" not in down.stderr
+    assert len(down.stderr.splitlines()) == 1
+
+
+def test_commands_that_still_need_sqlite_refuse_a_postgresql_url_instead_of_writing_elsewhere(
+        postgres_url: str, tmp_path: Path) -> None:
+    db = tmp_path / "unused.db"
+    result = marhaba("privacy", "purge", MARHABA_DATABASE_URL=postgres_url, MARHABA_DB=str(db))
+    assert result.returncode == 2
+    assert result.stderr.startswith("marhaba: MARHABA_DATABASE_URL is set, but so far PostgreSQL holds only users")
+    assert not db.exists()
