@@ -2,7 +2,8 @@
 
 ``store`` is an opened store on a new, empty database of its own; ``new_store()`` makes another
 (unopened) store on that same database, as a restart or a second process would; ``rows_about``
-counts, table by table, the rows the backend holds about one user (read past the store).
+counts, table by table, the rows the backend holds about one user (read past the store);
+``leases``, ``inbox(channel)`` and ``purge`` are the backend's leases, inbox and inbox purge on ``store``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import SQLiteStore, Store
-from bot.store.postgres import PostgresStore
+from bot.store import Inbox, Leases, SQLiteStore, Store, purge_inbox
+from bot.store.postgres import PostgresInbox, PostgresLeases, PostgresStore, purge_postgres_inbox
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -53,3 +54,23 @@ async def _rows_about(store: Store, user_id: int) -> dict[str, int]:
 @pytest.fixture
 def rows_about() -> RowsAbout:
     return _rows_about
+
+
+@pytest.fixture
+def leases(store: Store) -> Leases | PostgresLeases:
+    return PostgresLeases(store) if isinstance(store, PostgresStore) else Leases(store)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def inbox(store: Store) -> Callable[[str], Inbox | PostgresInbox]:
+    if isinstance(store, PostgresStore):
+        return lambda channel: PostgresInbox(store, channel)
+    return lambda channel: Inbox(store, channel)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def purge(store: Store) -> Callable[[float, float], Awaitable[int]]:
+    """Delete inbox ids handled more than ``older_than`` seconds before ``now``; how many."""
+    if isinstance(store, PostgresStore):
+        return lambda older_than, now: purge_postgres_inbox(store, older_than, now)
+    return lambda older_than, now: purge_inbox(store, older_than, now)  # type: ignore[arg-type]
