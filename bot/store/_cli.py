@@ -6,9 +6,13 @@ import argparse
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.store._open import open_store
 from bot.store._sqlite import SQLiteStore, migrations
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def _sqlite_versions(path: Path) -> set[int]:
@@ -22,7 +26,7 @@ def _sqlite_versions(path: Path) -> set[int]:
         return set()  # no table yet (or not a database: opening the store says so clearly)
 
 
-async def migrate(settings) -> str:
+async def migrate(settings: Settings) -> str:
     """Apply the pending migrations; one line saying what was applied and the schema version."""
     store = open_store(settings)
     if isinstance(store, SQLiteStore):
@@ -56,7 +60,7 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_cli(sub: argparse._SubParsersAction) -> None:
+def register_cli(sub: argparse._SubParsersAction[Any]) -> None:
     db = sub.add_parser("db", help="the database: apply migrations")
     dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     migrate_parser = dsub.add_parser(

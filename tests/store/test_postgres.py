@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 
 import bot.store.postgres._store as postgres_module
+from bot.content import ContentTree
+from bot.core import Engine
 from bot.errors import StoreError
+from bot.i18n import Catalogs
+from bot.settings import Settings, known_secrets
+from bot.store import SQLiteStore, open_store
 from bot.store.postgres import PostgresStore, migrations
+from tests.conftest import Chat
 from tests.store._postgres import PostgresServer, free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -154,3 +160,37 @@ def test_commands_that_still_need_sqlite_refuse_a_postgresql_url_instead_of_writ
     assert result.returncode == 2
     assert result.stderr.startswith("marhaba: MARHABA_DATABASE_URL is set, but so far PostgreSQL holds only users")
     assert not db.exists()
+
+
+async def test_two_engines_on_one_postgresql_database_answer_one_user_alike(
+        postgres_url: str, sample_tree: ContentTree, catalogs: Catalogs) -> None:
+    # The measured failure of #19: Arabic picked on worker A, the language picker again on worker B;
+    # /forget on B after a language change on A answered in the old language and left the user row.
+    async with PostgresStore(postgres_url) as store_a, PostgresStore(postgres_url) as store_b:
+        on_a = Chat(Engine(sample_tree, catalogs, store_a))
+        on_b = Chat(Engine(sample_tree, catalogs, store_b))
+        await on_a("/start")
+        await on_a.payload("lang:en")
+        await on_b("/start")
+        assert on_b.text.startswith("Main menu")  # in English, not the language picker
+        assert not any(o.payload.startswith("lang:") for m in on_b.last for o in m.options)
+        await on_a.payload("lang:ar")
+        await on_b("/forget")
+        assert on_b.last[0].options[0].payload == "forget:yes"
+        assert catalogs.get("ar").gettext("Yes, delete everything") in on_b.last[0].options[0].label
+        await on_b.press(1)
+        assert await store_a.get_user("test", "u1") is None
+        await on_a("/start")  # a new person to both workers: the picker again
+        assert [o.payload for o in on_a.last[0].options][:1] == ["lang:en"] and len(on_a.labels) > 10
+
+
+def test_the_database_url_may_come_from_a_private_file_and_its_password_is_a_secret(tmp_path: Path) -> None:
+    url_file = tmp_path / "database-url"
+    url_file.write_text("postgresql://marhaba:pw-from-file@db.example.org/marhaba\n")
+    url_file.chmod(0o600)
+    settings = Settings.from_env({"MARHABA_DATABASE_URL_FILE": str(url_file), "MARHABA_ENV_FILE": ""})
+    assert settings.database_url == "postgresql://marhaba:pw-from-file@db.example.org/marhaba"
+    assert "pw-from-file" in known_secrets()  # redacted from logs even when printed on its own
+    assert isinstance(open_store(settings), PostgresStore)
+    assert isinstance(open_store(Settings.from_env({"MARHABA_DB": str(tmp_path / "m.db"), "MARHABA_ENV_FILE": ""})),
+                      SQLiteStore)

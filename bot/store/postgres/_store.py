@@ -15,6 +15,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from bot.errors import StoreError
 from bot.store._base import Store, User
@@ -56,10 +57,10 @@ class PostgresStore(Store):
         self.url = url
         self.min_connections = min_connections
         self.max_connections = max_connections
-        self._pool: asyncpg.Pool | None = None
+        self._pool: asyncpg.Pool[asyncpg.Record] | None = None
 
     @property
-    def pool(self) -> asyncpg.Pool:
+    def pool(self) -> asyncpg.Pool[asyncpg.Record]:
         if self._pool is None:
             raise StoreError("the store is not open")
         return self._pool
@@ -88,7 +89,7 @@ class PostgresStore(Store):
             await pool.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+    async def transaction(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
         """A pooled connection in a transaction, committed on leaving; database errors as :class:`StoreError`."""
         try:
             async with self.pool.acquire() as db, db.transaction():
@@ -141,6 +142,8 @@ class PostgresStore(Store):
                 "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
                 f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
                 channel, channel_user_id, now)
+        if row is None:  # RETURNING after an upsert always gives the row
+            raise StoreError("the database returned no user")
         return self._user(row, is_new=bool(row["inserted"]))
 
     async def set_locale(self, user_id: int, locale: str) -> None:
