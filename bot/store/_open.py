@@ -11,7 +11,7 @@ from bot.store._sqlite import SQLiteStore
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-SQLITE_ONLY = ("MARHABA_DATABASE_URL is set, but so far PostgreSQL holds only users and their progress "
+SQLITE_ONLY = ("MARHABA_DATABASE_URL is set, but so far PostgreSQL holds only users, their progress, leases and the inbox "
                "(see `marhaba db migrate`); this command still needs the SQLite file of MARHABA_DB: "
                "unset MARHABA_DATABASE_URL to use it")
 

@@ -153,10 +153,11 @@ def test_a_wrong_or_unreachable_database_url_is_one_clear_line(tmp_path: Path) -
     assert len(down.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", [["privacy", "purge"], ["chat"], ["run", "telegram"], ["broadcast", "list"]])
 def test_commands_that_still_need_sqlite_refuse_a_postgresql_url_instead_of_writing_elsewhere(
-        postgres_url: str, tmp_path: Path) -> None:
+        command: list[str], postgres_url: str, tmp_path: Path) -> None:
     db = tmp_path / "unused.db"
-    result = marhaba("privacy", "purge", MARHABA_DATABASE_URL=postgres_url, MARHABA_DB=str(db))
+    result = marhaba(*command, MARHABA_DATABASE_URL=postgres_url, MARHABA_DB=str(db), TELEGRAM_TOKEN="123:abc")
     assert result.returncode == 2
     assert result.stderr.startswith("marhaba: MARHABA_DATABASE_URL is set, but so far PostgreSQL holds only users")
     assert not db.exists()
