@@ -2,8 +2,9 @@
 
 It listens on 127.0.0.1 on a free port (its unix socket stays in the folder too), runs as the
 ``postgres`` user when the tests run as root (PostgreSQL refuses to run as root), trusts local
-connections, and is stopped and deleted at the end. Durability is off (``fsync=off``): the data
-is thrown away anyway, and tests must not wait on the disk.
+connections, and is stopped and deleted at the end. For tests durability is off (``fsync=off``):
+the data is thrown away anyway, and tests must not wait on the disk; benchmarks ask for
+PostgreSQL's durable defaults (``durable=True``).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def free_port() -> int:
 class PostgresServer:
     """One server: :meth:`url` of a database on it, :meth:`create_database` for a fresh one."""
 
-    def __init__(self, bin_dir: Path, folder: Path) -> None:
+    def __init__(self, bin_dir: Path, folder: Path, durable: bool = False) -> None:
         self.bin_dir = bin_dir
+        self.durable = durable
         self.folder = folder
         self.data = folder / "data"
         self.port = free_port()
@@ -73,8 +75,9 @@ class PostgresServer:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
                   "--locale=C.UTF-8", "--no-sync")
-        options = (f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=300")
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=300"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60",
                   "-o", options, "start")
 
@@ -95,13 +98,13 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def postgres_server() -> Iterator[PostgresServer]:
+def postgres_server(durable: bool = False) -> Iterator[PostgresServer]:
     """Start a server for the session (a clear error when PostgreSQL is missing), stop and delete it after."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise RuntimeError(INSTALL_HINT)
     folder = Path(tempfile.mkdtemp(prefix="marhaba-pg-"))
-    server = PostgresServer(bin_dir, folder)
+    server = PostgresServer(bin_dir, folder, durable)
     try:
         server.start()
         yield server

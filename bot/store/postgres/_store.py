@@ -122,70 +122,64 @@ class PostgresStore(Store):
             exists = await db.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
             return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) if exists else 0
 
+    async def _fetch(self, sql: str, *args: object) -> list[asyncpg.Record]:
+        """One statement, on its own (one round trip, its own transaction); database errors as StoreError."""
+        try:
+            return await self.pool.fetch(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise StoreError(f"database error: {_reason(exc)}") from None
+
     @staticmethod
     def _user(row: asyncpg.Record, is_new: bool = False) -> User:
         return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], is_new)
 
     async def get_user(self, channel: str, channel_user_id: str) -> User | None:
-        async with self.transaction() as db:
-            row = await db.fetchrow(f"SELECT {_USER_COLUMNS} FROM users WHERE channel = $1 AND channel_user_id = $2",
-                                    channel, channel_user_id)
-        return self._user(row) if row is not None else None
+        rows = await self._fetch(f"SELECT {_USER_COLUMNS} FROM users WHERE channel = $1 AND channel_user_id = $2",
+                                 channel, channel_user_id)
+        return self._user(rows[0]) if rows else None
 
     async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
-        now = time.time()
         # One statement reads the user, creating them on first contact, and marks them seen and active;
         # xmax is 0 only in a row version this statement inserted (not updated).
-        async with self.transaction() as db:
-            row = await db.fetchrow(
-                "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES ($1, $2, $3, $3) "
-                "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
-                f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
-                channel, channel_user_id, now)
-        if row is None:  # RETURNING after an upsert always gives the row
-            raise StoreError("the database returned no user")
-        return self._user(row, is_new=bool(row["inserted"]))
+        rows = await self._fetch(
+            "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES ($1, $2, $3, $3) "
+            "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
+            f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
+            channel, channel_user_id, time.time())
+        return self._user(rows[0], is_new=bool(rows[0]["inserted"]))
 
     async def set_locale(self, user_id: int, locale: str) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
+        await self._fetch("UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
 
     async def set_pending(self, user_id: int, pending: str | None) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE users SET pending = $1 WHERE id = $2", pending, user_id)
+        await self._fetch("UPDATE users SET pending = $1 WHERE id = $2", pending, user_id)
 
     async def record_visit(self, user_id: int, node_id: str) -> None:
-        now = time.time()
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES ($1, $2, $3, $3) "
-                "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = EXCLUDED.last_at, count = visits.count + 1",
-                user_id, node_id, now)
-            await db.execute("UPDATE users SET current_node = $1, pending = NULL, last_seen = $2, active = TRUE "
-                             "WHERE id = $3", node_id, now, user_id)
+        # Both writes in one statement (so one transaction and one round trip); the update waits on the
+        # insert, so a forgotten user's visit fails on its foreign key instead of touching nothing.
+        await self._fetch(
+            "WITH visit AS (INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES ($1, $2, $3, $3) "
+            "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = EXCLUDED.last_at, count = visits.count + 1 "
+            "RETURNING user_id) "
+            "UPDATE users SET current_node = $2, pending = NULL, last_seen = $3, active = TRUE "
+            "WHERE id = (SELECT user_id FROM visit)", user_id, node_id, time.time())
 
     async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
-        async with self.transaction() as db:
-            if done:
-                await db.execute("INSERT INTO steps_done (user_id, node_id, done_at) VALUES ($1, $2, $3) "
-                                 "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
-            else:
-                await db.execute("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
+        if done:
+            await self._fetch("INSERT INTO steps_done (user_id, node_id, done_at) VALUES ($1, $2, $3) "
+                              "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
+        else:
+            await self._fetch("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
 
     async def steps_done(self, user_id: int) -> set[str]:
-        async with self.transaction() as db:
-            rows = await db.fetch("SELECT node_id FROM steps_done WHERE user_id = $1", user_id)
-        return {r[0] for r in rows}
+        return {r[0] for r in await self._fetch("SELECT node_id FROM steps_done WHERE user_id = $1", user_id)}
 
     async def visited(self, user_id: int) -> set[str]:
-        async with self.transaction() as db:
-            rows = await db.fetch("SELECT node_id FROM visits WHERE user_id = $1", user_id)
-        return {r[0] for r in rows}
+        return {r[0] for r in await self._fetch("SELECT node_id FROM visits WHERE user_id = $1", user_id)}
 
     async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE users SET active = $1 WHERE channel = $2 AND channel_user_id = $3",
-                             active, channel, channel_user_id)
+        await self._fetch("UPDATE users SET active = $1 WHERE channel = $2 AND channel_user_id = $3",
+                          active, channel, channel_user_id)
 
     async def forget(self, user_id: int) -> None:
         # ON DELETE CASCADE removes the user's rows in every table that references users, in this
