@@ -62,7 +62,8 @@ class PostgresServer:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if self._as_postgres:
             command = ["runuser", "-u", SUPERUSER, "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        # In the server's folder: the postgres user may not be allowed into the checkout (/root/...).
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.folder)
         if result.returncode != 0:
             log = self.folder / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -71,7 +72,11 @@ class PostgresServer:
 
     def start(self) -> None:
         if self._as_postgres:
-            entry = pwd.getpwnam(SUPERUSER)
+            try:
+                entry = pwd.getpwnam(SUPERUSER)
+            except KeyError:
+                raise RuntimeError(f"the tests run as root, and PostgreSQL refuses to: they run it as the "
+                                   f"user {SUPERUSER}, which does not exist here") from None
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
                   "--locale=C.UTF-8", "--no-sync")
