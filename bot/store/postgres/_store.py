@@ -138,14 +138,22 @@ class PostgresStore(Store):
                                  channel, channel_user_id)
         return self._user(rows[0]) if rows else None
 
+    TOUCH_SECONDS = 60.0
+    """``last_seen`` is written at most this often per user (as on SQLite): it feeds day-scale statistics
+    and the retention purge, and writing it on every turn would add a commit to every turn."""
+
     async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
+        now = time.time()
+        known = await self.get_user(channel, channel_user_id)  # read fresh: another worker may have changed them
+        if known is not None and known.active and now - known.last_seen < self.TOUCH_SECONDS:
+            return known
         # One statement reads the user, creating them on first contact, and marks them seen and active;
         # xmax is 0 only in a row version this statement inserted (not updated).
         rows = await self._fetch(
             "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES ($1, $2, $3, $3) "
             "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
             f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
-            channel, channel_user_id, time.time())
+            channel, channel_user_id, now)
         return self._user(rows[0], is_new=bool(rows[0]["inserted"]))
 
     async def set_locale(self, user_id: int, locale: str) -> None:
