@@ -77,7 +77,7 @@ class PostgresStore(Store):
         """Open the pool without migrating (``marhaba db migrate`` reports what :meth:`migrate` applies)."""
         try:
             self._pool = await asyncpg.create_pool(self.url, min_size=self.min_connections,
-                                                   max_size=self.max_connections)
+                                                   max_size=self.max_connections, reset=_no_session_state)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {describe(self.url)}: {_reason(exc)}") from None
         except ValueError as exc:  # a malformed URL
@@ -201,6 +201,12 @@ class PostgresStore(Store):
                 "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c "
                 "WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass")
         return ["users", *sorted(r[0] for r in rows)]
+
+
+async def _no_session_state(_connection: asyncpg.Connection[asyncpg.Record]) -> None:
+    """What a connection back in the pool needs beyond asyncpg's own rollback of an open transaction:
+    nothing, as the store keeps no session state (no LISTEN, cursors, SET or session advisory locks).
+    The default would send a reset query (``RESET ALL`` ...) on every release: a round trip per statement."""
 
 
 def _reason(exc: BaseException) -> str:
