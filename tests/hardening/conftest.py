@@ -6,9 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from bot.i18n import LOCALES
 from tests.channels.telegram.conftest import fake_api, telegram  # noqa: F401
 from tests.channels.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, fake_graph, wa  # noqa: F401
 from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
+from tests.serving import start_run
 
 HOSTILE_CHARS = (
     "\x00\x01\x07\x08\x0b\x1b\x7f\x85\u200b\u200c\u200d\u2060\ufeff"  # controls and zero-width
@@ -97,25 +96,21 @@ def sane_users(db_path: Path, tree: ContentTree) -> list[tuple]:
 async def marhaba_whatsapp(fake: FakeGraph, db_path: Path, **env: str) -> AsyncIterator[
         tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
     """``marhaba run whatsapp`` as a real process against the fake Graph API, with an HTTP client for webhooks."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_", "MARHABA_"))}
     clean.update({
-        "MARHABA_HOST": "127.0.0.1", "MARHABA_PORT": str(port), "MARHABA_DB": str(db_path), "MARHABA_ENV_FILE": "",
+        "MARHABA_HOST": "127.0.0.1", "MARHABA_DB": str(db_path), "MARHABA_ENV_FILE": "",
         "WHATSAPP_TOKEN": TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE_URL": fake.url, **env,
     })
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "whatsapp", env=clean, cwd=db_path.parent,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    running = await start_run(["whatsapp"], clean, db_path.parent, stdout=asyncio.subprocess.DEVNULL)
+    proc = running.proc
+    client = httpx.AsyncClient(base_url=running.url, timeout=30)
     try:
         for _ in range(300):
             with contextlib.suppress(httpx.TransportError):
                 if (await client.get("/healthz")).status_code == 200:
                     break
-            assert proc.returncode is None, (await proc.stderr.read()).decode()  # type: ignore[union-attr]
+            assert proc.returncode is None, await running.log()
             await asyncio.sleep(0.05)
         yield client, proc
     finally:

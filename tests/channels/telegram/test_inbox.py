@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +16,7 @@ from bot.web import WebServer
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI, message_update
 from tests.channels.telegram.test_webhook import SECRET, post, start_update, webhook
 from tests.features.staff.test_reload import eventually
+from tests.serving import RunningSync, start_run_sync
 
 __all__ = ["webhook"]  # the webhook-mode channel fixture
 
@@ -43,19 +42,12 @@ async def test_an_update_delivered_five_times_is_answered_once(webhook: WebServe
     assert await engine.store.db.execute_fetchall(query) == [("6101", None), ("6102", None)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(fake_api: FakeBotAPI, tmp_path: Path, port: int) -> subprocess.Popen[str]:
+def start(fake_api: FakeBotAPI, tmp_path: Path) -> RunningSync:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WHATSAPP_", "MARHABA_"))}
     env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake_api.base_url, TELEGRAM_WEBHOOK_URL=PUBLIC_URL,
                TELEGRAM_WEBHOOK_SECRET=SECRET, MARHABA_DB=str(tmp_path / "run.db"), MARHABA_HOST="127.0.0.1",
-               MARHABA_PORT=str(port), MARHABA_ENV_FILE="")
-    return subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               MARHABA_ENV_FILE="")
+    return start_run_sync(["telegram"], env, tmp_path)
 
 
 def deliver(port: int, update: dict) -> int:
@@ -80,8 +72,8 @@ def until_webhook_set(fake_api: FakeBotAPI, process: subprocess.Popen[str], coun
 def test_updates_acknowledged_before_a_sigkill_are_answered_after_the_restart(fake_api: FakeBotAPI,
                                                                              tmp_path: Path) -> None:
     chats = list(range(7200, 7220))
-    port = free_port()
-    first = start(fake_api, tmp_path, port)
+    running = start(fake_api, tmp_path)
+    first, port = running.proc, running.port
     try:
         until_webhook_set(fake_api, first, 1)
         fake_api.hold("sendMessage")  # Telegram hangs: every turn is stuck at its answer
@@ -96,7 +88,8 @@ def test_updates_acknowledged_before_a_sigkill_are_answered_after_the_restart(fa
     fake_api.release()
     assert fake_api.sent_to() == {}
 
-    second = start(fake_api, tmp_path, port)
+    running = start(fake_api, tmp_path)
+    second, port = running.proc, running.port
     try:
         until_webhook_set(fake_api, second, 2)
         deadline = time.monotonic() + 60
@@ -112,6 +105,5 @@ def test_updates_acknowledged_before_a_sigkill_are_answered_after_the_restart(fa
             time.sleep(0.05)
         assert fake_api.sent_to() == {**{chat: 1 for chat in chats}, 7299: 1}
     finally:
-        second.send_signal(signal.SIGTERM)
-        _, stderr = second.communicate(timeout=30)
+        stderr = running.stop()
     assert "Traceback" not in stderr

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,21 +16,16 @@ import pytest
 from bot.channels.whatsapp import signature
 from tests.channels.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, reply_webhook, text_webhook
 from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
+from tests.serving import Running, start_run
 
 USER = "93700000001"  # an Afghan number: Dari is offered first
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run_env(fake_graph: FakeGraph, tmp_path: Path, port: int) -> dict[str, str]:
+def run_env(fake_graph: FakeGraph, tmp_path: Path) -> dict[str, str]:
     """The environment of `marhaba run whatsapp` against the fake Graph API, on ``tmp_path/run.db``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_", "MARHABA_"))}
     env.update({
-        "MARHABA_HOST": "127.0.0.1", "MARHABA_PORT": str(port), "MARHABA_DB": str(tmp_path / "run.db"),
+        "MARHABA_HOST": "127.0.0.1", "MARHABA_DB": str(tmp_path / "run.db"),
         "MARHABA_ENV_FILE": str(tmp_path / "empty.env"),
         "WHATSAPP_TOKEN": TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE_URL": fake_graph.url,
@@ -54,16 +48,13 @@ async def until_healthy(client: httpx.AsyncClient, proc: asyncio.subprocess.Proc
 
 
 @pytest.fixture
-async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, asyncio.subprocess.Process]]:
-    port = free_port()
-    env = run_env(fake_graph, tmp_path, port)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "whatsapp", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+async def served(fake_graph: FakeGraph, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Running]]:
+    running = await start_run(["whatsapp"], run_env(fake_graph, tmp_path), tmp_path)
+    proc = running.proc
+    client = httpx.AsyncClient(base_url=running.url, timeout=10)
     try:
         await until_healthy(client, proc)
-        yield client, proc
+        yield client, running
     finally:
         await client.aclose()
         if proc.returncode is None:
@@ -79,7 +70,8 @@ async def post(client: httpx.AsyncClient, body: dict, *, signed: bool = True) ->
 
 async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_graph: FakeGraph,
                                                                    tmp_path: Path) -> None:
-    client, proc = served
+    client, running = served
+    proc = running.proc
     ok = await client.get("/webhook/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
                                                        "hub.challenge": "42"})
     assert (ok.status_code, ok.text) == (200, "42")
@@ -112,7 +104,7 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
 
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(proc.wait(), 15) == 0
-    log = (await proc.stderr.read()).decode()
+    log = await running.log()
     assert "Traceback" not in log
     assert TOKEN not in log and APP_SECRET not in log and "hello" not in log  # no secrets, no message text
     # No key of the operator's own: one is created beside the database, never in it, and `run` says so.
@@ -122,9 +114,10 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
 
 async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
         served, fake_graph: FakeGraph, tmp_path: Path) -> None:
-    _client, first = served
+    _client, running = served
+    first = running.proc
     second = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "whatsapp", env=run_env(fake_graph, tmp_path, free_port()),
+        sys.executable, "-m", "bot", "run", "whatsapp", env={**run_env(fake_graph, tmp_path), "MARHABA_PORT": "0"},
         cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, stderr = await asyncio.wait_for(second.communicate(), 60)
     assert second.returncode != 0
@@ -135,13 +128,10 @@ async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
     # Killed, the first leaves no stale lock: the next start serves.
     first.kill()
     await first.wait()
-    port = free_port()
-    third = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "whatsapp", env=run_env(fake_graph, tmp_path, port),
-        cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    third = await start_run(["whatsapp"], run_env(fake_graph, tmp_path), tmp_path)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            await until_healthy(client, third)
+        async with httpx.AsyncClient(base_url=third.url, timeout=10) as client:
+            await until_healthy(client, third.proc)
     finally:
-        third.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(third.wait(), 30)
+        third.proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(third.proc.wait(), 30)
