@@ -80,11 +80,20 @@ class PostgresServer:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
                   "--locale=C.UTF-8", "--no-sync")
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=300"
-        if not self.durable:
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60",
-                  "-o", options, "start")
+        for attempt in range(3):
+            # PostgreSQL needs its port up front (it names its socket after it): a free one, which another
+            # process may take before the server binds it; then try again on another.
+            options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=300"
+            if not self.durable:
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60",
+                          "-o", options, "start")
+                return
+            except RuntimeError as exc:
+                if attempt == 2 or "could not bind" not in str(exc):
+                    raise
+                self.port = free_port()
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
