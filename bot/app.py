@@ -25,7 +25,8 @@ async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
     Raises :class:`~bot.errors.ContentError` when the content or the events are invalid: the
     bot refuses to start rather than serve broken content.
     """
-    flood = FloodControl(FloodLimits.from_settings(settings))
+    flood = FloodControl(FloodLimits(settings.flood.rate_per_minute, settings.flood.burst,
+                                     settings.flood.cooldown_seconds))
     check_limits(settings)
     loaded = load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir, settings.digits)

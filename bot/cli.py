@@ -23,14 +23,13 @@ from bot.features.privacy._cli import register_cli as privacy_cli
 from bot.features.questions import register_cli as register_questions_cli
 from bot.features.staff._cli import register_cli as staff_cli
 from bot.i18n._cli import register_cli as i18n_cli
+from bot.settings import LogSection, Settings
 from bot.store._cli import register_cli as db_cli
 
 log = logging.getLogger("marhaba")
 
 
-def _settings(args: argparse.Namespace):
-    from bot.settings import Settings
-
+def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         db_path=Path(args.db).expanduser() if getattr(args, "db", None) else None,
         content_dir=Path(args.content) if getattr(args, "content", None) else None,
@@ -58,7 +57,6 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     from bot.core import keyword_collisions
     from bot.features.broadcast import load_events
     from bot.features.safety import load_safety
-    from bot.settings import Settings
 
     settings = Settings.from_env()
     directory = Path(args.dir) if args.dir else settings.content_dir
@@ -79,11 +77,11 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import serve
-    from bot.settings import Settings
 
-    logging.getLogger().setLevel(os.environ.get("MARHABA_LOG_LEVEL", "INFO").upper())
+    settings = Settings.from_env()
+    logging.getLogger().setLevel(settings.log.level or "INFO")
     protect_logging()
-    asyncio.run(serve(Settings.from_env(), args.channels))
+    asyncio.run(serve(settings, args.channels))
     return 0
 
 
@@ -126,16 +124,19 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
-    logging.basicConfig(level=os.environ.get("MARHABA_LOG_LEVEL", "WARNING").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    protect_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return 2
+    log_settings = LogSection()
     try:
+        # The environment and .env, as every command reads them; a bad value stops here, named.
+        log_settings = Settings.from_env().log
+        logging.basicConfig(level=log_settings.level or "WARNING",
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        protect_logging()
         return func(args)
     except ContentError as exc:
         for problem in exc.problems:
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # the last guard: an operator sees one line, not a traceback
-        if os.environ.get("MARHABA_DEBUG"):
+        if log_settings.debug:
             raise
         print(f"marhaba: unexpected error ({type(exc).__name__}); run with MARHABA_DEBUG=1 for details",
               file=sys.stderr)

@@ -63,15 +63,7 @@ def channel_class(name: str) -> type[Channel]:
 
 
 def web_server(settings: Settings) -> WebServer:
-    host = settings.get("MARHABA_HOST", "127.0.0.1")
-    port_text = settings.get("MARHABA_PORT", "8080")
-    try:
-        port = int(port_text)
-        if not 0 <= port <= 65535:
-            raise ValueError
-    except ValueError:
-        raise ConfigError(f"MARHABA_PORT must be a port number (0-65535), not '{port_text}'") from None
-    return WebServer(host, port)
+    return WebServer(settings.web.host, settings.web.port)
 
 
 def _configured_channels(settings: Settings) -> list[type[Channel]]:

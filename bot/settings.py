@@ -1,13 +1,37 @@
-"""Configuration, parsed once at start-up from the environment into a typed object.
+"""Configuration, parsed once at start-up from the environment into typed sections.
 
-Nothing else in Marhaba reads ``os.environ``. A ``.env`` file (``KEY=value``
-lines) in the working directory, or the file named by ``MARHABA_ENV_FILE``,
-fills in variables the environment does not set.
+Nothing else in Marhaba reads ``os.environ`` (``tests/test_settings.py`` checks it). A ``.env``
+file (``KEY=value`` lines) in the working directory, or the file named by ``MARHABA_ENV_FILE``,
+fills in variables the environment does not set. Every variable is checked when
+:meth:`Settings.from_env` runs: a bad value is a :class:`~bot.errors.ConfigError` naming the
+variable and quoting the value (never a secret's). Secrets (:class:`Secret`) are read from
+``NAME`` or from the private file named by ``NAME_FILE`` only when a channel needs them, and
+are registered for redaction in the logs.
+
+The sections, with their variables (the README documents each; the names are a contract):
+
+* :class:`Settings` itself: ``MARHABA_DB``, ``MARHABA_CONTENT``, ``MARHABA_LOCALES``,
+  ``MARHABA_STAFF``, ``MARHABA_DIGITS`` (``XDG_DATA_HOME``/``HOME`` place the default database)
+* ``log`` (:class:`LogSection`): ``MARHABA_LOG_LEVEL``, ``MARHABA_DEBUG``
+* ``web`` (:class:`WebSection`): ``MARHABA_HOST``, ``MARHABA_PORT``
+* ``flood`` (:class:`FloodSection`): ``MARHABA_FLOOD_RATE``, ``MARHABA_FLOOD_BURST``, ``MARHABA_FLOOD_COOLDOWN``
+* ``retention`` (:class:`RetentionSection`): ``MARHABA_RETENTION_DAYS``, ``MARHABA_INBOX_RETENTION_DAYS``,
+  ``MARHABA_QUESTION_RETENTION_DAYS``, ``MARHABA_BROADCAST_RETENTION_DAYS``, ``MARHABA_REACTION_DAYS``
+* ``questions`` (:class:`QuestionsSection`): ``MARHABA_STAFF_CHAT``
+* ``broadcast`` (:class:`BroadcastSection`): ``MARHABA_HIJRI``, ``MARHABA_REMINDER_LEAD_MINUTES``,
+  ``MARHABA_TELEGRAM_RATE``, ``MARHABA_WHATSAPP_RATE``, ``MARHABA_OUTBOX_LEASE_SECONDS``
+* ``privacy`` (:class:`PrivacySection`): ``MARHABA_SECRET_KEY`` (or ``MARHABA_SECRET_KEY_FILE``)
+* ``telegram`` (:class:`TelegramSection`): ``TELEGRAM_TOKEN``, ``TELEGRAM_API_BASE_URL``, ``TELEGRAM_WEBHOOK_URL``,
+  ``TELEGRAM_WEBHOOK_SECRET``, ``MARHABA_TELEGRAM_BOT_USERNAME``
+* ``whatsapp`` (:class:`WhatsAppSection`): ``WHATSAPP_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID``, ``WHATSAPP_APP_SECRET``,
+  ``WHATSAPP_VERIFY_TOKEN``, ``WHATSAPP_API_BASE_URL``, ``WHATSAPP_TEMPLATES``, ``MARHABA_WHATSAPP_NUMBER``
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -17,9 +41,10 @@ from urllib.parse import urlsplit
 from bot.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+DAY_SECONDS = 86_400
 
 _SECRETS: set[str] = set()
-"""Every secret read through :meth:`Settings.secret`, so logging can redact it (see :mod:`bot.features.privacy`)."""
+"""Every secret read through :meth:`Secret.read`, so logging can redact it (see :mod:`bot.features.privacy`)."""
 
 
 def known_secrets() -> frozenset[str]:
@@ -53,6 +78,99 @@ def read_env_file(path: Path) -> dict[str, str]:
     return out
 
 
+def environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process environment (or ``environ``), filled in from ``.env`` or ``MARHABA_ENV_FILE``."""
+    env = dict(os.environ if environ is None else environ)
+    env_file = env.get("MARHABA_ENV_FILE")
+    if env_file:
+        return {**read_env_file(Path(env_file)), **env}
+    if env_file is None and Path(".env").is_file():
+        return {**read_env_file(Path(".env")), **env}
+    return env
+
+
+def read_secret_file(name: str, path: Path) -> str:
+    """The secret ``name`` kept in ``path``, which must be a regular file readable by its owner only.
+
+    Errors name the variable and the file, never the value; the value is registered for redaction.
+    """
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"{name}_FILE: {path} is not a regular file")
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigError(f"{name}_FILE: {path} can be read by other users; "
+                              f"make it private with: chmod 600 {path}")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}_FILE: {path} is not UTF-8 text") from None
+    value = text.strip()
+    if value:
+        _SECRETS.add(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A token or key from ``NAME``, else from the file named by ``NAME_FILE``; never in ``repr``.
+
+    The file is read (and checked to be private, ``chmod 600``) only by :meth:`read`, when the
+    secret is needed, so a command that does not use a channel does not need its token.
+    """
+
+    variable: str
+    value: str = field(default="", repr=False)
+    file: Path | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], name: str) -> Secret:
+        file_name = env.get(f"{name}_FILE", "").strip()
+        return cls(name, env.get(name, "").strip(), Path(file_name).expanduser() if file_name else None)
+
+    @property
+    def configured(self) -> bool:
+        """True when ``NAME`` or ``NAME_FILE`` is set (without reading the file)."""
+        return bool(self.value or self.file)
+
+    def read(self) -> str:
+        """The secret ("" when neither variable is set); a :class:`ConfigError` for a bad file."""
+        if self.value:
+            _SECRETS.add(self.value)
+            return self.value
+        return read_secret_file(self.variable, self.file) if self.file else ""
+
+
+# -- parsing helpers: each error names the variable and quotes (the start of) the value -------------
+
+
+def _text(env: Mapping[str, str], name: str) -> str:
+    return env.get(name, "").strip()
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float, what: str) -> float:
+    text = _text(env, name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (low <= value <= high and math.isfinite(value)):  # NaN fails too
+        raise ConfigError(f"{name} must be {what}, not '{text[:20]}'")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool, what: str) -> bool:
+    text = _text(env, name).lower()
+    if not text:
+        return default
+    if text not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be {what}, not '{text[:20]}'")
+    return text in ("1", "true", "yes", "on")
+
+
 def _ids(value: str) -> frozenset[tuple[str, str]]:
     """Parse ``telegram:123,whatsapp:4915...`` into (channel, user id) pairs."""
     pairs = set()
@@ -74,9 +192,212 @@ def _digits(value: str) -> dict[str, str]:
     return parse_policy(value, LOCALES)
 
 
+# -- sections -----------------------------------------------------------------------------------------
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True)
+class LogSection:
+    """``MARHABA_LOG_LEVEL`` (unset: each command's own default) and ``MARHABA_DEBUG`` (tracebacks)."""
+
+    level: str | None = None
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LogSection:
+        level = _text(env, "MARHABA_LOG_LEVEL").upper()
+        if level and level not in LOG_LEVELS:
+            raise ConfigError(f"MARHABA_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not '{level[:20]}'")
+        # MARHABA_DEBUG: any value but "" and "0" shows tracebacks (the README says MARHABA_DEBUG=1).
+        return cls(level=level or None, debug=_text(env, "MARHABA_DEBUG") not in ("", "0"))
+
+
+@dataclass(frozen=True)
+class WebSection:
+    """Where the built-in web server listens: ``MARHABA_HOST`` and ``MARHABA_PORT`` (0 = any free port)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WebSection:
+        text = _text(env, "MARHABA_PORT")
+        if text and not (text.isdigit() and 0 <= int(text) <= 65535):
+            raise ConfigError(f"MARHABA_PORT must be a port number (0-65535), not '{text[:20]}'")
+        return cls(host=_text(env, "MARHABA_HOST") or cls.host, port=int(text) if text else cls.port)
+
+
+@dataclass(frozen=True)
+class FloodSection:
+    """``MARHABA_FLOOD_RATE`` (turns a minute, 0 = off), ``MARHABA_FLOOD_BURST``, ``MARHABA_FLOOD_COOLDOWN`` (seconds).
+
+    The defaults are :class:`bot.core.FloodLimits`'s, which explains them (``tests/core/test_flood.py`` keeps
+    the two equal: the core may not import the settings).
+    """
+
+    rate_per_minute: float = 30.0
+    burst: int = 8
+    cooldown_seconds: float = 60.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> FloodSection:
+        def number(name: str, default: float, low: float) -> float:
+            return _number(env, name, default, low, math.inf, f"a number of at least {low:g}")
+
+        return cls(rate_per_minute=number("MARHABA_FLOOD_RATE", cls.rate_per_minute, 0),
+                   burst=int(number("MARHABA_FLOOD_BURST", cls.burst, 1)),
+                   cooldown_seconds=number("MARHABA_FLOOD_COOLDOWN", cls.cooldown_seconds, 0))
+
+
+RETENTION_DEFAULTS = {
+    # Progress of someone who has not written for a year is of no use to them; their data goes.
+    "MARHABA_RETENTION_DAYS": 365.0,
+    # Ids of handled webhook updates (no content) are kept a week, to refuse a late redelivery.
+    "MARHABA_INBOX_RETENTION_DAYS": 7.0,
+    # Unanswered questions and tickets: long enough for staff to read and answer them.
+    "MARHABA_QUESTION_RETENTION_DAYS": 30.0,
+    # A broadcast's text and its recipients' ids: a month after it finished, to report on it.
+    "MARHABA_BROADCAST_RETENTION_DAYS": 30.0,
+    # Which page a sent message showed, to count a reaction to it.
+    "MARHABA_REACTION_DAYS": 3.0,
+}
+"""Each retention variable and its default, in days (``0`` keeps the data for ever)."""
+
+
+@dataclass(frozen=True)
+class RetentionSection:
+    """How long each kind of data is kept, in days by its variable; ``0`` keeps it for ever."""
+
+    days: Mapping[str, float] = field(default_factory=lambda: dict(RETENTION_DEFAULTS))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RetentionSection:
+        return cls({name: _number(env, name, default, 0, math.inf, "a number of days (0 keeps for ever)")
+                    for name, default in RETENTION_DEFAULTS.items()})
+
+    def max_age_seconds(self, variable: str) -> float | None:
+        """The age limit the retention variable ``variable`` sets, in seconds; ``None`` keeps for ever."""
+        days = self.days[variable]
+        return days * DAY_SECONDS if days else None
+
+
+@dataclass(frozen=True)
+class QuestionsSection:
+    """``MARHABA_STAFF_CHAT``: the Telegram chat id of the staff group (``None`` when unset)."""
+
+    staff_chat: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> QuestionsSection:
+        chat = _text(env, "MARHABA_STAFF_CHAT")
+        if chat and not re.fullmatch(r"-?\d{1,20}", chat):
+            raise ConfigError("MARHABA_STAFF_CHAT must be a Telegram chat id such as -1001234567890 "
+                              "(add the bot to the staff group, then read the id from a message it receives), "
+                              f"not '{chat[:20]}'")
+        return cls(staff_chat=chat or None)
+
+
+DEFAULT_REMINDER_LEAD_MINUTES = 24 * 60
+"""Subscribers are reminded a day before an event starts."""
+DEFAULT_OUTBOX_LEASE_SECONDS = 30.0
+"""How long a broadcast sender's claim on a message holds without renewal."""
+RATE_VARIABLES = {"telegram": "MARHABA_TELEGRAM_RATE", "whatsapp": "MARHABA_WHATSAPP_RATE"}
+"""Per-channel caps on broadcasts and reminders, in messages per second (defaults: the channel's own limits)."""
+
+
+@dataclass(frozen=True)
+class BroadcastSection:
+    """Events, reminders and broadcasts: ``MARHABA_HIJRI``, ``MARHABA_REMINDER_LEAD_MINUTES``,
+    ``MARHABA_TELEGRAM_RATE``/``MARHABA_WHATSAPP_RATE`` (only the channels whose rate is set are in
+    ``rates``) and ``MARHABA_OUTBOX_LEASE_SECONDS``."""
+
+    hijri: bool = False
+    reminder_lead_minutes: int = DEFAULT_REMINDER_LEAD_MINUTES
+    rates: Mapping[str, float] = field(default_factory=dict)
+    outbox_lease_seconds: float = DEFAULT_OUTBOX_LEASE_SECONDS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> BroadcastSection:
+        lead = _text(env, "MARHABA_REMINDER_LEAD_MINUTES")
+        if lead and not (lead.isdigit() and 1 <= int(lead) <= 30 * 24 * 60):
+            raise ConfigError("MARHABA_REMINDER_LEAD_MINUTES must be whole minutes between 1 and 43200 "
+                              f"(30 days), not '{lead[:20]}'")
+        rates = {}
+        for channel, name in RATE_VARIABLES.items():
+            if _text(env, name):
+                rates[channel] = _number(env, name, 0, 1e-9, 10_000, "messages per second (e.g. 30)")
+        return cls(
+            hijri=_flag(env, "MARHABA_HIJRI", False, "1 (show Hijri dates beside Gregorian ones) or 0"),
+            reminder_lead_minutes=int(lead) if lead else DEFAULT_REMINDER_LEAD_MINUTES,
+            rates=rates,
+            outbox_lease_seconds=_number(env, "MARHABA_OUTBOX_LEASE_SECONDS", DEFAULT_OUTBOX_LEASE_SECONDS, 1,
+                                         3600, "a number of seconds from 1 to 3600"),
+        )
+
+
+@dataclass(frozen=True)
+class PrivacySection:
+    """``MARHABA_SECRET_KEY`` (or ``MARHABA_SECRET_KEY_FILE``): the key of the log pseudonyms."""
+
+    secret_key: Secret = field(default_factory=lambda: Secret("MARHABA_SECRET_KEY"))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> PrivacySection:
+        return cls(secret_key=Secret.from_env(env, "MARHABA_SECRET_KEY"))
+
+
+@dataclass(frozen=True)
+class TelegramSection:
+    """The Telegram channel's variables, as set (checked by the channel when it runs:
+    :class:`bot.channels.telegram.TelegramSettings`); ``bot_username`` is ``MARHABA_TELEGRAM_BOT_USERNAME``."""
+
+    token: Secret = field(default_factory=lambda: Secret("TELEGRAM_TOKEN"))
+    api_base_url: str = ""
+    webhook_url: str = ""
+    webhook_secret: Secret = field(default_factory=lambda: Secret("TELEGRAM_WEBHOOK_SECRET"))
+    bot_username: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TelegramSection:
+        return cls(token=Secret.from_env(env, "TELEGRAM_TOKEN"), api_base_url=_text(env, "TELEGRAM_API_BASE_URL"),
+                   webhook_url=_text(env, "TELEGRAM_WEBHOOK_URL"),
+                   webhook_secret=Secret.from_env(env, "TELEGRAM_WEBHOOK_SECRET"),
+                   bot_username=_text(env, "MARHABA_TELEGRAM_BOT_USERNAME"))
+
+
+@dataclass(frozen=True)
+class WhatsAppSection:
+    """The WhatsApp channel's variables, as set (checked by the channel when it runs:
+    :class:`bot.channels.whatsapp.WhatsAppConfig`); ``number`` is ``MARHABA_WHATSAPP_NUMBER``."""
+
+    token: Secret = field(default_factory=lambda: Secret("WHATSAPP_TOKEN"))
+    phone_number_id: str = ""
+    app_secret: Secret = field(default_factory=lambda: Secret("WHATSAPP_APP_SECRET"))
+    verify_token: Secret = field(default_factory=lambda: Secret("WHATSAPP_VERIFY_TOKEN"))
+    api_base_url: str = ""
+    templates: Path | None = None
+    number: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WhatsAppSection:
+        templates = _text(env, "WHATSAPP_TEMPLATES")
+        return cls(token=Secret.from_env(env, "WHATSAPP_TOKEN"), phone_number_id=_text(env, "WHATSAPP_PHONE_NUMBER_ID"),
+                   app_secret=Secret.from_env(env, "WHATSAPP_APP_SECRET"),
+                   verify_token=Secret.from_env(env, "WHATSAPP_VERIFY_TOKEN"),
+                   api_base_url=_text(env, "WHATSAPP_API_BASE_URL"),
+                   templates=Path(templates) if templates else None, number=_text(env, "MARHABA_WHATSAPP_NUMBER"))
+
+    @property
+    def configured(self) -> bool:
+        """True when any of the channel's required variables is set (a partial setup then fails loudly)."""
+        return any((self.token.configured, bool(self.phone_number_id), self.app_secret.configured,
+                    self.verify_token.configured))
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Every setting Marhaba reads. Secrets are kept out of ``repr``."""
+    """Every setting Marhaba reads, parsed and checked by :meth:`from_env`. Secrets are kept out of ``repr``."""
 
     db_path: Path
     content_dir: Path
@@ -84,99 +405,53 @@ class Settings:
     staff: frozenset[tuple[str, str]] = frozenset()
     digits: Mapping[str, str] = field(default_factory=dict)
     """``MARHABA_DIGITS=fa:latn,ps:arab``: the digit system of a locale, where the CLDR default is not wanted."""
-    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    log: LogSection = field(default_factory=LogSection)
+    web: WebSection = field(default_factory=WebSection)
+    flood: FloodSection = field(default_factory=FloodSection)
+    retention: RetentionSection = field(default_factory=RetentionSection)
+    questions: QuestionsSection = field(default_factory=QuestionsSection)
+    broadcast: BroadcastSection = field(default_factory=BroadcastSection)
+    privacy: PrivacySection = field(default_factory=PrivacySection)
+    telegram: TelegramSection = field(default_factory=TelegramSection)
+    whatsapp: WhatsAppSection = field(default_factory=WhatsAppSection)
+    database: Secret = field(default_factory=lambda: Secret("MARHABA_DATABASE_URL"))
+    """``MARHABA_DATABASE_URL`` (or ``_FILE``): see :attr:`database_url`."""
+
+    @property
+    def database_url(self) -> str:
+        """``postgresql://user:password@host:port/db`` puts the store in PostgreSQL; "" (unset) keeps the
+        SQLite file of ``MARHABA_DB``. A secret: it may hold a password, which is redacted from logs too."""
+        url = self.database.read()
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError("MARHABA_DATABASE_URL must start with postgresql:// "
+                              "(leave it unset to keep the SQLite file of MARHABA_DB)")
+        password = urlsplit(url).password if url else None
+        if password:
+            _SECRETS.add(password)
+        return url
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        env = dict(os.environ if environ is None else environ)
-        env_file = env.get("MARHABA_ENV_FILE")
-        if env_file:
-            env = {**read_env_file(Path(env_file)), **env}
-        elif Path(".env").is_file():
-            env = {**read_env_file(Path(".env")), **env}
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,
+                 content_dir: Path | None = None, locales_dir: Path | None = None) -> Settings:
+        """Parse the environment (default: the process's, with ``.env``); the paths given (command-line
+        options such as ``--db``) replace the variables'."""
+        env = environment(environ)
         settings = cls(
             db_path=Path(env["MARHABA_DB"]).expanduser() if env.get("MARHABA_DB") else default_db_path(env),
             content_dir=Path(env.get("MARHABA_CONTENT") or PROJECT_DIR / "content"),
             locales_dir=Path(env.get("MARHABA_LOCALES") or PROJECT_DIR / "locales"),
             staff=_ids(env.get("MARHABA_STAFF", "")),
             digits=_digits(env.get("MARHABA_DIGITS", "")),
-            env=env,
+            log=LogSection.from_env(env),
+            web=WebSection.from_env(env),
+            flood=FloodSection.from_env(env),
+            retention=RetentionSection.from_env(env),
+            questions=QuestionsSection.from_env(env),
+            broadcast=BroadcastSection.from_env(env),
+            privacy=PrivacySection.from_env(env),
+            telegram=TelegramSection.from_env(env),
+            whatsapp=WhatsAppSection.from_env(env),
+            database=Secret.from_env(env, "MARHABA_DATABASE_URL"),
         )
-        clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **clean) if clean else settings
-
-    def get(self, name: str, default: str = "") -> str:
-        """A raw variable, for the channel settings parsed by each channel."""
-        return self.env.get(name, default)
-
-    def seconds(self, name: str, default: float, low: float, high: float) -> float:
-        """A duration variable in seconds, ``default`` when unset; a :class:`ConfigError` outside [low, high]."""
-        text = self.get(name).strip()
-        if not text:
-            return default
-        try:
-            value = float(text)
-            if not low <= value <= high:
-                raise ValueError
-        except ValueError:
-            raise ConfigError(f"{name} must be a number of seconds from {low:g} to {high:g}, "
-                              f"not '{text[:20]}'") from None
-        return value
-
-    @property
-    def outbox_lease_seconds(self) -> float:
-        """``MARHABA_OUTBOX_LEASE_SECONDS``: how long a broadcast sender's claim on a message holds
-        without renewal; after a crash its messages are taken over this long after it stopped."""
-        return self.seconds("MARHABA_OUTBOX_LEASE_SECONDS", 30.0, 1.0, 3600.0)
-
-    @property
-    def database_url(self) -> str:
-        """``MARHABA_DATABASE_URL`` (or ``_FILE``): ``postgresql://user:password@host:port/db`` puts the store
-        in PostgreSQL; "" (unset) keeps the SQLite file of ``MARHABA_DB``. A secret: it may hold a password."""
-        url = self.secret("MARHABA_DATABASE_URL")
-        if url and not url.startswith(("postgresql://", "postgres://")):
-            raise ConfigError("MARHABA_DATABASE_URL must start with postgresql:// "
-                              "(leave it unset to keep the SQLite file of MARHABA_DB)")
-        password = urlsplit(url).password if url else None
-        if password:
-            _SECRETS.add(password)  # redacted from logs on its own too
-        return url
-
-    def has_secret(self, name: str) -> bool:
-        """True when ``NAME`` or ``NAME_FILE`` is set (without reading the file)."""
-        return bool(self.env.get(name, "").strip() or self.env.get(f"{name}_FILE", "").strip())
-
-    def secret(self, name: str) -> str:
-        """A token or key from ``NAME``, else from the file named by ``NAME_FILE`` ("" when neither is set).
-
-        The file must be readable by its owner only (``chmod 600``), as a
-        secret in a world-readable file is no secret. Errors name the
-        variable and the file, never the value.
-        """
-        value = self.env.get(name, "").strip()
-        if value:
-            _SECRETS.add(value)
-            return value
-        file_name = self.env.get(f"{name}_FILE", "").strip()
-        if not file_name:
-            return ""
-        return self.read_secret_file(name, Path(file_name).expanduser())
-
-    def read_secret_file(self, name: str, path: Path) -> str:
-        """The secret ``name`` kept in ``path``, which must be a regular file readable by its owner only."""
-        try:
-            mode = path.stat().st_mode
-            if not stat.S_ISREG(mode):
-                raise ConfigError(f"{name}_FILE: {path} is not a regular file")
-            if mode & (stat.S_IRWXG | stat.S_IRWXO):
-                raise ConfigError(f"{name}_FILE: {path} can be read by other users; "
-                                  f"make it private with: chmod 600 {path}")
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"{name}_FILE: {path} is not UTF-8 text") from None
-        value = text.strip()
-        if value:
-            _SECRETS.add(value)
-        return value
+        return replace(settings, db_path=db_path or settings.db_path, content_dir=content_dir or settings.content_dir,
+                       locales_dir=locales_dir or settings.locales_dir)

@@ -22,11 +22,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.errors import ConfigError
-from bot.settings import Settings
-
 DEFAULT_RATE_PER_MINUTE = 30.0
-"""Sustained turns a minute: a button press every two seconds, faster than anyone reads."""
+"""Sustained turns a minute: a button press every two seconds, faster than anyone reads (``MARHABA_FLOOD_RATE``)."""
 DEFAULT_BURST = 8
 """Turns allowed at once (a few quick taps, a pasted multi-line message split by the client)."""
 DEFAULT_COOLDOWN_SECONDS = 60.0
@@ -72,28 +69,6 @@ class FloodLimits:
     def off(cls) -> FloodLimits:
         """No flood control (tests, the operator's own terminal)."""
         return cls(rate_per_minute=0)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> FloodLimits:
-        """Read ``MARHABA_FLOOD_RATE`` (turns a minute, 0 = off), ``MARHABA_FLOOD_BURST``, ``MARHABA_FLOOD_COOLDOWN`` (seconds)."""
-        return cls(
-            rate_per_minute=_number(settings, "MARHABA_FLOOD_RATE", DEFAULT_RATE_PER_MINUTE),
-            burst=int(_number(settings, "MARHABA_FLOOD_BURST", DEFAULT_BURST, minimum=1)),
-            cooldown_seconds=_number(settings, "MARHABA_FLOOD_COOLDOWN", DEFAULT_COOLDOWN_SECONDS),
-        )
-
-
-def _number(settings: Settings, name: str, default: float, minimum: float = 0) -> float:
-    text = settings.get(name).strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1
-    if not value >= minimum or value != value or value == float("inf"):
-        raise ConfigError(f"{name} must be a number of at least {minimum:g}, not '{text}'")
-    return value
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The Telegram channel's settings, parsed from the raw environment once at start-up."""
+"""The Telegram channel's settings, checked from the variables :mod:`bot.settings` read (``settings.telegram``)."""
 
 from __future__ import annotations
 
@@ -42,12 +42,12 @@ class TelegramSettings:
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return settings.has_secret("TELEGRAM_TOKEN")
+        return settings.telegram.token.configured
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramSettings:
         """Parse and check; raise a one-line :class:`ConfigError` that never quotes a secret."""
-        token = settings.secret("TELEGRAM_TOKEN")
+        token = settings.telegram.token.read()
         if not token:
             raise ConfigError("TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token "
                               "in the environment, in .env, or in a private file named by TELEGRAM_TOKEN_FILE "
@@ -55,11 +55,11 @@ class TelegramSettings:
         if not _TOKEN_RE.match(token):
             raise ConfigError("TELEGRAM_TOKEN is malformed: it should look like 123456789:AAE... "
                               "as given by @BotFather")
-        base_url = settings.get("TELEGRAM_API_BASE_URL").strip() or DEFAULT_BASE_URL
+        base_url = settings.telegram.api_base_url or DEFAULT_BASE_URL
         if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
             raise ConfigError(f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_BASE_URL}")
-        webhook_url = settings.get("TELEGRAM_WEBHOOK_URL").strip()
-        secret = settings.secret("TELEGRAM_WEBHOOK_SECRET")
+        webhook_url = settings.telegram.webhook_url
+        secret = settings.telegram.webhook_secret.read()
         if webhook_url:
             parts = urlsplit(webhook_url)
             if parts.scheme != "https" or not parts.netloc:

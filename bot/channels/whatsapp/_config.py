@@ -15,7 +15,6 @@ from bot.settings import Settings
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0"
 """The Graph API with its version segment; ``WHATSAPP_API_BASE_URL`` overrides it."""
 REQUIRED = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
-SECRETS = ("WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 """Read with :meth:`Settings.secret`: from the variable or from a private file named by ``NAME_FILE``."""
 
 
@@ -104,28 +103,30 @@ class WhatsAppConfig:
     @staticmethod
     def configured(settings: Settings) -> bool:
         """True when any of the channel's variables is set (a partial setup then fails loudly)."""
-        return any(settings.has_secret(name) for name in REQUIRED)
+        return settings.whatsapp.configured
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WhatsAppConfig:
-        secrets = {name: settings.secret(name) for name in SECRETS}
-        missing = [name for name in REQUIRED if not (secrets.get(name) or settings.get(name).strip())]
+        wa = settings.whatsapp
+        secrets = {"WHATSAPP_TOKEN": wa.token.read(), "WHATSAPP_APP_SECRET": wa.app_secret.read(),
+                   "WHATSAPP_VERIFY_TOKEN": wa.verify_token.read()}
+        values = {**secrets, "WHATSAPP_PHONE_NUMBER_ID": wa.phone_number_id}
+        missing = [name for name in REQUIRED if not values[name]]
         if missing:
             raise ConfigError(f"the WhatsApp channel needs {', '.join(missing)} (see the README, section WhatsApp)")
-        base = settings.get("WHATSAPP_API_BASE_URL", DEFAULT_API_BASE_URL).strip() or DEFAULT_API_BASE_URL
+        base = wa.api_base_url or DEFAULT_API_BASE_URL
         if not base.startswith(("https://", "http://")):
             raise ConfigError("WHATSAPP_API_BASE_URL must be an http(s) URL with the API version, "
                               f"e.g. {DEFAULT_API_BASE_URL}")
-        phone = settings.get("WHATSAPP_PHONE_NUMBER_ID").strip()
+        phone = wa.phone_number_id
         if not phone.isdigit():
             raise ConfigError("WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id from the Meta app "
                               "(not the phone number)")
-        templates_file = settings.get("WHATSAPP_TEMPLATES").strip()
         return cls(
             phone_number_id=phone,
             api_base_url=base.rstrip("/"),
             token=secrets["WHATSAPP_TOKEN"],
             app_secret=secrets["WHATSAPP_APP_SECRET"],
             verify_token=secrets["WHATSAPP_VERIFY_TOKEN"],
-            templates=Templates.load(Path(templates_file)) if templates_file else Templates(),
+            templates=Templates.load(wa.templates) if wa.templates else Templates(),
         )

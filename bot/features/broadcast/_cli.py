@@ -21,7 +21,7 @@ from bot.errors import ConfigError
 from bot.features.broadcast._events import Events, event_context, load_events
 from bot.features.broadcast._feature import utc_now
 from bot.features.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
-from bot.features.broadcast._sender import DEFAULT_LIMITS, Drainer, resolve_text
+from bot.features.broadcast._sender import Drainer, channel_limits, resolve_text
 from bot.features.broadcast._text import event_text
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.settings import Settings
@@ -30,12 +30,16 @@ MAX_BROADCAST_CHARS = 4096
 """One message on every channel: Telegram's and WhatsApp's text limit (4096 characters)."""
 MAX_TEXT_FILE_BYTES = 64_000
 SENDERS = {
-    "telegram": ("bot.channels.telegram", "TELEGRAM_TOKEN"),
-    "whatsapp": ("bot.channels.whatsapp", "WHATSAPP_TOKEN"),
+    "telegram": "bot.channels.telegram",
+    "whatsapp": "bot.channels.whatsapp",
 }
-"""Channel -> the package whose ``standalone_sender`` builds its sender, and the variable it needs."""
-RATE_VARIABLES = {"telegram": "MARHABA_TELEGRAM_RATE", "whatsapp": "MARHABA_WHATSAPP_RATE"}
-"""Per-channel caps in messages per second, overriding the defaults (``--rate`` overrides these)."""
+"""Channel -> the package whose ``standalone_sender`` builds its sender."""
+
+
+def _configured(settings: Settings, channel: str) -> bool:
+    """True when ``channel``'s token is set (``TELEGRAM_TOKEN``, ``WHATSAPP_TOKEN``, or their ``_FILE``)."""
+    tokens = {"telegram": settings.telegram.token, "whatsapp": settings.whatsapp.token}
+    return channel in tokens and tokens[channel].configured
 
 
 def register_cli(subparsers: Any) -> None:
@@ -88,18 +92,7 @@ async def _engine(settings: Settings) -> AsyncIterator[tuple[Engine, Events, Out
 def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
     if rate is not None and not 0 < rate <= 10_000:
         raise ConfigError("--rate must be a number of messages per second between 0 and 10000")
-    out = {}
-    for channel, variable in RATE_VARIABLES.items():
-        text = settings.get(variable).strip()
-        if text:
-            try:
-                value = float(text)
-                if not 0 < value <= 10_000:
-                    raise ValueError
-            except ValueError:
-                raise ConfigError(f"{variable} must be messages per second (e.g. 30), not '{text}'") from None
-            out[channel] = type(DEFAULT_LIMITS[channel])(value, DEFAULT_LIMITS[channel].per_chat_interval)
-    return out
+    return channel_limits(settings.broadcast.rates)  # MARHABA_TELEGRAM_RATE, ... (--rate overrides these)
 
 
 @asynccontextmanager
@@ -107,8 +100,8 @@ async def _senders(settings: Settings, engine: Engine, channels: set[str]) -> As
     async with AsyncExitStack() as stack:
         senders: dict[str, Sender] = {}
         for channel in sorted(channels):
-            module, variable = SENDERS.get(channel, ("", ""))
-            if not module or not settings.get(variable).strip():
+            module = SENDERS.get(channel)
+            if not module or not _configured(settings, channel):
                 continue
             factory = importlib.import_module(module).standalone_sender
             senders[channel] = await stack.enter_async_context(factory(settings, engine))
@@ -188,7 +181,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             audience = await outbox.audience([args.topic], args.channel)
             missing = _dry_run(args.topic, audience, texts)
             channels = {c for c, _ in audience}
-            unconfigured = sorted(c for c in channels if not settings.get(SENDERS.get(c, ("", "?"))[1]).strip())
+            unconfigured = sorted(c for c in channels if not _configured(settings, c))
             if unconfigured:
                 raise ConfigError(f"subscribers on {', '.join(unconfigured)} cannot be reached: that channel is "
                                   "not configured here; configure it or use --channel")
@@ -214,7 +207,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             print(f"Broadcast #{broadcast_id} created.", flush=True)
             async with _senders(settings, engine, channels) as senders:
                 counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
-                                      settings.outbox_lease_seconds)
+                                      settings.broadcast.outbox_lease_seconds)
             _report(broadcast, counts)
             return 0 if counts["pending"] + counts["sending"] == 0 else 1
 
@@ -308,7 +301,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
                 print(f"{released} messages that were being sent when the sender stopped will be sent again.")
             held = await outbox.leased()
             if held:
-                lease = settings.outbox_lease_seconds
+                lease = settings.broadcast.outbox_lease_seconds
                 print(f"{held} messages are held by a sender that stopped or still runs; they are taken over "
                       f"when its claim runs out (within {lease:g} s).")
             channels = set(SENDERS)
@@ -318,7 +311,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
                     raise ConfigError("no channel is configured: set TELEGRAM_TOKEN and/or the WHATSAPP_* variables")
                 for broadcast in unfinished:
                     counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
-                                      settings.outbox_lease_seconds)
+                                      settings.broadcast.outbox_lease_seconds)
                     _report(broadcast, counts)
                     left += counts["pending"] + counts["sending"]
             return 0 if left == 0 else 1

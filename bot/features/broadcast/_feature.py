@@ -8,8 +8,8 @@ start like invalid content) and registers the commands and payloads:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.content import ContentTree
@@ -30,15 +30,13 @@ from bot.features.broadcast._ics import event_ics
 from bot.features.broadcast._outbox import OutboxStore
 from bot.features.broadcast._text import event_description, event_place, event_text, event_title
 from bot.i18n import N_, Translator
-from bot.settings import Settings
+from bot.settings import DEFAULT_OUTBOX_LEASE_SECONDS, DEFAULT_REMINDER_LEAD_MINUTES, Settings
 from bot.store import SQLiteStore
 
 EVENTS_SHOWN = 8
 """Events listed by /events: with "subscribe" and "main menu" they fit WhatsApp's 10 list rows."""
 EVENTS_HORIZON = timedelta(days=60)
 """/events lists occurrences up to two months ahead."""
-DEFAULT_REMINDER_LEAD_MINUTES = 24 * 60
-"""Subscribers are reminded a day before an event starts unless MARHABA_REMINDER_LEAD_MINUTES says otherwise."""
 ICS_MIME = "text/calendar"
 
 # TRANSLATORS: a button and a command; WhatsApp shows at most 18 characters. A shorter form may follow ||.
@@ -55,25 +53,19 @@ def event_option(event: Event, t: Translator) -> Option:
 
 @dataclass(frozen=True)
 class BroadcastSettings:
-    """The feature's settings: ``MARHABA_HIJRI`` (1 shows Hijri dates), ``MARHABA_REMINDER_LEAD_MINUTES``."""
+    """The feature's settings: ``MARHABA_HIJRI`` (1 shows Hijri dates), ``MARHABA_REMINDER_LEAD_MINUTES``,
+    and the rates reminders are sent at (``MARHABA_TELEGRAM_RATE``, ``MARHABA_WHATSAPP_RATE``, as broadcasts)."""
 
     hijri: bool = False
     reminder_lead: timedelta = timedelta(minutes=DEFAULT_REMINDER_LEAD_MINUTES)
+    rates: Mapping[str, float] = field(default_factory=dict)
+    lease_seconds: float = DEFAULT_OUTBOX_LEASE_SECONDS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BroadcastSettings:
-        hijri = settings.get("MARHABA_HIJRI", "0").strip().lower()
-        if hijri not in ("", "0", "1", "true", "false", "yes", "no"):
-            raise ConfigError("MARHABA_HIJRI must be 1 (show Hijri dates beside Gregorian ones) or 0")
-        lead_text = settings.get("MARHABA_REMINDER_LEAD_MINUTES", str(DEFAULT_REMINDER_LEAD_MINUTES)).strip()
-        try:
-            lead = int(lead_text)
-            if not 1 <= lead <= 30 * 24 * 60:
-                raise ValueError
-        except ValueError:
-            raise ConfigError("MARHABA_REMINDER_LEAD_MINUTES must be whole minutes between 1 and 43200 "
-                              f"(30 days), not '{lead_text}'") from None
-        return cls(hijri=hijri in ("1", "true", "yes"), reminder_lead=timedelta(minutes=lead))
+        section = settings.broadcast
+        return cls(hijri=section.hijri, reminder_lead=timedelta(minutes=section.reminder_lead_minutes),
+                   rates=section.rates, lease_seconds=section.outbox_lease_seconds)
 
 
 def utc_now() -> datetime:

@@ -17,7 +17,7 @@ from bot.core import Engine
 from bot.features.broadcast._events import Events, load_events
 from bot.features.broadcast._feature import BroadcastSettings, utc_now
 from bot.features.broadcast._outbox import OutboxStore
-from bot.features.broadcast._sender import Drainer, drain_all
+from bot.features.broadcast._sender import Drainer, channel_limits, drain_all
 from bot.features.broadcast._text import reminder_text
 from bot.i18n import LOCALES
 from bot.settings import Settings
@@ -40,7 +40,8 @@ class Reminders:
         self.config = config
         self.now = now
         self.outbox = OutboxStore(engine.store)
-        self.drainer = Drainer(self.outbox, engine.store, engine.senders)
+        self.drainer = Drainer(self.outbox, engine.store, engine.senders, limits=channel_limits(config.rates),
+                               lease_seconds=config.lease_seconds)
 
     async def schedule(self) -> list[int]:
         """Create the reminder broadcasts that are due and do not exist yet; their ids."""

@@ -18,7 +18,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.core import (
@@ -56,6 +56,13 @@ DEFAULT_LIMITS = {
 }
 FALLBACK_LIMITS = ChannelLimits(30.0, 1.0)
 """For a channel without limits of its own: Telegram's, the stricter."""
+
+
+def channel_limits(rates: Mapping[str, float]) -> dict[str, ChannelLimits]:
+    """The limits of the channels whose rate the operator set (``MARHABA_TELEGRAM_RATE``, ...: messages per
+    second), each keeping its channel's pause between two messages to one chat."""
+    return {channel: ChannelLimits(rate, DEFAULT_LIMITS.get(channel, FALLBACK_LIMITS).per_chat_interval)
+            for channel, rate in rates.items()}
 
 PACING_MARGIN = 0.99
 """Slots are spaced for 99% of the cap; the answered-a-second-ago rule guards the rest."""

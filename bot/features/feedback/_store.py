@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 from bot.core import Engine
 from bot.features.privacy import RetentionRule, add_retention_rule, pseudonym
-from bot.settings import Settings
+from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 from bot.store import SQLiteStore
 
 log = logging.getLogger("marhaba.feedback")
 
-DEFAULT_REACTION_DAYS = 3.0
+DEFAULT_REACTION_DAYS = RETENTION_DEFAULTS["MARHABA_REACTION_DAYS"]
 """People react soon after reading; after three days a message's page is forgotten."""
-DAY_SECONDS = 86_400.0
 POSITIVE = frozenset({"👍", "❤", "🙏"})
 NEGATIVE = frozenset({"👎"})
 _MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # emoji presentation, skin tones
@@ -124,9 +123,8 @@ def install(engine: Engine, settings: Settings) -> PageFeedback | None:
     """Make the feedback counter available to the channels (:func:`feedback_of`)."""
     if not isinstance(engine.store, SQLiteStore):
         return None
-    rule_days = settings.get("MARHABA_REACTION_DAYS").strip()
-    days = float(rule_days) if rule_days else DEFAULT_REACTION_DAYS  # checked at start by check_limits
-    feedback = PageFeedback(engine.store, (days or float("inf")) * DAY_SECONDS)
+    max_age = settings.retention.max_age_seconds("MARHABA_REACTION_DAYS")
+    feedback = PageFeedback(engine.store, float("inf") if max_age is None else max_age)
     engine.extensions[_EXTENSION] = feedback
     return feedback
 

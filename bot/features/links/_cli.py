@@ -26,11 +26,11 @@ def cmd_links(args: argparse.Namespace) -> int:
         locale = negotiate(args.lang)
         if locale not in LOCALES:
             raise ConfigError(f"unknown language '{args.lang}'; choose from: {', '.join(LOCALES)}")
-    username = args.telegram_bot or settings.get(USERNAME_ENV)
+    username = args.telegram_bot or settings.telegram.bot_username
     if not username:
         print(f"No Telegram bot username: pass --telegram-bot or set {USERNAME_ENV}. "
               f"Using the example @{EXAMPLE_USERNAME}: these links do not work.", file=sys.stderr)
-    number = args.whatsapp_number or settings.get(NUMBER_ENV)
+    number = args.whatsapp_number or settings.whatsapp.number
     if not number:
         print(f"No WhatsApp business number: pass --whatsapp-number or set {NUMBER_ENV}. "
               f"Using the example +{EXAMPLE_NUMBER}: these links do not work.", file=sys.stderr)

@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.settings import Settings
+from bot.settings import Settings, read_secret_file
 from bot.store import SQLiteStore
 
 log = logging.getLogger("marhaba.privacy")
@@ -45,9 +45,9 @@ KEY_FILE_SUFFIX = ".key"
 def key_file(settings: Settings, database: str | Path) -> Path | None:
     """Where the pseudonym key is read from (and created on first start): ``MARHABA_SECRET_KEY_FILE``, else
     the path of ``database`` with ``.key`` appended; ``None`` for an in-memory database."""
-    configured = settings.get(f"{SECRET_KEY_VARIABLE}_FILE").strip()
+    configured = settings.privacy.secret_key.file
     if configured:
-        return Path(configured).expanduser()
+        return configured
     if str(database) == ":memory:":
         return None
     path = Path(database).expanduser()
@@ -63,7 +63,8 @@ async def install_key(store: SQLiteStore, settings: Settings) -> None:
     there, then deleted from the database.
     """
     global _key
-    configured = settings.secret(SECRET_KEY_VARIABLE) if settings.get(SECRET_KEY_VARIABLE).strip() else ""
+    secret_key = settings.privacy.secret_key
+    configured = secret_key.read() if secret_key.value else ""
     in_database = await _database_key(store)
     path = key_file(settings, store.path)
     if configured:
@@ -72,7 +73,7 @@ async def install_key(store: SQLiteStore, settings: Settings) -> None:
         _key = secrets.token_bytes(32)  # an in-memory database: its pseudonyms live as long as it does
     else:
         created = _create_key_file(path, in_database or secrets.token_hex(32))
-        key = settings.read_secret_file(SECRET_KEY_VARIABLE, path)
+        key = read_secret_file(SECRET_KEY_VARIABLE, path)
         if not key:
             raise ConfigError(f"{SECRET_KEY_VARIABLE}_FILE: {path} is empty; delete it (a new key is made) "
                               "or write the key into it")
@@ -86,7 +87,7 @@ async def install_key(store: SQLiteStore, settings: Settings) -> None:
 def warn_without_own_key(settings: Settings, database: str | Path) -> None:
     """For ``marhaba run`` (serving real people): warn when the operator set no key of their own
     (``MARHABA_SECRET_KEY`` or ``MARHABA_SECRET_KEY_FILE``), so the key lies beside the database."""
-    if settings.has_secret(SECRET_KEY_VARIABLE):
+    if settings.privacy.secret_key.configured:
         return
     log.warning("%s is not set: log pseudonyms are keyed with %s, beside the database; keep that file out of "
                 "the database's backups, or set %s_FILE to a key file kept elsewhere",

@@ -16,9 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.errors import ConfigError
 from bot.features.privacy._pseudonym import safe_traceback
-from bot.settings import Settings
+from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 from bot.store import SQLiteStore, purge_inbox
 
 if TYPE_CHECKING:
@@ -26,15 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("marhaba.privacy")
 
-DAY_SECONDS = 86_400
-DEFAULT_USER_RETENTION_DAYS = 365
-"""Progress of someone who has not written for a year is of no use to them; their data goes."""
-DEFAULT_INBOX_RETENTION_DAYS = 7
-"""Ids of handled webhook updates (no content) are kept a week, to refuse a late redelivery."""
-DEFAULT_QUESTION_RETENTION_DAYS = 30
-"""Unanswered questions and tickets are kept long enough for staff to read and answer them, then deleted."""
-DEFAULT_BROADCAST_RETENTION_DAYS = 30
-"""A broadcast's text and its recipients' ids are kept a month after it finished, long enough to report on it."""
+DEFAULT_USER_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_RETENTION_DAYS"]
+DEFAULT_INBOX_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_INBOX_RETENTION_DAYS"]
+DEFAULT_QUESTION_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_QUESTION_RETENTION_DAYS"]
+DEFAULT_BROADCAST_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_BROADCAST_RETENTION_DAYS"]
 UNSENT_QUESTION_DAYS = 1
 """An "Ask a person" offer nobody pressed within a day is closed, and its question text deleted."""
 WHATSAPP_INBOUND_DAYS = 7
@@ -49,9 +43,9 @@ and returns how many rows went. ``now`` is passed in, so a test can move the clo
 
 @dataclass(frozen=True)
 class RetentionRule:
-    """``purge`` runs with the age limit read from ``variable`` (days, default ``default_days``).
+    """``purge`` runs with the age limit set by ``variable`` (days, parsed in :class:`bot.settings.RetentionSection`).
 
-    A rule without a ``variable`` has a fixed period. ``tables`` are those whose rows it deletes and
+    A rule without a ``variable`` has a fixed period of ``default_days``. ``tables`` are those whose rows it deletes and
     ``what`` says in a few words what goes (``marhaba privacy`` lists both).
     """
 
@@ -66,14 +60,7 @@ class RetentionRule:
         """The age limit in seconds, or ``None`` when the data is kept for ever (``0``)."""
         if self.variable is None:
             return self.default_days * DAY_SECONDS
-        text = settings.get(self.variable).strip()
-        try:
-            days = float(text) if text else self.default_days
-        except ValueError:
-            days = -1
-        if not days >= 0 or days == float("inf"):
-            raise ConfigError(f"{self.variable} must be a number of days (0 keeps for ever), not '{text}'")
-        return days * DAY_SECONDS if days else None
+        return settings.retention.max_age_seconds(self.variable)
 
     def describe(self, settings: Settings) -> str:
         """One line for ``marhaba privacy``: the rule, its period (and where it is set), what goes."""
@@ -89,7 +76,10 @@ RULES: dict[str, RetentionRule] = {}
 
 
 def add_retention_rule(rule: RetentionRule) -> None:
-    """Register (or replace) a retention rule."""
+    """Register (or replace) a retention rule; its variable must be one :mod:`bot.settings` parses."""
+    if rule.variable is not None and rule.variable not in RETENTION_DEFAULTS:
+        raise ValueError(f"retention rule {rule.name!r}: add {rule.variable} to bot.settings.RETENTION_DEFAULTS "
+                         "(every variable is read in bot/settings.py)")
     RULES[rule.name] = rule
 
 
@@ -158,7 +148,8 @@ for _rule in (
 
 
 def check_limits(settings: Settings) -> None:
-    """Raise :class:`ConfigError` now (at start-up) for a malformed retention setting."""
+    """Fail now (at start-up) for a rule whose variable :class:`bot.settings.RetentionSection` does not parse
+    (a malformed value was already refused, as a :class:`ConfigError`, when the settings were read)."""
     for rule in RULES.values():
         rule.max_age_seconds(settings)
 

@@ -139,10 +139,11 @@ class QuestionFeature:
         store = self.store()
         await store.record_unanswered(user_id, text, locale)
         now = time.time()
-        if now - self._last_purge > PURGE_EVERY_SECONDS:
+        keep = self.settings.retention_seconds
+        if keep is not None and now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
-            await purge_unanswered(store.store, self.settings.retention_seconds, now)
-            await purge_tickets(store.store, self.settings.retention_seconds, now)
+            await purge_unanswered(store.store, keep, now)
+            await purge_tickets(store.store, keep, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from bot.content import ContentTree
 from bot.core import Blocked, DeliveryError, Engine, Option, Outgoing, OutsideWindow
-from bot.errors import ConfigError
 from bot.features.questions._store import QuestionStore
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, content_context
-from bot.settings import Settings
+from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 
 log = logging.getLogger("marhaba.questions")
 
@@ -20,7 +19,7 @@ HANDOFF_NODE = "concerns-talk-to-person"
 HOURS_NODES = (HANDOFF_NODE, "community-centers")
 """Where the opening hours staff answer in are read from, first found wins."""
 
-DEFAULT_RETENTION_DAYS = 30.0
+DEFAULT_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_QUESTION_RETENTION_DAYS"]
 """Unanswered questions and tickets are kept a month unless MARHABA_QUESTION_RETENTION_DAYS says otherwise."""
 STAFF_CHANNEL = "telegram"
 """MARHABA_STAFF_CHAT is a Telegram chat id."""
@@ -30,11 +29,12 @@ _TICKET_RE = re.compile(r"#(\d{1,12})\b")
 
 @dataclass(frozen=True)
 class HandoffSettings:
-    """Where questions for a person go: a Telegram staff chat and/or staff users, and how long texts are kept."""
+    """Where questions for a person go: a Telegram staff chat and/or staff users, and how long texts are kept
+    (``retention_seconds`` is ``None`` when they are kept for ever: ``MARHABA_QUESTION_RETENTION_DAYS=0``)."""
 
     staff_chat: str | None = None
     staff: frozenset[tuple[str, str]] = frozenset()
-    retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400
+    retention_seconds: float | None = DEFAULT_RETENTION_DAYS * DAY_SECONDS
 
     @property
     def configured(self) -> bool:
@@ -47,20 +47,9 @@ class HandoffSettings:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HandoffSettings:
-        """Parse ``MARHABA_STAFF_CHAT`` and ``MARHABA_QUESTION_RETENTION_DAYS``; staff users come from settings."""
-        chat = settings.get("MARHABA_STAFF_CHAT").strip()
-        if chat and not re.fullmatch(r"-?\d{1,20}", chat):
-            raise ConfigError("MARHABA_STAFF_CHAT must be a Telegram chat id such as -1001234567890 "
-                              "(add the bot to the staff group, then read the id from a message it receives)")
-        days_text = settings.get("MARHABA_QUESTION_RETENTION_DAYS").strip()
-        try:
-            days = float(days_text) if days_text else DEFAULT_RETENTION_DAYS
-            if not 0 < days <= 3650:
-                raise ValueError
-        except ValueError:
-            raise ConfigError("MARHABA_QUESTION_RETENTION_DAYS must be a number of days between 1 and 3650, "
-                              f"not '{days_text[:20]}'") from None
-        return cls(staff_chat=chat or None, staff=settings.staff, retention_seconds=days * 86400)
+        """``MARHABA_STAFF_CHAT``, ``MARHABA_STAFF`` and ``MARHABA_QUESTION_RETENTION_DAYS``, as parsed in settings."""
+        return cls(staff_chat=settings.questions.staff_chat, staff=settings.staff,
+                   retention_seconds=settings.retention.max_age_seconds("MARHABA_QUESTION_RETENTION_DAYS"))
 
 
 def ticket_label(ticket_id: int) -> str:

@@ -7,8 +7,17 @@ from pathlib import Path
 
 from bot.content import ContentTree
 from bot.core import Engine, Outgoing, Sender
-from bot.features.broadcast import BroadcastSettings, OutboxStore, Reminders, load_events
+from bot.features.broadcast import (
+    BroadcastSettings,
+    ChannelLimits,
+    OutboxStore,
+    Pacer,
+    Reminders,
+    load_events,
+)
+from bot.features.broadcast._cli import _limits as broadcast_limits
 from bot.i18n import Catalogs
+from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.features.broadcast.conftest import add_subscribers
 
@@ -92,3 +101,20 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
     async with SQLiteStore(db) as store:
         rows = await store.db.execute_fetchall("SELECT event_id, occurrence FROM broadcasts ORDER BY id")
     assert list(rows) == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]
+
+
+async def test_reminders_are_paced_like_broadcasts_by_the_rate_settings(
+        tmp_path: Path, sample_tree: ContentTree, catalogs: Catalogs) -> None:
+    (tmp_path / "events.yaml").write_text(EVENTS, encoding="utf-8")
+    settings = Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_TELEGRAM_RATE": "2", "MARHABA_WHATSAPP_RATE": "7",
+                                  "MARHABA_OUTBOX_LEASE_SECONDS": "45"})
+    async with SQLiteStore(tmp_path / "r.db") as store:
+        engine = Engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": RecordingSender()})
+        reminders = Reminders(engine, load_events(tmp_path, sample_tree), BroadcastSettings.from_settings(settings))
+        drainer = reminders.drainer
+        # the limits `marhaba broadcast send` uses (MARHABA_TELEGRAM_RATE was ignored by reminders: #18 point 5)
+        assert {c: drainer.channel_limits(c) for c in ("telegram", "whatsapp")} == broadcast_limits(settings, None)
+        assert drainer.channel_limits("telegram") == ChannelLimits(2.0, 1.0)
+        assert drainer.channel_limits("whatsapp") == ChannelLimits(7.0, 0.0)
+        assert drainer.pacer("telegram").interval == Pacer(2.0).interval
+        assert drainer.lease_seconds == 45

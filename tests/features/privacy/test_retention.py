@@ -82,9 +82,11 @@ async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeyp
         return 2
 
     monkeypatch.setattr("bot.features.privacy._retention.RULES", dict(RULES))
-    add_retention_rule(RetentionRule("old events", "MARHABA_EVENT_RETENTION_DAYS", 90, rule))
-    assert (await purge(store, settings()))["old events"] == 2
+    add_retention_rule(RetentionRule("old events", "MARHABA_BROADCAST_RETENTION_DAYS", 30, rule))
+    assert (await purge(store, settings(MARHABA_BROADCAST_RETENTION_DAYS="90")))["old events"] == 2
     assert seen == [90 * DAY]
+    with pytest.raises(ValueError, match="add MARHABA_EVENT_RETENTION_DAYS to bot.settings"):
+        add_retention_rule(RetentionRule("new events", "MARHABA_EVENT_RETENTION_DAYS", 90, rule))
 
 
 async def test_marhaba_run_purges_on_start_and_daily(store: SQLiteStore) -> None:
