@@ -31,7 +31,7 @@ from telegram import Bot  # noqa: E402
 from telegram.error import RetryAfter  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot.features.broadcast import OutboxStore  # noqa: E402
+from bot.features.broadcast import outbox_of  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI  # noqa: E402
 
@@ -40,7 +40,7 @@ TEXT = "Job fair on Sunday 14 March, 10:00-16:00, Exhibition Hall. Bring your CV
 
 async def seed(db: Path, users: int) -> None:
     async with SQLiteStore(db) as store:
-        outbox = OutboxStore(store)
+        outbox = outbox_of(store)
 
         async def one(i: int) -> None:
             user = await store.get_or_create_user("telegram", str(10_000_000 + i))

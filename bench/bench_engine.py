@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.content import load_content  # noqa: E402
 from bot.core import Engine, Incoming  # noqa: E402
+from bot.features.navigation import FEATURE as NAVIGATION  # noqa: E402
 from bot.i18n import LOCALES, Catalogs  # noqa: E402
 from bot.store import SQLiteStore, Store  # noqa: E402
 
@@ -63,7 +64,7 @@ async def run_once(users: int, turns: int, seed: int, rate: float = 0.0,
     latencies: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         async with (new_store or (lambda folder: SQLiteStore(folder / "bench.db")))(Path(tmp)) as store:
-            engine = Engine(tree, catalogs, store)
+            engine = Engine(tree, catalogs, store, features=(NAVIGATION,))
 
             user_rng = random.Random(seed + 1)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_engine import run_once  # noqa: E402
+from bot.features.questions import questions_of  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 
 ON = SQLiteStore._PRAGMAS
@@ -43,8 +44,7 @@ async def forget_ms(users: int, forgets: int) -> list[float]:
                 user = await store.get_or_create_user("bench", f"user-{n}")
                 await store.record_visit(user.id, "health")
                 await store.set_step(user.id, "health-card", True)
-                await store.write(("INSERT INTO question_tickets (user_id, locale, question, status, created_at, "
-                                   "updated_at) VALUES (?, 'en', ?, 'open', 0, 0)", (user.id, "a question " * 20)))
+                await questions_of(store).create_ticket(user.id, "en", "a question " * 20, status="open")
                 ids.append(user.id)
             times = []
             for user_id in ids[:forgets]:

@@ -134,13 +134,14 @@ async def whole_bot_rss() -> float:
     import bot.channels.telegram  # noqa: F401
     import bot.channels.whatsapp  # noqa: F401
     from bot.app import open_engine
-    from bot.features.questions import question_index
+    from bot.features.questions import QuestionIndex
     from bot.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env({"MARHABA_DB": str(Path(tmp) / "m.db"), "MARHABA_ENV_FILE": ""})
         async with open_engine(settings) as engine:
-            question_index(engine).load(LOCALES)
+            index = QuestionIndex(engine.content, engine.catalogs)  # the size of the one the feature builds
+            index.load(LOCALES)
             return rss_mb()
 
 

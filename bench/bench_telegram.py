@@ -34,6 +34,7 @@ sys.path.insert(0, str(PROJECT))
 from bot.channels.telegram import TelegramChannel, TelegramSettings  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.core import Engine  # noqa: E402
+from bot.features.navigation import FEATURE as NAVIGATION  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 from bot.web import WebServer  # noqa: E402
@@ -144,12 +145,12 @@ async def main(users: int, rounds: int, feedback: bool = False) -> None:
     marhaba_rates, echo_rates = [], []
     with tempfile.TemporaryDirectory() as tmp:
         async with SQLiteStore(Path(tmp) / "bench.db") as store:
-            engine = Engine(content=content, catalogs=catalogs, store=store)
+            engine = Engine(content=content, catalogs=catalogs, store=store, features=(NAVIGATION,))
             if feedback:  # as `marhaba run` does: every page sent is remembered for reactions
-                from bot.features.feedback import install as install_feedback
+                from bot.features import feedback as feedback_feature
                 from bot.settings import Settings
 
-                install_feedback(engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+                engine.add_feature(feedback_feature.FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}))
             settings = TelegramSettings(token=TOKEN, webhook_url="https://bench.example/webhook/telegram",
                                         webhook_secret="bench-secret-0123456789")
             channel = TelegramChannel(settings, engine, WebServer("127.0.0.1", 0), request=CannedRequest())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.content import load_content
 from bot.core import Engine, Incoming
+from bot.features.navigation import FEATURE as NAVIGATION
 from bot.i18n import Catalogs
 from tests.channels.whatsapp.conftest import WhatsAppHarness, text_webhook
 from tests.channels.whatsapp.fake_graph import FakeGraph
@@ -31,7 +32,7 @@ async def main(users: int, rounds: int) -> None:
     await fake.start()
     with tempfile.TemporaryDirectory() as tmp:
         wa = await WhatsAppHarness(fake, Path(tmp) / "bench.db", tree, catalogs).start()
-        engine = Engine(content=tree, catalogs=catalogs, store=wa.store)
+        engine = Engine(content=tree, catalogs=catalogs, store=wa.store, features=(NAVIGATION,))
         bare, hooked = [], []
         for r in range(rounds):
             start = time.perf_counter()

@@ -46,4 +46,25 @@ class ContentError(MarhabaError):
 
 
 class StoreError(MarhabaError):
-    """The database cannot be opened or migrated."""
+    """The store failed; a subclass says how (catch this to catch them all)."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached: it cannot be created or opened, is closed, or is locked by another server."""
+
+
+class MigrationError(StoreUnavailable):
+    """A migration failed and was rolled back: the database is as it was, and the bot does not start on it."""
+
+
+class StoreIntegrityError(StoreError):
+    """A write was refused (a broken constraint, a full disk); nothing of it was stored."""
+
+
+class UserChanged(StoreIntegrityError):
+    """A write about a user failed because the user changed under the turn (deleted by a retention purge
+    or ``/forget`` in another process): reading the user again and re-running the turn is safe."""
+
+
+class DeliveryError(MarhabaError):
+    """A message could not be delivered. The subclasses in :mod:`bot.core` say what to do next."""

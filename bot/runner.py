@@ -7,16 +7,13 @@ import contextlib
 import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from typing import Protocol
 
-from bot.app import open_engine
-from bot.core import Engine
+from bot.app import FEATURES, open_engine
+from bot.core import Engine, Feature
 from bot.errors import ConfigError
-from bot.features.broadcast import reminders_job
-from bot.features.privacy import retention_job, warn_without_own_key
-from bot.features.staff import live_reload
-from bot.features.usage import usage_job
+from bot.features.privacy import warn_without_own_key
 from bot.settings import Settings
 from bot.store import serving_lock
 from bot.web import WebServer
@@ -28,11 +25,6 @@ CHANNELS = {
     "whatsapp": "bot.channels.whatsapp:WhatsAppChannel",
 }
 """Channel name -> the class that runs it (imported only when that channel runs)."""
-
-Job = Callable[[Engine, Settings], Awaitable[None]]
-JOBS: list[Job] = [live_reload, retention_job, reminders_job, usage_job]
-"""Background jobs (reminders, retention, live reload) started beside the channels."""
-
 
 class Channel(Protocol):
     """What ``marhaba run`` needs of a channel."""
@@ -93,8 +85,9 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
         await _serve(settings, classes, stop)
 
 
-async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio.Event) -> None:
-    async with open_engine(settings) as engine:
+async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio.Event,
+                 features: Sequence[Feature] = FEATURES) -> None:
+    async with open_engine(settings, features) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]
         warn_without_own_key(settings, settings.db_path)  # once the configuration is known to be good
@@ -106,7 +99,8 @@ async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio
                 await ch.start()
                 started.append(ch)
                 log.info("channel %s started", ch.name)
-            jobs = [asyncio.create_task(job(engine, settings)) for job in JOBS]
+            # The features' background jobs (live reload, reminders, retention, usage counts).
+            jobs = [asyncio.create_task(job()) for job in engine.router.jobs]
             await stop.wait()
         finally:
             for task in jobs:

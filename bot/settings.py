@@ -39,18 +39,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
+from bot.logs import remember_secret  # every secret read is redacted from the logs
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DAY_SECONDS = 86_400
-
-_SECRETS: set[str] = set()
-"""Every secret read through :meth:`Secret.read`, so logging can redact it (see :mod:`bot.features.privacy`)."""
-
-
-def known_secrets() -> frozenset[str]:
-    """The secret values read so far in this process."""
-    return frozenset(_SECRETS)
-
 
 def default_db_path(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
@@ -108,7 +100,7 @@ def read_secret_file(name: str, path: Path) -> str:
         raise ConfigError(f"{name}_FILE: {path} is not UTF-8 text") from None
     value = text.strip()
     if value:
-        _SECRETS.add(value)
+        remember_secret(value)
     return value
 
 
@@ -137,7 +129,7 @@ class Secret:
     def read(self) -> str:
         """The secret ("" when neither variable is set); a :class:`ConfigError` for a bad file."""
         if self.value:
-            _SECRETS.add(self.value)
+            remember_secret(self.value)
             return self.value
         return read_secret_file(self.variable, self.file) if self.file else ""
 
@@ -427,8 +419,13 @@ class Settings:
                               "(leave it unset to keep the SQLite file of MARHABA_DB)")
         password = urlsplit(url).password if url else None
         if password:
-            _SECRETS.add(password)
+            remember_secret(password)
         return url
+
+    @property
+    def store_database(self) -> str | Path:
+        """What :func:`bot.store.open_store` opens: ``MARHABA_DATABASE_URL`` when set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,

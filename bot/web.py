@@ -15,7 +15,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.features.privacy import safe_traceback
+from bot.logs import safe_traceback
 
 log = logging.getLogger("marhaba.web")
 
@@ -74,7 +74,7 @@ class _Dispatch(tornado.web.RequestHandler):
             self.set_header(k, v)
         self.finish(resp.body)
 
-    get = post = put = delete = head = _handle  # type: ignore[assignment]
+    get = post = put = delete = head = _handle
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
         self.finish(f"{status_code}")  # never a traceback page

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from bot.content import ContentTree, load_content
-from bot.core import Engine, Incoming, Outgoing
+from bot.core import Engine, Feature, Incoming, Outgoing
+from bot.features import navigation
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 
@@ -48,9 +50,14 @@ async def store(db_path: Path) -> AsyncIterator[SQLiteStore]:
         yield s  # type: ignore[misc]
 
 
+def make_engine(*args: Any, features: Sequence[Feature] = (navigation.FEATURE,), **kwargs: Any) -> Engine:
+    """An engine with the navigation feature (the built-in commands and buttons) and ``features``."""
+    return Engine(*args, features=features, **kwargs)
+
+
 @pytest.fixture
 async def engine(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Engine:
-    return Engine(content=sample_tree, catalogs=catalogs, store=store)
+    return make_engine(content=sample_tree, catalogs=catalogs, store=store)
 
 
 class Chat:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import PROJECT_DIR, Secret, Settings, known_secrets
+from bot.logs import known_secrets
+from bot.settings import PROJECT_DIR, Secret, Settings
 
 SECRET = "s3cr3t-value-for-tests-0123456789"
 

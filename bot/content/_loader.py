@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.content._model import ROOT_ID, ContentTree, Details, Link, MapPoint, Node, Position
 from bot.content._yaml import Y, YamlProblems, parse
@@ -81,6 +82,21 @@ def display_path(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+def read_yaml_file(path: Path, directory: Path, problems: list[Problem]) -> Any:
+    """Read and parse a staff-edited YAML file beside the content (``events.yaml``, ``safety.yaml``).
+
+    Raises :class:`ContentError` with ``file:line:col`` problems (``problems`` included) when the file
+    cannot be read or is not valid YAML; the parsed document keeps its positions.
+    """
+    text = read_text_file(path, directory, problems)
+    if text is None:
+        raise ContentError(problems)
+    try:
+        return parse(text, display_path(path))
+    except YamlProblems as exc:
+        raise ContentError(exc.problems) from None
 
 
 def read_text_file(path: Path, directory: Path, problems: list[Problem]) -> str | None:

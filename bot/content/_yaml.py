@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -63,7 +63,7 @@ _STANDARD_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "flo
 """Explicit tags that only say what a value already is (``!!str 9:00``). Every other tag (``!!python/name:``,
 ``!!python/object/apply``, ``!custom``) asks a loader to build an object: refused before anything is built."""
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it (10x faster); both keep line and column."""
 
 
@@ -104,8 +104,8 @@ def _check_shape(text: str, path: str) -> None:
         for event in yaml.parse(text, Loader=_Loader):
             tag = getattr(event, "tag", None)
             if tag not in (None, "!") and tag not in _STANDARD_TAGS:
-                mark = event.start_mark
-                tags.append(Problem(path, mark.line + 1, mark.column + 1,
+                line, col = _position(event.start_mark)
+                tags.append(Problem(path, line, col,
                                     f"YAML tags such as !!python/… are not allowed (found {_short_tag(tag)}); "
                                     "write plain text, lists and mappings"))
             if isinstance(event, yaml.CollectionStartEvent):
@@ -117,8 +117,8 @@ def _check_shape(text: str, path: str) -> None:
             if isinstance(event, yaml.NodeEvent):
                 values += 1
                 if values > MAX_VALUES:
-                    mark = event.start_mark
-                    raise YamlProblems([Problem(path, mark.line + 1, mark.column + 1,
+                    line, col = _position(event.start_mark)
+                    raise YamlProblems([Problem(path, line, col,
                                                 f"more than {MAX_VALUES} values in one file; split it into smaller files")])
     except yaml.MarkedYAMLError as exc:
         # libyaml >= 0.2.5 stops at 1,000 levels while scanning ahead; say the same as above.
@@ -137,8 +137,20 @@ def _short_tag(tag: str) -> str:
     return shown[:60]
 
 
-def _too_deep(path: str, mark: yaml.Mark) -> Problem:
-    return Problem(path, mark.line + 1, mark.column + 1,
+class _Mark(Protocol):
+    """A position in the text, as PyYAML's and libyaml's marks both give it (0-based)."""
+
+    line: int
+    column: int
+
+
+def _position(mark: _Mark | None) -> tuple[int, int]:
+    """A mark's 1-based line and column; (1, 1) for an event without one."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _too_deep(path: str, mark: _Mark | None) -> Problem:
+    return Problem(path, *_position(mark),
                    f"lists and mappings are nested more than {MAX_NESTING} levels deep; flatten the file")
 
 
@@ -218,7 +230,7 @@ def _closes(rest: str, mark: str) -> bool:
     return False
 
 
-def _convert(node: yaml.Node, loader: yaml.BaseLoader, path: str, problems: list[Problem], seen: set[int]) -> Y:
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem], seen: set[int]) -> Y:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if id(node) in seen:
         problems.append(Problem(path, line, col, "anchors and aliases (& and *) are not supported; write the text out"))

@@ -2,10 +2,9 @@
 
 from bot.core._engine import (
     MAX_TEXT_CHARS,
-    Command,
     Engine,
     Guard,
-    Handler,
+    Pending,
     Turn,
     clean_text,
     typed_number,
@@ -19,6 +18,7 @@ from bot.core._events import (
     Outgoing,
     Place,
 )
+from bot.core._feature import Feature
 from bot.core._flood import FloodControl, FloodLimits, Verdict
 from bot.core._keywords import KEYWORDS, Keywords, keyword_collisions
 from bot.core._render import (
@@ -30,6 +30,7 @@ from bot.core._render import (
     render_node,
     ui_option,
 )
+from bot.core._router import Command, DuplicateHandler, Handler, Middleware, Router
 
 __all__ = [
     "MAIN_MENU",
@@ -40,6 +41,10 @@ __all__ = [
     "Command",
     "ContactCard",
     "Document",
+    "DuplicateHandler",
+    "Feature",
+    "Middleware",
+    "Router",
     "Engine",
     "FloodControl",
     "FloodLimits",
@@ -49,6 +54,7 @@ __all__ = [
     "Keywords",
     "Option",
     "Outgoing",
+    "Pending",
     "Place",
     "Turn",
     "Verdict",

@@ -9,10 +9,9 @@ from __future__ import annotations
 import abc
 
 from bot.core._events import Outgoing
+from bot.errors import DeliveryError
 
-
-class DeliveryError(Exception):
-    """A message could not be delivered. Subclasses say what to do next."""
+__all__ = ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender", "Undeliverable"]
 
 
 class RetryLater(DeliveryError):

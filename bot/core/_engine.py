@@ -9,22 +9,23 @@ payload prefixes and a free-text handler, so that this module stays small.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.content import ROOT_ID, ContentTree, Node
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
-from bot.core._render import MAIN_MENU, node_option, node_title, render_node, ui_option
-from bot.errors import StoreError
-from bot.features.privacy import pseudonym, safe_traceback
+from bot.core._render import render_node
+from bot.core._router import Command, Handler, Router, Unit
+from bot.errors import UserChanged
 from bot.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -35,14 +36,17 @@ from bot.i18n import (
     negotiate_all,
     normalize,
 )
+from bot.logs import pseudonym, safe_traceback
 from bot.store import Store, User
+
+if TYPE_CHECKING:
+    from bot.core._feature import Feature
 
 log = logging.getLogger("marhaba.engine")
 
 MAX_TEXT_CHARS = 4096
 """Longer messages are cut to this before they are processed."""
 
-Handler = Callable[["Turn"], Awaitable[list[Outgoing]]]
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 # A typed option number, or something that looks like one but presses nothing: "-1", "0", "1.5", "12abc".
@@ -81,6 +85,13 @@ class Guard(Protocol):
         """A reply to the alert that needs no database (sent when the turn itself failed)."""
 
 
+class Pending(enum.StrEnum):
+    """The engine's markers in a user's pending state (``User.pending``; features keep theirs); stored as is."""
+
+    FORGET = "forget"
+    """ "Delete everything stored about you?" was asked: a "yes" deletes."""
+
+
 ESSENTIAL_COMMANDS = frozenset({"start", "forget"})
 """Answered even during a flood-control cool-down (a person who wants out, or to begin again)."""
 
@@ -93,15 +104,6 @@ def typed_number(text: str) -> str | None:
     """
     candidate = normalize(text).strip().rstrip(".)")
     return candidate if _NUMBER_LIKE.fullmatch(candidate) else None
-
-
-@dataclass
-class Command:
-    name: str
-    handler: Handler
-    description: str
-    staff_only: bool = False
-    hidden: bool = False
 
 
 @dataclass
@@ -145,17 +147,16 @@ class RenderedPages:
 
     SIZE = 4096
 
-    def __init__(self, content: ContentTree | None, catalogs: Catalogs | None) -> None:
+    def __init__(self, content: ContentTree, catalogs: Catalogs) -> None:
         self.content = content
         self.catalogs = catalogs
         self._steps: dict[str, frozenset[str]] = {}
-        self._pages: OrderedDict[tuple, tuple[Translator, Outgoing]] = OrderedDict()
+        self._pages: OrderedDict[tuple[object, ...], tuple[Translator, Outgoing]] = OrderedDict()
 
     def steps_shown(self, node: Node) -> frozenset[str]:
         """The steps whose state ``node``'s page shows: itself and its children."""
         steps = self._steps.get(node.id)
         if steps is None:
-            assert self.content is not None
             nodes = self.content.nodes
             steps = self._steps[node.id] = frozenset(
                 n for n in (node.id, *node.children) if nodes[n].step)
@@ -163,10 +164,9 @@ class RenderedPages:
 
     def render(self, node: Node, t: Translator, done: frozenset[str], notice: str) -> Outgoing:
         content = self.content
-        assert content is not None
         return self.cached((node.id, done, notice), t, lambda: render_node(content, node, t, set(done), notice=notice))
 
-    def cached(self, key: tuple, t: Translator, make: Callable[[], Outgoing]) -> Outgoing:
+    def cached(self, key: tuple[object, ...], t: Translator, make: Callable[[], Outgoing]) -> Outgoing:
         """The message ``make()`` builds for ``key`` in ``t``'s locale, built once."""
         full = (*key, id(t))
         hit = self._pages.get(full)
@@ -187,66 +187,83 @@ class Engine:
     catalogs: Catalogs
     store: Store
     staff: frozenset[tuple[str, str]] = frozenset()
-    commands: dict[str, Command] = field(default_factory=dict)
-    payloads: dict[str, Handler] = field(default_factory=dict)
-    text_handlers: list[Handler] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
     """Channels register a :class:`Sender` here, so features can message users outside a turn."""
     flood: FloodControl = field(default_factory=FloodControl)
     """Per-user token buckets, checked before a turn takes a lock or touches the store.
 
     Off by default; :func:`bot.app.open_engine` sets the configured limits."""
-    guard: Guard | None = None
-    """Checks every typed text first (the safety check); see :class:`Guard`."""
-    before_language: set[str] = field(default_factory=lambda: {"lang"})
-    """Payload prefixes answered before a new user has chosen a language (a feature adds its urgent ones)."""
     word_channels: set[str] = field(default_factory=set)
     """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
-    extensions: dict[str, object] = field(default_factory=dict)
-    """Feature objects by name, so that a feature's background job finds what its ``install`` made."""
-    before_language: set[str] = field(default_factory=lambda: {"lang"})
-    """Payload prefixes handled before a user has chosen a language; anything else gets the picker."""
+    features: Sequence[Feature] = ()
+    """The features to set up now (in this order); more can be added with :meth:`add_feature`."""
+    settings: Any = None
+    """What the features' ``setup`` is given (:class:`bot.settings.Settings`)."""
+    router: Router = field(default_factory=lambda: Router("application"))
+    """Every feature's handlers, included in feature order (see :mod:`bot.core._router`)."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
-    _locks: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
-    _pages: RenderedPages = field(default_factory=lambda: RenderedPages(None, None), repr=False)
+    _locks: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
+    _pages: RenderedPages | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        c = self.add_command
-        c("start", self._cmd_start, N_("Start, or continue where you left off"))
-        c("menu", self._cmd_menu, N_("Main menu"))
-        c("back", self._cmd_back, N_("Go back one step"))
-        c("language", self._cmd_language, N_("Change the language"))
-        c("progress", self._cmd_progress, N_("See your progress"))
-        c("help", self._cmd_help, N_("How to use this bot"))
-        c("forget", self._cmd_forget, N_("Delete everything stored about you"))
-        for prefix, handler in (
-            ("n", self._pl_node), ("lang", self._pl_language), ("step", self._pl_step), ("undo", self._pl_step),
-            ("cmd", self._pl_command), ("forget", self._pl_forget),
-        ):
-            self.payloads[prefix] = handler
+        features, self.features = tuple(self.features), ()
+        for feature in features:
+            self.add_feature(feature, self.settings)
 
     # -- extension points -------------------------------------------------
 
+    def add_feature(self, feature: Feature, settings: Any = None) -> Unit | None:
+        """Set up ``feature`` on this engine and include its router; what its ``setup`` returned.
+
+        Raises :class:`~bot.core.DuplicateHandler` when it registers a command, payload prefix or
+        guard another feature has.
+        """
+        unit = feature.setup(self, self.settings if settings is None else settings) if feature.setup else None
+        if unit is not None:
+            self.router.include(unit.router)
+        self.features = (*self.features, feature)
+        return unit
+
+    @property
+    def commands(self) -> dict[str, Command]:
+        return self.router.commands
+
+    @property
+    def payloads(self) -> dict[str, Handler]:
+        return self.router.payloads
+
+    @property
+    def text_handlers(self) -> list[Handler]:
+        return self.router.text_handlers
+
+    @property
+    def guard(self) -> Guard | None:
+        """Checks every typed text first (the safety check); see :class:`Guard`."""
+        return self.router.guard
+
+    @property
+    def before_language(self) -> set[str]:
+        """Payload prefixes handled before a user has chosen a language; anything else gets the picker."""
+        return self.router.before_language
+
+    @property
+    def reactions(self) -> Any:
+        """What counts reactions to sent pages (the feedback feature), or ``None``."""
+        return self.router.reactions
+
     def add_command(self, name: str, handler: Handler, description: str, *, staff_only: bool = False,
                     hidden: bool = False) -> None:
-        """Register ``/name``. ``description`` is an English source string marked with ``N_``."""
-        self.commands[name] = Command(name, handler, description, staff_only, hidden)
+        """Register ``/name`` on the engine's own router (a channel's, or a test's); duplicates are refused."""
+        self.router.add_command(name, handler, description, staff_only=staff_only, hidden=hidden)
 
     def add_payload(self, prefix: str, handler: Handler, *, before_language: bool = False) -> None:
-        """Register a handler for button payloads ``prefix:...``.
-
-        ``before_language`` lets the payload through before the user has chosen
-        a language (a channel's paging of the language picker); the handler
-        must then cope with ``turn.user.locale`` being ``None``.
-        """
-        self.payloads[prefix] = handler
-        if before_language:
-            self.before_language.add(prefix)
+        """Register a handler for button payloads ``prefix:...`` (see :meth:`Router.add_payload`)."""
+        self.router.add_payload(prefix, handler, before_language=before_language)
 
     def add_text_handler(self, handler: Handler) -> None:
-        """Register a handler for free text; the first that returns messages wins."""
-        self.text_handlers.append(handler)
+        """Register a handler for free text, after the features' ones."""
+        self.router.add_text_handler(handler)
 
     def swap(self, content: ContentTree | None = None, catalogs: Catalogs | None = None) -> None:
         """Serve new content and/or catalogs from the next read on (live reload).
@@ -333,8 +350,9 @@ class Engine:
         try:
             try:
                 return await self._turn(event, alert, silenced)
-            except StoreError:
-                # The user changed under us (deleted by a retention purge): read again, once.
+            except UserChanged:
+                # The user changed under us (deleted by a retention purge): read again, once. Any other
+                # store error (the database unavailable, a refused write) would fail again: not re-run.
                 return await self._turn(event, alert, silenced)
         except Exception as exc:
             log.error("turn failed (channel=%s user=%s): %s", event.channel,
@@ -387,38 +405,33 @@ class Engine:
             text = ""
         if not command and not payload and text:
             command = self.keyword_command(text, user.locale)
-        if command == "start" and args:  # a deep link (t.me/<bot>?start=..., wa.me/...?text=/start ...)
-            link = parse_deep_link(args, self.content)
-            if link is not None:
-                return await self._open_link(turn, *link)
+        router = self.router
         # Staff (a staff group chat too) answer tickets; they are never asked to pick a language first.
-        if user.locale is None and payload.partition(":")[0] not in self.before_language and not turn.is_staff:
-            if command == "forget":
-                return await self._cmd_forget(turn)
-            if command == "help" and not payload:  # "help" may be a plea: its answer offers urgent help first
-                return await self.commands["help"].handler(turn)
-            return self.language_picker(turn, first_contact=True)
+        if user.locale is None and payload.partition(":")[0] not in router.before_language and not turn.is_staff:
+            cmd = router.commands.get(command) if command and not payload else None
+            if cmd is None or not cmd.before_language:
+                return self.language_picker(turn, first_contact=True)
         if payload:
             prefix, _, rest = payload.partition(":")
-            handler = self.payloads.get(prefix)
+            handler = router.payload_handler(prefix)
             if handler is None:
                 return await self.stale(turn)
             turn.payload = rest
             return await handler(turn)
         # A typed number presses an option, unless a feature waits for this user's text (a question for a person).
-        feature_waits = bool(user.pending) and user.pending != "forget"
+        feature_waits = bool(user.pending) and user.pending != Pending.FORGET
         if not command and text and not feature_waits and (number := typed_number(text)) is not None:
             return await self._press_number(turn, number)
         if command:
-            cmd = self.commands.get(command)
+            cmd = router.commands.get(command)
             if cmd is None or (cmd.staff_only and not turn.is_staff):
                 return await self.unknown_command(turn)
             turn.args = args
-            return await cmd.handler(turn)
+            return await router.command_handler(command)(turn)  # type: ignore[misc]
         if not text:
             _ = turn.t.gettext
             return await turn.current(notice=_("Your message was empty. Choose an option below."))
-        for handler in self.text_handlers:
+        for handler in router.text_handlers:
             turn.args = text
             out = await handler(turn)
             if out:
@@ -433,7 +446,7 @@ class Engine:
     @property
     def pages(self) -> RenderedPages:
         """Rendered messages of the current content, reused across users (new after a reload)."""
-        if self._pages.content is not self.content or self._pages.catalogs is not self.catalogs:
+        if self._pages is None or self._pages.content is not self.content or self._pages.catalogs is not self.catalogs:
             self._pages = RenderedPages(self.content, self.catalogs)
         return self._pages
 
@@ -454,8 +467,11 @@ class Engine:
         return [pages.render(node, turn.t, done, notice)]
 
     @staticmethod
-    def _text(t: Translator, text: str, options: tuple[Option, ...] = ()) -> Outgoing:
+    def text_in(t: Translator, text: str, options: tuple[Option, ...] = ()) -> Outgoing:
+        """A plain message in ``t``'s locale, with optional buttons."""
         return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl)
+
+    _text = text_in
 
     def text_reply(self, turn: Turn, text: str, options: tuple[Option, ...] = ()) -> Outgoing:
         """A plain message in the user's locale, with optional buttons."""
@@ -530,146 +546,6 @@ class Engine:
         # "more languages" on its last row (its description names the languages that follow).
         extra = {"columns": "2", "more": "🌐 " + t.gettext(MORE_LANGUAGES)}
         return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl, extra=extra)
-
-    # -- commands ---------------------------------------------------------
-
-    async def _cmd_start(self, turn: Turn) -> list[Outgoing]:
-        current = self.current_node_id(turn.user)
-        if current != ROOT_ID:
-            _ = turn.t.gettext
-            node = self.content.nodes[current]
-            title = node_title(node, turn.t)
-            return [self.text_reply(turn, _("Welcome back! Do you want to continue where you left off?"), (
-                # TRANSLATORS: a button; WhatsApp shows at most 18 characters with the title. A shorter form may follow ||.
-                replace(ui_option(turn.t, "▶ ", N_("Continue: {title}"), f"n:{current}", title=title),
-                        short_label="▶ " + (node_option(node, turn.t).short_label or title)),
-                ui_option(turn.t, "🏠 ", MAIN_MENU, "cmd:menu"),
-                # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
-                ui_option(turn.t, "🌐 ", N_("Change language"), "cmd:language"),
-            ))]
-        return await turn.show(ROOT_ID)
-
-    async def _open_link(self, turn: Turn, node_id: str, locale: str | None) -> list[Outgoing]:
-        """Open a deep link's page, in its language when it names one.
-
-        Without a language, a newcomer first picks one (the picker's buttons
-        carry the page, so nothing is stored for it) and then sees the page.
-        """
-        if locale is not None:
-            await self.store.set_locale(turn.user.id, locale)
-            turn.t = self.catalogs.get(locale)
-        elif turn.user.locale is None:
-            return self.language_picker(turn, first_contact=True, then=node_id)
-        return await turn.show(node_id)
-
-    async def _cmd_menu(self, turn: Turn) -> list[Outgoing]:
-        return await turn.show(ROOT_ID)
-
-    async def _cmd_back(self, turn: Turn) -> list[Outgoing]:
-        node = self.content.get(self.current_node_id(turn.user))
-        return await turn.show(node.parent if node and node.parent else ROOT_ID)
-
-    async def _cmd_language(self, turn: Turn) -> list[Outgoing]:
-        return self.language_picker(turn)
-
-    async def _cmd_help(self, turn: Turn) -> list[Outgoing]:
-        _ = turn.t.gettext
-        lines = [_("I help you find your way in the city. Choose a topic from the menu, or write your question."), ""]
-        words = turn.event.channel in self.word_channels
-        for cmd in self.public_commands():
-            word = self.keywords.first_word(cmd.name, turn.t.locale) if words else ""
-            lines.append(f"{word or '/' + cmd.name} — {_(cmd.description)}")
-        return [self.text_reply(turn, "\n".join(lines), (Option("🏠 " + _("Main menu"), "cmd:menu"),))]
-
-    async def _cmd_progress(self, turn: Turn) -> list[Outgoing]:
-        done = await self.store.steps_done(turn.user.id)
-        visited = await self.store.visited(turn.user.id)
-        content = self.content
-        counts = tuple((sum(1 for s in content.steps(topic.id) if s.id in done),
-                        len(content.subtree_ids(topic.id) & visited)) for topic in content.topics)
-        todo = tuple(s.id for topic in content.topics for s in content.steps(topic.id) if s.id not in done)[:3]
-        # Many users share the same counts: the message is built once per locale and counts.
-        return [self.pages.cached(("/progress", counts, todo), turn.t,
-                                  lambda: self._progress_message(turn.t, counts, todo))]
-
-    def _progress_message(self, t: Translator, counts: tuple[tuple[int, int], ...], todo: tuple[str, ...]) -> Outgoing:
-        _ = t.gettext
-        lines = []
-        total_steps = total_done = 0
-        for topic, (n_done, seen) in zip(self.content.topics, counts, strict=True):
-            steps = self.content.steps(topic.id)
-            total_steps += len(steps)
-            total_done += n_done
-            mark = "✅" if steps and n_done == len(steps) else "▫️"
-            parts = []
-            if steps:
-                parts.append(t.ngettext("{done} of {total} step done", "{done} of {total} steps done", len(steps))
-                             .format(done=t.number(n_done), total=t.number(len(steps))))
-            parts.append(_("{percent} read").format(
-                percent=t.percent(seen / len(self.content.subtree_ids(topic.id)))))
-            lines.append(f"{mark} {node_title(topic, t)}: {t.join(parts)}")
-        header = _("Your progress: {done} of {total} checklist steps done.").format(
-            done=t.number(total_done), total=t.number(total_steps))
-        options = tuple(node_option(self.content.nodes[s], t, prefix="☐ ") for s in todo)
-        options += (Option("🏠 " + _("Main menu"), "cmd:menu"),)
-        return self._text(t, header + "\n\n" + "\n".join(lines), options)
-
-    async def _cmd_forget(self, turn: Turn) -> list[Outgoing]:
-        _ = turn.t.gettext
-        await self.store.set_pending(turn.user.id, "forget")
-        return [self.text_reply(turn, _(
-            "This deletes everything stored about you: your language, your progress, your subscriptions and your questions. "
-            "It cannot be undone. Delete everything?"), (
-            # TRANSLATORS: a button; WhatsApp shows at most 18 characters. A shorter form may follow ||.
-            ui_option(turn.t, "🗑 ", N_("Yes, delete everything"), "forget:yes"),
-            # TRANSLATORS: a button; WhatsApp shows at most 20 characters. A shorter form may follow ||.
-            ui_option(turn.t, "", N_("No, keep my data"), "forget:no"),
-        ))]
-
-    # -- payloads ---------------------------------------------------------
-
-    async def _pl_node(self, turn: Turn) -> list[Outgoing]:
-        if turn.payload not in self.content:
-            return await self.stale(turn)
-        return await turn.show(turn.payload)
-
-    async def _pl_language(self, turn: Turn) -> list[Outgoing]:
-        code_text, _, then = turn.payload.partition(":")
-        code = negotiate(code_text)
-        if code is None or code not in LOCALES:
-            return self.language_picker(turn, first_contact=turn.user.locale is None)
-        await self.store.set_locale(turn.user.id, code)
-        turn.t = self.catalogs.get(code)
-        return await turn.show(then if then in self.content else ROOT_ID)
-
-    async def _pl_step(self, turn: Turn) -> list[Outgoing]:
-        node = self.content.get(turn.payload)
-        if node is None or not node.step:
-            return await self.stale(turn)
-        done = turn.event.payload.startswith("step:") if turn.event.payload else False
-        await self.store.set_step(turn.user.id, node.id, done)
-        _ = turn.t.gettext
-        notice = ("✅ " + _("Well done! This step is marked as done.")) if done else _("This step is marked as not done.")
-        return await turn.show(node.id, notice=notice)
-
-    async def _pl_command(self, turn: Turn) -> list[Outgoing]:
-        cmd = self.commands.get(turn.payload)
-        if cmd is None or (cmd.staff_only and not turn.is_staff):
-            return await self.stale(turn)
-        return await cmd.handler(turn)
-
-    async def _pl_forget(self, turn: Turn) -> list[Outgoing]:
-        _ = turn.t.gettext
-        if turn.payload == "yes" and turn.user.pending == "forget":
-            await self.store.forget(turn.user.id)
-            log.info("user data deleted on request (channel=%s user=%s)", turn.event.channel,
-                     pseudonym(turn.event.channel, turn.event.user_id))
-            return [self.text_reply(turn, _("Everything stored about you has been deleted. "
-                                            "Send /start if you want to begin again."))]
-        if turn.payload == "yes":
-            return await self._cmd_forget(turn)
-        await self.store.set_pending(turn.user.id, None)
-        return await turn.current(notice=_("Nothing was deleted."))
 
 
 # TRANSLATORS: the row of the language list that shows the other languages; at most 16 characters.

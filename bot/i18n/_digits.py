@@ -12,6 +12,7 @@ bidi isolate (an address, a name).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from babel import Locale, UnknownLocaleError
 
@@ -55,7 +56,7 @@ def default_system(locale: str) -> str:
     return system if system in ZEROS else "latn"
 
 
-def parse_policy(spec: str, known: object) -> dict[str, str]:
+def parse_policy(spec: str, known: Collection[str]) -> dict[str, str]:
     """``fa:latn,ps:arab`` -> ``{"fa": "latn", "ps": "arab"}``; a clear :class:`ConfigError` otherwise."""
     policy: dict[str, str] = {}
     for item in spec.replace(";", ",").split(","):
@@ -65,8 +66,8 @@ def parse_policy(spec: str, known: object) -> dict[str, str]:
         locale, sep, system = (part.strip() for part in item.partition(":"))
         if not sep or not locale or not system:
             raise ConfigError(f"MARHABA_DIGITS: '{item}' must look like locale:system, e.g. fa:latn")
-        if locale not in known:  # type: ignore[operator]
-            raise ConfigError(f"MARHABA_DIGITS: unknown locale '{locale}'; choose from: {', '.join(known)}")  # type: ignore[call-overload]
+        if locale not in known:
+            raise ConfigError(f"MARHABA_DIGITS: unknown locale '{locale}'; choose from: {', '.join(known)}")
         if system not in ZEROS:
             raise ConfigError(f"MARHABA_DIGITS: unknown digit system '{system}' for {locale}; "
                               f"choose from: {', '.join(ZEROS)}")

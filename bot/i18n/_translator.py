@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
+from datetime import tzinfo as TzInfo
 from pathlib import Path
 
 from babel import Locale
@@ -136,7 +137,7 @@ class Translator:
     def time(self, value: time, fmt: str = "short") -> str:
         return self._dates(format_time(value, format=fmt, locale=self.babel_locale))
 
-    def datetime(self, value: datetime, fmt: str = "medium", tzinfo: object = None) -> str:
+    def datetime(self, value: datetime, fmt: str = "medium", tzinfo: TzInfo | None = None) -> str:
         return self._dates(format_datetime(value, format=fmt, tzinfo=tzinfo, locale=self.babel_locale))
 
 
@@ -172,7 +173,7 @@ def _load(directory: Path, locale: str, domain: str) -> _gettext.NullTranslation
 class Catalogs:
     """All shipped locales' translators, loaded once from compiled ``.mo`` files."""
 
-    def __init__(self, directory: str | Path | None = None, digits: dict[str, str] | None = None) -> None:
+    def __init__(self, directory: str | Path | None = None, digits: Mapping[str, str] | None = None) -> None:
         """``digits`` maps a locale to its digit system where the deployer chose one (``MARHABA_DIGITS``)."""
         self.directory = Path(directory) if directory else DEFAULT_LOCALES_DIR
         self.digits = dict(digits or {})

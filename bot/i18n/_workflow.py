@@ -137,7 +137,8 @@ def _merge(pot: Path, po: Path, out: Path, locale: str) -> None:
             message.string = before.string
             message.flags.add("fuzzy")
             message.previous_id = [before.id] if isinstance(before.id, str) else list(before.id)
-            catalog.obsolete.pop(before.id if not before.context else (before.id, before.context), None)
+            # Babel types an id as str, tuple or list; the obsolete entries' keys are (id[, context]).
+            catalog.obsolete.pop(before.id if not before.context else (before.id, before.context), None)  # type: ignore[arg-type]
     with out.open("wb") as fh:
         write_po(fh, catalog, include_previous=True, width=76)
 

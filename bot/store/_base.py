@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from typing import Generic, Self, TypeVar
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class RepositoryKey(Generic[R]):
+    """Names one repository protocol, typed: ``store.repository(BROADCASTS)`` is a ``BroadcastRepository``.
+
+    Each feature declares its key beside its protocol (``bot/features/<name>/_repository.py``); every
+    store implementation provides an implementation for every key (the contract suite checks it).
+    """
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -29,14 +43,31 @@ class Store(abc.ABC):
     is on disk. Implementations must be safe to call from many tasks at once.
     """
 
+    path: str = ":memory:"
+    """The database file (SQLite), beside which the pseudonym key file is kept by default; ``":memory:"``
+    for a store without one (then the key must come from ``MARHABA_SECRET_KEY`` or its ``_FILE``)."""
+
+    migrations_applied: tuple[str, ...] = ()
+    """The migrations (file names) the last :meth:`open` applied itself; those another process applied
+    meanwhile are not among them (``marhaba db migrate`` reports them)."""
+
     @abc.abstractmethod
     async def open(self) -> None:
         """Connect and apply pending migrations."""
 
     @abc.abstractmethod
+    async def schema_version(self) -> int:
+        """The highest migration applied to the database."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Which database this is, for messages: ``SQLite <path>`` or ``PostgreSQL host:port/db`` (never a
+        password)."""
+
+    @abc.abstractmethod
     async def close(self) -> None: ...
 
-    async def __aenter__(self) -> Store:
+    async def __aenter__(self) -> Self:
         await self.open()
         return self
 
@@ -77,6 +108,13 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def forget(self, user_id: int) -> None:
         """Delete every row about the user, in one transaction."""
+
+    @abc.abstractmethod
+    def repository(self, key: RepositoryKey[R]) -> R:
+        """This store's implementation of the repository ``key`` names (one per store, made on first use).
+
+        Raises :class:`~bot.errors.StoreError` when this backend has none.
+        """
 
     @abc.abstractmethod
     async def user_tables(self) -> list[str]:

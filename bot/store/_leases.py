@@ -1,10 +1,22 @@
-"""Named leases in the database: a right one process at a time holds (migration ``016_leases.sql``)."""
+"""Named leases in the database: a right one process at a time holds, behind :class:`LeaseRepository`."""
 
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
-from bot.store._sqlite import SQLiteStore
+from bot.store._base import RepositoryKey, Store
+
+
+class LeaseRepository(Protocol):
+    async def acquire(self, name: str, token: str, until: float, now: float) -> bool:
+        """Take or renew ``name`` until ``until``; False when another token's lease runs past ``now``."""
+
+    async def release(self, name: str, token: str, until: float) -> None:
+        """Let ``name`` run out at ``until``, only if ``token`` holds it."""
+
+
+LEASES: RepositoryKey[LeaseRepository] = RepositoryKey("leases")
 
 
 class Leases:
@@ -13,20 +25,15 @@ class Leases:
     Acquiring again with the same token renews it; another token gets it only once it ran out.
     """
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
+        self._repository = store.repository(LEASES)
 
     async def acquire(self, name: str, token: str, seconds: float, now: float | None = None) -> bool:
         """Take or renew ``name`` for ``seconds``; False when another holder's lease is still running."""
         now = time.time() if now is None else now
-        rows = await self.store.write_returning(
-            "INSERT INTO leases (name, token, until) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
-            "SET token = excluded.token, until = excluded.until "
-            "WHERE leases.token = excluded.token OR leases.until < ? RETURNING token",
-            (name, token, now + seconds, now))
-        return bool(rows)
+        return await self._repository.acquire(name, token, now + seconds, now)
 
     async def release(self, name: str, token: str, linger: float = 0.0, now: float | None = None) -> None:
         """Give ``name`` up (only if ``token`` holds it); no one else gets it for ``linger`` more seconds."""
-        until = (time.time() if now is None else now) + linger
-        await self.store.write(("UPDATE leases SET until = ? WHERE name = ? AND token = ?", (until, name, token)))
+        await self._repository.release(name, token, (time.time() if now is None else now) + linger)

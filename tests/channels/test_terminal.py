@@ -14,6 +14,7 @@ import pytest
 
 from bot.i18n import Catalogs, content_context, rtl_text
 from tests.conftest import PROJECT
+from tests.store import data
 
 MARHABA = [sys.executable, "-m", "bot"]
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
@@ -71,15 +72,12 @@ def test_progress_is_kept_between_two_runs(tmp_path: Path, sample_tree) -> None:
 
 
 def test_forget_in_the_terminal_deletes_the_user(tmp_path: Path) -> None:
-    import sqlite3
-
     db = tmp_path / "m.db"
     chat(db, "/start\n1\n1\n", "--lang", "en")
     result = chat(db, "/forget\n1\n")
     assert "deleted" in result.stdout
-    with sqlite3.connect(db) as raw:
-        assert raw.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
-        assert raw.execute("SELECT COUNT(*) FROM visits").fetchone()[0] == 0
+    assert data.file_count(db, "users") == 0
+    assert data.file_count(db, "visits") == 0
 
 
 def test_invalid_content_refuses_to_start_without_traceback(tmp_path: Path) -> None:

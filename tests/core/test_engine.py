@@ -7,7 +7,8 @@ import pytest
 from bot.core import MAX_PAYLOAD_BYTES, Engine, Incoming
 from bot.i18n import LOCALES
 from bot.store import SQLiteStore
-from tests.conftest import Chat
+from tests.conftest import Chat, make_engine
+from tests.store import data
 
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on our side"
 """The start of the reply to a turn that failed (Engine._answer): never the answer to bad input."""
@@ -163,11 +164,11 @@ async def test_a_reload_during_a_turn_renders_one_version_of_the_tree(engine: En
 async def test_progress_is_kept_across_restarts(db_path, sample_tree, catalogs) -> None:
     step = sample_tree.steps()[0]
     async with SQLiteStore(db_path) as store:
-        chat = Chat(Engine(sample_tree, catalogs, store))
+        chat = Chat(make_engine(sample_tree, catalogs, store))
         await start_in_english(chat)
         await chat.payload(f"step:{step.id}")
     async with SQLiteStore(db_path) as store:
-        chat = Chat(Engine(sample_tree, catalogs, store))
+        chat = Chat(make_engine(sample_tree, catalogs, store))
         await chat("/start")
         assert "Welcome back" in chat.text, "the language and place are remembered"
         await chat("/progress")
@@ -182,8 +183,7 @@ async def test_forget_asks_first_and_the_first_option_deletes(chat: Chat, store:
     await chat.press(1)
     assert "deleted" in chat.text
     for table in await store.user_tables():
-        async with store.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-            assert (await cur.fetchone())[0] == 0, f"{table} still holds a row about the user"
+        assert await data.count(store, table) == 0, f"{table} still holds a row about the user"
 
 
 async def test_forget_without_confirmation_deletes_nothing(chat: Chat, store: SQLiteStore) -> None:

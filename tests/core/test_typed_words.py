@@ -10,11 +10,11 @@ import pytest
 from bot.cli import main as marhaba
 from bot.content import ContentTree
 from bot.core import KEYWORDS, Engine, clean_text, keyword_collisions
-from bot.features.questions import install
+from bot.features.questions import FEATURE as QUESTIONS
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from bot.store import SQLiteStore
-from tests.conftest import PROJECT, Chat
+from tests.conftest import PROJECT, Chat, make_engine
 
 # Several natural forms per command and language, as people type them: capitals, other keyboards'
 # letters (ي/ی, ك/ک, ة/ه), romanised words.
@@ -104,15 +104,15 @@ async def test_a_typed_number_presses_the_option_of_the_current_page(engine: Eng
 
 async def test_a_typed_number_after_a_restart_presses_the_option_of_the_saved_page(
         sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> None:
-    first = Engine(content=sample_tree, catalogs=catalogs, store=store)
-    install(first, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    first = make_engine(content=sample_tree, catalogs=catalogs, store=store)
+    first.add_feature(QUESTIONS, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     chat = Chat(first)
     await chat.payload("lang:en")
     await chat.payload("n:jobs")
     third = chat.last[0].options[2].payload
     assert third.startswith("n:")
-    again = Engine(content=sample_tree, catalogs=catalogs, store=store)  # a new process: nothing in memory
-    install(again, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    again = make_engine(content=sample_tree, catalogs=catalogs, store=store)  # a new process: nothing in memory
+    again.add_feature(QUESTIONS, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     chat = Chat(again)
     await chat("3")
     assert chat.last[0].node_id == third.partition(":")[2]  # an option of "jobs", not a search for "3"
@@ -132,8 +132,8 @@ async def test_what_only_looks_like_an_option_number_is_no_option(qengine_en: Ch
 
 @pytest.fixture
 async def qengine_en(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Chat:
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
-    install(engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    engine = make_engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine.add_feature(QUESTIONS, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     chat = Chat(engine)
     await chat.payload("lang:en")
     return chat
@@ -149,8 +149,8 @@ async def test_a_number_written_as_a_question_for_a_person_is_not_an_option(staf
 
 @pytest.fixture
 async def staffed_en(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Chat:
-    engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
-    install(engine, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF_CHAT": "-100123"}))
+    engine = make_engine(content=sample_tree, catalogs=catalogs, store=store)
+    engine.add_feature(QUESTIONS, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF_CHAT": "-100123"}))
     chat = Chat(engine)
     await chat.payload("lang:en")
     return chat

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import os
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from tests.channels.telegram.conftest import fake_api, telegram  # noqa: F401
 from tests.channels.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, fake_graph, wa  # noqa: F401
 from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
 from tests.serving import start_run
+from tests.store import data
 
 HOSTILE_CHARS = (
     "\x00\x01\x07\x08\x0b\x1b\x7f\x85\u200b\u200c\u200d\u2060\ufeff"  # controls and zero-width
@@ -58,14 +58,8 @@ def payloads(tree: ContentTree) -> st.SearchStrategy[str]:
 
 
 def integrity(db_path: Path) -> list[str]:
-    """``PRAGMA integrity_check`` and foreign keys, from a separate connection: ``[]`` when the file is sound."""
-    db = sqlite3.connect(db_path)
-    try:
-        problems = [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [repr(r) for r in db.execute("PRAGMA foreign_key_check")]
-        return problems
-    finally:
-        db.close()
+    """The integrity check and foreign keys, from a separate connection: ``[]`` when the file is sound."""
+    return data.file_problems(db_path)
 
 
 def _sane_pending(pending: object) -> bool:
@@ -79,17 +73,13 @@ def _sane_pending(pending: object) -> bool:
 
 def sane_users(db_path: Path, tree: ContentTree) -> list[tuple]:
     """User rows whose stored state the engine could not have written: ``[]`` when all are sane."""
-    db = sqlite3.connect(db_path)
-    try:
-        bad = []
-        for row in db.execute("SELECT id, channel, channel_user_id, locale, current_node, pending FROM users"):
-            _, channel, user_id, locale, node, pending = row
-            if (not channel or not isinstance(user_id, str) or (locale is not None and locale not in LOCALES)
-                    or (node is not None and node not in tree) or not _sane_pending(pending)):
-                bad.append(row)
-        return bad
-    finally:
-        db.close()
+    bad = []
+    for row in data.file_rows(db_path, "users", "id, channel, channel_user_id, locale, current_node, pending"):
+        _, channel, user_id, locale, node, pending = row
+        if (not channel or not isinstance(user_id, str) or (locale is not None and locale not in LOCALES)
+                or (node is not None and node not in tree) or not _sane_pending(pending)):
+            bad.append(row)
+    return bad
 
 
 @contextlib.asynccontextmanager

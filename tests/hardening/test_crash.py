@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 from pathlib import Path
 
 from bot.content import ROOT_ID, load_content
@@ -12,6 +11,7 @@ from tests.channels.whatsapp.conftest import reply_webhook
 from tests.channels.whatsapp.fake_graph import FakeGraph
 from tests.conftest import SAMPLE_CONTENT
 from tests.hardening.conftest import integrity, marhaba_whatsapp, post_signed
+from tests.store import data
 
 TREE = load_content(SAMPLE_CONTENT).tree
 USERS = 40
@@ -47,21 +47,17 @@ async def test_sigkill_under_load_keeps_every_acknowledged_turn(fake_graph: Fake
     assert KILL_AFTER <= total < USERS * ROUNDS, "the kill came while turns were in flight"
 
     assert integrity(db) == []
-    conn = sqlite3.connect(db)
-    try:
-        for u, wa_id in enumerate(wa_ids):
-            seen = len(acknowledged[wa_id])  # one menu per turn, in the order the user sent them
-            assert seen <= ROUNDS
-            if seen == 0:
-                continue
-            row = conn.execute("SELECT id, locale, current_node FROM users WHERE channel = 'whatsapp' "
-                               "AND channel_user_id = ?", (wa_id,)).fetchone()
-            assert row is not None, f"user {u} was answered but is not stored"
-            user_id, locale, current = row
-            assert locale == "en"
-            visits = {r[0] for r in conn.execute("SELECT node_id FROM visits WHERE user_id = ?", (user_id,))}
-            shown = [node for _, node in plan(u)]
-            assert set(shown[:seen]) <= visits, f"user {u}: an acknowledged visit was lost"
-            assert current in shown[seen - 1:], f"user {u}: current node went back in time"
-    finally:
-        conn.close()
+    for u, wa_id in enumerate(wa_ids):
+        seen = len(acknowledged[wa_id])  # one menu per turn, in the order the user sent them
+        assert seen <= ROUNDS
+        if seen == 0:
+            continue
+        rows = data.file_rows(db, "users", "id, locale, current_node",
+                              where={"channel": "whatsapp", "channel_user_id": wa_id})
+        assert rows, f"user {u} was answered but is not stored"
+        [(user_id, locale, current)] = rows
+        assert locale == "en"
+        visits = {r[0] for r in data.file_rows(db, "visits", "node_id", where={"user_id": user_id})}
+        shown = [node for _, node in plan(u)]
+        assert set(shown[:seen]) <= visits, f"user {u}: an acknowledged visit was lost"
+        assert current in shown[seen - 1:], f"user {u}: current node went back in time"

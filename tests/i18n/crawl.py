@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import open_engine
+from bot.app import FEATURES, open_engine
 from bot.core import Engine, Incoming, Outgoing
+from bot.features import broadcast
 from bot.features.broadcast import BroadcastSettings, EventsFeature, load_events
 from bot.settings import PROJECT_DIR, Settings
 
@@ -65,9 +67,12 @@ async def crawl_engine(engine: Engine, locale: str) -> list[Outgoing]:
 async def sample_engine(tmp: Path, **env: str) -> AsyncIterator[Engine]:
     """The fully assembled bot on the sample, its events seen at :data:`NOW` with Hijri dates shown."""
     settings = sample_settings(tmp, **env)
-    async with open_engine(settings) as engine:
-        EventsFeature(engine, load_events(settings.content_dir, engine.content), BroadcastSettings(hijri=True),
-                      now=lambda: NOW).register()
+    def events_at_now(engine: Engine, settings: Settings) -> EventsFeature:
+        return EventsFeature(engine, load_events(settings.content_dir, engine.content), BroadcastSettings(hijri=True),
+                             now=lambda: NOW)
+
+    features = tuple(replace(f, setup=events_at_now) if f is broadcast.FEATURE else f for f in FEATURES)
+    async with open_engine(settings, features) as engine:
         yield engine
 
 

@@ -12,13 +12,13 @@ import pytest
 
 import bot.store.postgres._store as postgres_module
 from bot.content import ContentTree
-from bot.core import Engine
 from bot.errors import StoreError
 from bot.i18n import Catalogs
-from bot.settings import Settings, known_secrets
+from bot.logs import known_secrets
+from bot.settings import Settings
 from bot.store import SQLiteStore, open_store
 from bot.store.postgres import PostgresStore, migrations
-from tests.conftest import Chat
+from tests.conftest import Chat, make_engine
 from tests.store._postgres import PostgresServer, free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -153,23 +153,13 @@ def test_a_wrong_or_unreachable_database_url_is_one_clear_line(tmp_path: Path) -
     assert len(down.stderr.splitlines()) == 1
 
 
-@pytest.mark.parametrize("command", [["privacy", "purge"], ["chat"], ["run", "telegram"], ["broadcast", "list"]])
-def test_commands_that_still_need_sqlite_refuse_a_postgresql_url_instead_of_writing_elsewhere(
-        command: list[str], postgres_url: str, tmp_path: Path) -> None:
-    db = tmp_path / "unused.db"
-    result = marhaba(*command, MARHABA_DATABASE_URL=postgres_url, MARHABA_DB=str(db), TELEGRAM_TOKEN="123:abc")
-    assert result.returncode == 2
-    assert result.stderr.startswith("marhaba: MARHABA_DATABASE_URL is set, but so far PostgreSQL holds only users")
-    assert not db.exists()
-
-
 async def test_two_engines_on_one_postgresql_database_answer_one_user_alike(
         postgres_url: str, sample_tree: ContentTree, catalogs: Catalogs) -> None:
     # The measured failure of #19: Arabic picked on worker A, the language picker again on worker B;
     # /forget on B after a language change on A answered in the old language and left the user row.
     async with PostgresStore(postgres_url) as store_a, PostgresStore(postgres_url) as store_b:
-        on_a = Chat(Engine(sample_tree, catalogs, store_a))
-        on_b = Chat(Engine(sample_tree, catalogs, store_b))
+        on_a = Chat(make_engine(sample_tree, catalogs, store_a))
+        on_b = Chat(make_engine(sample_tree, catalogs, store_b))
         await on_a("/start")
         await on_a.payload("lang:en")
         await on_b("/start")
@@ -192,6 +182,6 @@ def test_the_database_url_may_come_from_a_private_file_and_its_password_is_a_sec
     settings = Settings.from_env({"MARHABA_DATABASE_URL_FILE": str(url_file), "MARHABA_ENV_FILE": ""})
     assert settings.database_url == "postgresql://marhaba:pw-from-file@db.example.org/marhaba"
     assert "pw-from-file" in known_secrets()  # redacted from logs even when printed on its own
-    assert isinstance(open_store(settings), PostgresStore)
-    assert isinstance(open_store(Settings.from_env({"MARHABA_DB": str(tmp_path / "m.db"), "MARHABA_ENV_FILE": ""})),
-                      SQLiteStore)
+    assert isinstance(open_store(settings.store_database), PostgresStore)
+    assert isinstance(open_store(Settings.from_env({"MARHABA_DB": str(tmp_path / "m.db"),
+                                                    "MARHABA_ENV_FILE": ""}).store_database), SQLiteStore)

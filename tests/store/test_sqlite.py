@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StoreError
+from bot.errors import StoreUnavailable, UserChanged
 from bot.store import SQLiteStore, migrations
+from tests.conftest import make_engine
 
 
 async def test_migrations_are_recorded_and_applied_once(db_path: Path) -> None:
@@ -143,7 +144,7 @@ async def test_a_write_after_close_is_a_store_error(db_path: Path) -> None:
     await store.open()
     user = await store.get_or_create_user("telegram", "1")
     await store.close()
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreUnavailable):
         await store.record_visit(user.id, "health")
 
 
@@ -178,7 +179,7 @@ async def test_sql_injection_in_ids_is_just_data(store: SQLiteStore) -> None:
 async def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "not-a-db.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="cannot open the database"):
+    with pytest.raises(StoreUnavailable, match="cannot open the database"):
         async with SQLiteStore(bad):
             pass
 
@@ -205,7 +206,7 @@ async def test_one_failing_write_does_not_fail_the_others(store: SQLiteStore) ->
         return_exceptions=True,
     )
     assert results[0] is None and results[2] is None
-    assert isinstance(results[1], StoreError)
+    assert isinstance(results[1], UserChanged)
     assert await store.visited(user.id) == {"health"}
     assert await store.steps_done(user.id) == {"health-card"}
 
@@ -223,11 +224,10 @@ async def test_wal_is_checkpointed_and_truncated_on_close(db_path: Path) -> None
 
 async def test_user_deleted_by_another_process_is_recreated_on_the_next_turn(db_path: Path, sample_tree,
                                                                             catalogs) -> None:
-    from bot.core import Engine
     from tests.conftest import Chat
 
     async with SQLiteStore(db_path) as store:
-        chat = Chat(Engine(sample_tree, catalogs, store))
+        chat = Chat(make_engine(sample_tree, catalogs, store))
         await chat("/start")
         await chat.payload("lang:en")
         with sqlite3.connect(db_path) as other:  # e.g. `marhaba privacy purge` from cron

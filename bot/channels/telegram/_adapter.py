@@ -195,7 +195,7 @@ class _SerializedOnce:
     def to_dict(self, recursive: bool = True) -> dict:
         if not recursive:
             return super().to_dict(recursive)  # type: ignore[misc]
-        return dict(self._as_dict)  # type: ignore[attr-defined]
+        return dict(self._as_dict)
 
 
 class Keyboard(_SerializedOnce, InlineKeyboardMarkup):

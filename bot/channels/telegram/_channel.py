@@ -26,7 +26,7 @@ from bot.channels.telegram._sender import (
 from bot.core import Blocked, DeliveryError, Engine
 from bot.errors import StoreError
 from bot.features.feedback import feedback_of
-from bot.features.privacy import pseudonym, safe_traceback
+from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import Inbox
 from bot.web import Request, Response, WebServer
@@ -100,7 +100,7 @@ class PollingRequest(HTTPXRequest):
         super().__init__(connection_pool_size=1)  # PTB's own default for getUpdates
         self.stopping = False
 
-    async def do_request(self, url: str, method: str, request_data: Any = None,  # type: ignore[override]
+    async def do_request(self, url: str, method: str, request_data: Any = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         if not self.stopping:
             return await super().do_request(url, method, request_data, *args, **kwargs)
@@ -148,7 +148,7 @@ class TelegramChannel:
         self.inbox: Inbox | None = None
         """Webhook updates, stored before they are acknowledged (polling leaves them with Telegram)."""
         if config.webhook:
-            self.inbox = Inbox(engine.store, CHANNEL)  # type: ignore[arg-type]
+            self.inbox = Inbox(engine.store, CHANNEL)
             web.add_route(WEBHOOK_PATH, self._webhook)
 
     @classmethod

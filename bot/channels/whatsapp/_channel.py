@@ -36,12 +36,10 @@ from bot.core import (
     Turn,
     Undeliverable,
 )
-from bot.errors import ConfigError
 from bot.features.feedback import feedback_of
-from bot.features.privacy import pseudonym, safe_traceback
 from bot.i18n import N_, Translator
+from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
-from bot.store import SQLiteStore
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.whatsapp")
@@ -108,8 +106,6 @@ class WhatsAppChannel:
 
     async def start(self) -> None:
         """Open the tables, add the routes, and register the sender and the page payloads."""
-        if not isinstance(self.engine.store, SQLiteStore):
-            raise ConfigError("the WhatsApp channel needs the SQLite store")
         self.store = WhatsAppStore(self.engine.store, CHANNEL)
         await self.store.prune()
         self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel, before_language=True)
@@ -355,8 +351,6 @@ def _template_param(value: str) -> str:
 @asynccontextmanager
 async def standalone_sender(settings: Settings, engine: Engine) -> AsyncIterator[WhatsAppSender]:
     """A sender built from the settings without serving webhooks (for ``marhaba broadcast``)."""
-    if not isinstance(engine.store, SQLiteStore):
-        raise ConfigError("the WhatsApp channel needs the SQLite store")
     channel = WhatsAppChannel(WhatsAppConfig.from_settings(settings), engine, WebServer("127.0.0.1", 0))
     channel.store = WhatsAppStore(engine.store, CHANNEL)
     try:

@@ -11,16 +11,24 @@ import asyncio
 import importlib
 import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from bot.core import Engine, Sender
 from bot.errors import ConfigError
+from bot.features.broadcast._config import utc_now
 from bot.features.broadcast._events import Events, event_context, load_events
-from bot.features.broadcast._feature import utc_now
-from bot.features.broadcast._outbox import Broadcast, Counts, OutboxStore, Row
+from bot.features.broadcast._outbox import (
+    DONE_STATES,
+    Broadcast,
+    BroadcastRepository,
+    Counts,
+    OutboxState,
+    Row,
+    outbox_of,
+)
 from bot.features.broadcast._sender import Drainer, channel_limits, resolve_text
 from bot.features.broadcast._text import event_text
 from bot.i18n import DEFAULT_LOCALE, LOCALES
@@ -81,12 +89,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 @asynccontextmanager
-async def _engine(settings: Settings) -> AsyncIterator[tuple[Engine, Events, OutboxStore]]:
-    from bot.app import open_engine
-
+async def _engine(args: argparse.Namespace, settings: Settings) -> AsyncIterator[tuple[Engine, Events, BroadcastRepository]]:
+    open_engine: Callable[[Settings], AbstractAsyncContextManager[Engine]] = args.open_engine  # from bot.cli
     async with open_engine(settings) as engine:
         events = load_events(settings.content_dir, engine.content)
-        yield engine, events, OutboxStore(engine.store)  # type: ignore[arg-type]
+        yield engine, events, outbox_of(engine.store)
 
 
 def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
@@ -174,7 +181,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     limits = _limits(settings, args.rate)
 
     async def run() -> int:
-        async with _engine(settings) as (engine, events, outbox):
+        async with _engine(args, settings) as (engine, events, outbox):
             if args.topic not in events.topics:
                 raise ConfigError(f"unknown topic '{args.topic}'; topics: {', '.join(events.topics) or '(none)'}")
             texts, source = staff_texts(args, engine, events)
@@ -209,7 +216,7 @@ def cmd_send(args: argparse.Namespace) -> int:
                 counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
                                       settings.broadcast.outbox_lease_seconds)
             _report(broadcast, counts)
-            return 0 if counts["pending"] + counts["sending"] == 0 else 1
+            return 0 if counts[OutboxState.PENDING] + counts[OutboxState.SENDING] == 0 else 1
 
     return asyncio.run(run())
 
@@ -245,7 +252,7 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self._drawn = 0.0
 
-    def __call__(self, row: Row, state: str) -> None:
+    def __call__(self, row: Row, state: OutboxState) -> None:
         self.states[state] = self.states.get(state, 0) + 1
         self.draw()
 
@@ -254,7 +261,7 @@ class ProgressBar:
         if not final and now - self._drawn < 0.2:
             return
         self._drawn = now
-        done = sum(self.states.get(s, 0) for s in ("sent", "failed", "blocked", "skipped"))
+        done = sum(self.states.get(s, 0) for s in DONE_STATES)
         filled = int(self.WIDTH * done / self.total) if self.total else self.WIDTH
         print(f"\r#{self.id} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {min(done, self.total)}/{self.total} "
               f"sent {self.states.get('sent', 0)} failed {self.states.get('failed', 0)} "
@@ -262,7 +269,7 @@ class ProgressBar:
               end="\n" if final else "", file=self.stream, flush=True)
 
 
-async def _drain(engine: Engine, outbox: OutboxStore, senders: dict[str, Sender], broadcast: Broadcast,
+async def _drain(engine: Engine, outbox: BroadcastRepository, senders: dict[str, Sender], broadcast: Broadcast,
                  limits: dict[str, Any], rate: float | None, lease_seconds: float) -> Counts:
     bar = ProgressBar(broadcast.id, await outbox.counts(broadcast.id))
     drainer = Drainer(outbox, engine.store, senders, limits=limits, rate=rate or broadcast.rate, progress=bar,
@@ -278,8 +285,8 @@ def _report(broadcast: Broadcast, counts: Counts) -> None:
     topics = ", ".join(broadcast.topics)
     what = f"reminder of {broadcast.event_id}" if broadcast.kind == "reminder" else f"topic {topics}"
     print(f"Broadcast #{broadcast.id} ({what}): {counts.total} recipients")
-    for state in ("sent", "failed", "blocked", "skipped", "pending"):
-        n = counts[state] + (counts["sending"] if state == "pending" else 0)
+    for state in (*DONE_STATES, OutboxState.PENDING):
+        n = counts[state] + (counts[OutboxState.SENDING] if state is OutboxState.PENDING else 0)
         print(f"  {state:<8} {n:>6}")
         for (s, reason), k in sorted(counts.reasons.items()):
             if s == state:
@@ -291,7 +298,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     limits = _limits(settings, args.rate)
 
     async def run() -> int:
-        async with _engine(settings) as (engine, _events, outbox):
+        async with _engine(args, settings) as (engine, _events, outbox):
             released = await outbox.release_expired_claims()
             unfinished = await outbox.unfinished()
             if not unfinished:
@@ -313,7 +320,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
                     counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
                                       settings.broadcast.outbox_lease_seconds)
                     _report(broadcast, counts)
-                    left += counts["pending"] + counts["sending"]
+                    left += counts[OutboxState.PENDING] + counts[OutboxState.SENDING]
             return 0 if left == 0 else 1
 
     return asyncio.run(run())
@@ -323,10 +330,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def run() -> int:
-        from bot.store import sqlite_store
+        from bot.store import open_store
 
-        async with sqlite_store(settings) as store:
-            outbox = OutboxStore(store)
+        async with open_store(settings.store_database) as store:
+            outbox = outbox_of(store)
             rows = await outbox.recent(max(1, args.limit))
             if not rows:
                 print("No broadcasts yet.")

@@ -29,9 +29,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.content import EVENTS_FILE, ContentTree, read_text_file
+from bot.content import EVENTS_FILE, ContentTree, read_yaml_file
 from bot.content._loader import ID_RE, display_path
-from bot.content._yaml import Y, YamlProblems, parse
+from bot.content._yaml import Y
 from bot.core import Place
 from bot.errors import ContentError, Problem
 from bot.features.broadcast._recurrence import occurrences, parse_rule
@@ -129,14 +129,8 @@ def load_events(content_dir: str | Path, tree: ContentTree) -> Events:
     if not path.is_file():
         return EMPTY
     problems: list[Problem] = []
-    text = read_text_file(path, directory, problems)
+    doc = read_yaml_file(path, directory, problems)
     shown = display_path(path)
-    if text is None:
-        raise ContentError(problems)
-    try:
-        doc = parse(text, shown)
-    except YamlProblems as exc:
-        raise ContentError(exc.problems) from None
     if doc is None:
         return Events({}, (), shown)
     events = _Reader(shown, tree, problems).read(doc)

@@ -1,6 +1,6 @@
 """Newcomers' side of events: ``/events``, ``/subscribe``, ``/unsubscribe`` (and STOP), calendar files.
 
-:func:`install` loads and validates ``events.yaml`` (invalid events refuse the
+:data:`FEATURE` loads and validates ``events.yaml`` (invalid events refuse the
 start like invalid content) and registers the commands and payloads:
 ``ev:<event-id>`` shows one event, ``ics:<event-id>`` sends its calendar file,
 ``sub:<topic>`` toggles a subscription, ``unsub:all`` ends them all.
@@ -8,30 +8,33 @@ start like invalid content) and registers the commands and payloads:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from bot.content import ContentTree
 from bot.core import (
     MAIN_MENU,
     Document,
     Engine,
+    Feature,
     Option,
     Outgoing,
+    Router,
     Turn,
     node_option,
     node_title,
     ui_option,
 )
-from bot.errors import ConfigError
+from bot.features.broadcast._config import BroadcastSettings, utc_now
 from bot.features.broadcast._events import Event, Events, event_context, load_events
 from bot.features.broadcast._ics import event_ics
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of, purge_broadcasts
 from bot.features.broadcast._text import event_description, event_place, event_text, event_title
+from bot.features.privacy import DEFAULT_BROADCAST_RETENTION_DAYS, RetentionRule, when_table
 from bot.i18n import N_, Translator
-from bot.settings import DEFAULT_OUTBOX_LEASE_SECONDS, DEFAULT_REMINDER_LEAD_MINUTES, Settings
-from bot.store import SQLiteStore
+from bot.settings import Settings
 
 EVENTS_SHOWN = 8
 """Events listed by /events: with "subscribe" and "main menu" they fit WhatsApp's 10 list rows."""
@@ -51,49 +54,35 @@ def event_option(event: Event, t: Translator) -> Option:
     return Option(f"📅 {event_title(event, t)}", f"ev:{event.id}", short_label=f"📅 {short}" if short else None)
 
 
-@dataclass(frozen=True)
-class BroadcastSettings:
-    """The feature's settings: ``MARHABA_HIJRI`` (1 shows Hijri dates), ``MARHABA_REMINDER_LEAD_MINUTES``,
-    and the rates reminders are sent at (``MARHABA_TELEGRAM_RATE``, ``MARHABA_WHATSAPP_RATE``, as broadcasts)."""
-
-    hijri: bool = False
-    reminder_lead: timedelta = timedelta(minutes=DEFAULT_REMINDER_LEAD_MINUTES)
-    rates: Mapping[str, float] = field(default_factory=dict)
-    lease_seconds: float = DEFAULT_OUTBOX_LEASE_SECONDS
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> BroadcastSettings:
-        section = settings.broadcast
-        return cls(hijri=section.hijri, reminder_lead=timedelta(minutes=section.reminder_lead_minutes),
-                   rates=section.rates, lease_seconds=section.outbox_lease_seconds)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class EventsFeature:
     """The commands and payloads of events and subscriptions, on one engine."""
 
     def __init__(self, engine: Engine, events: Events, config: BroadcastSettings,
                  now: Callable[[], datetime] = utc_now) -> None:
-        if not isinstance(engine.store, SQLiteStore):
-            raise ConfigError("events and broadcasts need the SQLite store")
         self.engine = engine
         self.events = events
         self.config = config
         self.now = now
-        self.outbox = OutboxStore(engine.store)
+        self.outbox = outbox_of(engine.store)
+        self.router = r = Router("broadcast")
+        r.add_command("events", self.cmd_events, UPCOMING)
+        r.add_command("subscribe", self.cmd_subscribe, GET_NEWS)
+        r.add_command("unsubscribe", self.cmd_unsubscribe, N_("Stop getting news"))
+        r.add_payload("ev", self.pl_event)
+        r.add_payload("ics", self.pl_ics)
+        r.add_payload("sub", self.pl_toggle)
+        r.add_payload("unsub", self.pl_unsubscribe_all)
+        r.on_reload(self.stage_reload)
 
-    def register(self) -> None:
-        e = self.engine
-        e.add_command("events", self.cmd_events, UPCOMING)
-        e.add_command("subscribe", self.cmd_subscribe, GET_NEWS)
-        e.add_command("unsubscribe", self.cmd_unsubscribe, N_("Stop getting news"))
-        e.add_payload("ev", self.pl_event)
-        e.add_payload("ics", self.pl_ics)
-        e.add_payload("sub", self.pl_toggle)
-        e.add_payload("unsub", self.pl_unsubscribe_all)
+    def stage_reload(self, content_dir: Path, tree: ContentTree) -> Callable[[], None]:
+        """Read ``events.yaml`` again against ``tree`` (raises :class:`~bot.errors.ContentError` with
+        ``file:line`` problems, and nothing changes); the returned callable serves the new events."""
+        events = load_events(content_dir, tree)
+
+        def apply() -> None:
+            self.events = events
+
+        return apply
 
     @property
     def tree(self) -> ContentTree:
@@ -219,9 +208,30 @@ class EventsFeature:
         return await self._topics(turn, "✅ " + _("You will get news about {topic}.").format(topic=title))
 
 
-def install(engine: Engine, settings: Settings) -> EventsFeature:
-    """Load ``events.yaml`` (raising :class:`~bot.errors.ContentError` when invalid) and register the feature."""
+def setup(engine: Engine, settings: Settings) -> EventsFeature:
+    """Load ``events.yaml`` (raising :class:`~bot.errors.ContentError` when invalid); the feature with its
+    commands, buttons, live reload of the events and the reminders job of ``marhaba run``."""
+    from bot.features.broadcast._reminders import reminders_job
+
     events = load_events(settings.content_dir, engine.content)
     feature = EventsFeature(engine, events, BroadcastSettings.from_settings(settings))
-    feature.register()
+    feature.router.add_job(lambda: reminders_job(engine, settings, lambda: feature.events))
     return feature
+
+
+RETENTION = (
+    RetentionRule("broadcasts", "MARHABA_BROADCAST_RETENTION_DAYS", DEFAULT_BROADCAST_RETENTION_DAYS,
+                  when_table("broadcasts", purge_broadcasts),
+                  ("broadcasts", "outbox"), "a broadcast's texts and its recipients' platform ids, after it "
+                  "finished (or was started, if it never finished)"),
+)
+
+
+def _cli(subparsers: Any, features: Any) -> None:
+    from bot.features.broadcast._cli import register_cli
+
+    register_cli(subparsers)
+
+
+FEATURE = Feature("broadcast", setup, retention=RETENTION, cli=_cli, cli_order=50)
+"""Events, subscriptions, reminders and ``marhaba broadcast``."""

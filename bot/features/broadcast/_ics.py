@@ -20,7 +20,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = MAX_LINE_OCTETS if not out else MAX_LINE_OCTETS - 1
         if len((current + char).encode("utf-8")) > limit:

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import Engine
+from bot.features.broadcast._config import BroadcastSettings, utc_now
 from bot.features.broadcast._events import Events, load_events
-from bot.features.broadcast._feature import BroadcastSettings, utc_now
-from bot.features.broadcast._outbox import OutboxStore
+from bot.features.broadcast._outbox import outbox_of
 from bot.features.broadcast._sender import Drainer, channel_limits, drain_all
 from bot.features.broadcast._text import reminder_text
 from bot.i18n import LOCALES
 from bot.settings import Settings
-from bot.store import SQLiteStore
 
 log = logging.getLogger("marhaba.reminders")
 
@@ -34,12 +33,11 @@ class Reminders:
 
     def __init__(self, engine: Engine, events: Events, config: BroadcastSettings,
                  now: Callable[[], datetime] = utc_now) -> None:
-        assert isinstance(engine.store, SQLiteStore)
         self.engine = engine
         self.events = events
         self.config = config
         self.now = now
-        self.outbox = OutboxStore(engine.store)
+        self.outbox = outbox_of(engine.store)
         self.drainer = Drainer(self.outbox, engine.store, engine.senders, limits=channel_limits(config.rates),
                                lease_seconds=config.lease_seconds)
 
@@ -66,11 +64,16 @@ class Reminders:
             await drain_all(self.drainer, self.outbox, kind="reminder")
 
 
-async def reminders_job(engine: Engine, settings: Settings) -> None:
-    """The ``marhaba run`` job: look for due reminders every :data:`REMINDER_TICK_SECONDS`."""
-    reminders = Reminders(engine, load_events(settings.content_dir, engine.content),
+async def reminders_job(engine: Engine, settings: Settings, events: Callable[[], Events] | None = None) -> None:
+    """The ``marhaba run`` job: look for due reminders every :data:`REMINDER_TICK_SECONDS`.
+
+    ``events()`` gives the events served now (they change on a live reload); without it they are read once.
+    """
+    reminders = Reminders(engine, events() if events else load_events(settings.content_dir, engine.content),
                           BroadcastSettings.from_settings(settings))
     while True:
+        if events is not None:
+            reminders.events = events()
         try:
             await reminders.run_once()
         except Exception:

@@ -31,7 +31,14 @@ from bot.core import (
     Undeliverable,
 )
 from bot.errors import StoreError
-from bot.features.broadcast._outbox import LEASE_SECONDS, Broadcast, Counts, OutboxStore, Row
+from bot.features.broadcast._outbox import (
+    LEASE_SECONDS,
+    Broadcast,
+    BroadcastRepository,
+    Counts,
+    OutboxState,
+    Row,
+)
 from bot.i18n import LOCALES, is_rtl
 from bot.store import Leases, Store
 
@@ -140,20 +147,20 @@ def resolve_text(texts: dict[str, str], locale: str) -> str | None:
     return texts.get("*")
 
 
-Progress = Callable[[Row, str], None]
+Progress = Callable[[Row, OutboxState], None]
 
 
 class Drainer:
     """Drains outboxes through ``senders`` (channel -> :class:`Sender`) within each channel's limits."""
 
-    def __init__(self, outbox: OutboxStore, store: Store, senders: dict[str, Sender], *,
+    def __init__(self, outbox: BroadcastRepository, store: Store, senders: dict[str, Sender], *,
                  limits: dict[str, ChannelLimits] | None = None, rate: float | None = None,
                  progress: Progress | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
         self.token = "run-" + secrets.token_hex(8)
         """This sender's leases on outbox rows: random, so no two processes anywhere share one."""
         self.lease_seconds = lease_seconds
         self.outbox = outbox
-        self.leases = Leases(outbox.store)
+        self.leases = Leases(store)
         self._held: set[str] = set()
         self.store = store
         self.senders = senders
@@ -272,16 +279,16 @@ class Drainer:
             state, reason = await self._attempt(broadcast, row)
         finally:
             answered()
-        if state == "retry":
+        if state is OutboxState.PENDING:  # put back for a later attempt (a rate limit)
             return
         await self.outbox.mark(row.id, state, reason)
         if self.progress is not None:
             self.progress(row, state)
 
-    async def _attempt(self, broadcast: Broadcast, row: Row) -> tuple[str, str | None]:
+    async def _attempt(self, broadcast: Broadcast, row: Row) -> tuple[OutboxState, str | None]:
         text = resolve_text(broadcast.texts, row.locale)
         if text is None:
-            return "skipped", f"no text in {row.locale}"
+            return OutboxState.SKIPPED, f"no text in {row.locale}"
         sender = self.senders[row.channel]
         await self._wait_for_chat(row)
         try:
@@ -289,35 +296,35 @@ class Drainer:
                 await sender.send(row.channel_user_id, [Outgoing(text=text, locale=row.locale, rtl=is_rtl(row.locale))])
             except OutsideWindow:
                 return await self._template(sender, broadcast, row, text)
-            return "sent", None
+            return OutboxState.SENT, None
         except RetryLater as exc:
             self.pacer(row.channel).pause(exc.retry_after)
             if row.attempts >= MAX_ATTEMPTS:
-                return "failed", f"rate limited {row.attempts} times"
+                return OutboxState.FAILED, f"rate limited {row.attempts} times"
             await self.outbox.retry(row.id, time.time() + exc.retry_after, "rate limited")
-            return "retry", None
+            return OutboxState.PENDING, None
         except Blocked:
             await self.store.set_active(row.channel, row.channel_user_id, False)
-            return "blocked", "blocked the bot"
+            return OutboxState.BLOCKED, "blocked the bot"
         except Undeliverable as exc:
             await self.store.set_active(row.channel, row.channel_user_id, False)
-            return "failed", exc.reason[:200]
+            return OutboxState.FAILED, exc.reason[:200]
         except DeliveryError as exc:
-            return "failed", str(exc)[:200]
+            return OutboxState.FAILED, str(exc)[:200]
         except Exception as exc:  # a bug or an unexpected answer must not stop the broadcast
             log.exception("broadcast %d: sending failed (%s)", broadcast.id, type(exc).__name__)
-            return "failed", type(exc).__name__
+            return OutboxState.FAILED, type(exc).__name__
 
-    async def _template(self, sender: Sender, broadcast: Broadcast, row: Row, text: str) -> tuple[str, str | None]:
+    async def _template(self, sender: Sender, broadcast: Broadcast, row: Row, text: str) -> tuple[OutboxState, str | None]:
         has_template = getattr(sender, "has_template", None)
         send_template = getattr(sender, "send_template", None)
         if has_template is None or send_template is None or not has_template(broadcast.purpose, row.locale):
-            return "skipped", f"outside the 24-hour window, no '{broadcast.purpose}' template for {row.locale}"
+            return OutboxState.SKIPPED, f"outside the 24-hour window, no '{broadcast.purpose}' template for {row.locale}"
         await send_template(row.channel_user_id, broadcast.purpose, row.locale, {TEMPLATE_TEXT: text})
-        return "sent", "template"
+        return OutboxState.SENT, "template"
 
 
-async def drain_all(drainer: Drainer, outbox: OutboxStore, kind: str | None = None) -> dict[int, Counts]:
+async def drain_all(drainer: Drainer, outbox: BroadcastRepository, kind: str | None = None) -> dict[int, Counts]:
     """Finish every unfinished broadcast (of ``kind``), oldest first; their counts by id."""
     await outbox.release_expired_claims()
     out = {}

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from bot.features.feedback._store import (
     DEFAULT_REACTION_DAYS,
+    FEATURE,
     PageFeedback,
     feedback_of,
-    install,
     reaction_value,
 )
 
-__all__ = ["DEFAULT_REACTION_DAYS", "PageFeedback", "feedback_of", "install", "reaction_value"]
+__all__ = ["DEFAULT_REACTION_DAYS", "FEATURE", "PageFeedback", "feedback_of", "reaction_value"]

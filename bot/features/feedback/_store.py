@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from bot.core import Engine
-from bot.features.privacy import RetentionRule, add_retention_rule, pseudonym
+from bot.core import Engine, Feature, Router
+from bot.features.feedback._repository import FEEDBACK, PageScore
+from bot.features.privacy import RetentionRule
+from bot.logs import pseudonym
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
-from bot.store import SQLiteStore
+from bot.store import Store
 
 log = logging.getLogger("marhaba.feedback")
 
@@ -19,7 +20,6 @@ DEFAULT_REACTION_DAYS = RETENTION_DEFAULTS["MARHABA_REACTION_DAYS"]
 POSITIVE = frozenset({"👍", "❤", "🙏"})
 NEGATIVE = frozenset({"👎"})
 _MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # emoji presentation, skin tones
-_EXTENSION = "feedback"
 
 
 def reaction_value(emoji: str) -> int:
@@ -28,20 +28,14 @@ def reaction_value(emoji: str) -> int:
     return 1 if bare in POSITIVE else -1 if bare in NEGATIVE else 0
 
 
-@dataclass(frozen=True)
-class PageScore:
-    node_id: str
-    locale: str
-    positive: int
-    negative: int
-
-
 class PageFeedback:
-    """Counts reactions per page and language, in the :class:`~bot.store.SQLiteStore`'s database."""
+    """Counts reactions per page and language, in the store's :class:`FeedbackRepository`."""
 
-    def __init__(self, store: SQLiteStore, window_seconds: float = DEFAULT_REACTION_DAYS * DAY_SECONDS) -> None:
+    def __init__(self, store: Store, window_seconds: float = DEFAULT_REACTION_DAYS * DAY_SECONDS) -> None:
         self.store = store
+        self.repository = store.repository(FEEDBACK)
         self.window_seconds = window_seconds
+        self.router = Router("feedback")
 
     @staticmethod
     def key(channel: str, chat_id: str, message_id: str) -> str:
@@ -56,19 +50,9 @@ class PageFeedback:
         show no page (``node id`` ``None``) is forgotten.
         """
         now = time.time() if now is None else now
-        statements = []
-        for mid, node, locale in shown:
-            key = self.key(channel, chat_id, mid)
-            if node is None:
-                statements.append(("DELETE FROM page_messages WHERE key = ?", (key,)))
-                continue
-            statements.append((
-                "INSERT INTO page_messages (key, node_id, locale, sent_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET node_id = excluded.node_id, locale = excluded.locale, "
-                "sent_at = excluded.sent_at, reaction = CASE WHEN page_messages.node_id = excluded.node_id "
-                "THEN page_messages.reaction ELSE 0 END", (key, node, locale, now)))
-        if statements:
-            await self.store.write(*statements)
+        pages = [(self.key(channel, chat_id, mid), node, locale) for mid, node, locale in shown]
+        if pages:
+            await self.repository.shown(pages, now)
 
     async def react(self, channel: str, chat_id: str, message_id: str, emoji: str,
                     now: float | None = None) -> bool:
@@ -79,57 +63,45 @@ class PageFeedback:
         """
         now = time.time() if now is None else now
         key = self.key(channel, chat_id, message_id)
-        rows = await self.store.db.execute_fetchall(
-            "SELECT node_id, locale, reaction FROM page_messages WHERE key = ? AND sent_at >= ?",
-            (key, now - self.window_seconds))
-        if not rows:
+        page = await self.repository.page(key, now - self.window_seconds)
+        if page is None:
             return False
-        node_id, locale, before = next(iter(rows))
         after = reaction_value(emoji)
-        if after == before:
-            return True
-        await self.store.write(
-            ("UPDATE page_messages SET reaction = ? WHERE key = ?", (after, key)),
-            ("INSERT INTO page_feedback (node_id, locale, positive, negative) VALUES (?, ?, 0, 0) "
-             "ON CONFLICT (node_id, locale) DO NOTHING", (node_id, locale)),
-            ("UPDATE page_feedback SET positive = MAX(0, positive + ?), negative = MAX(0, negative + ?) "
-             "WHERE node_id = ? AND locale = ?",
-             ((after == 1) - (before == 1), (after == -1) - (before == -1), node_id, locale)),
-        )
+        if after != page.reaction:
+            await self.repository.react(key, page, after)
         return True
 
     async def scores(self) -> list[PageScore]:
         """Every page and language with a reaction, most reactions first."""
-        rows = await self.store.db.execute_fetchall(
-            "SELECT node_id, locale, positive, negative FROM page_feedback WHERE positive + negative > 0 "
-            "ORDER BY positive + negative DESC, node_id, locale")
-        return [PageScore(*row) for row in rows]
+        return await self.repository.scores()
 
 
-async def purge_page_messages(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
+async def purge_page_messages(store: Store, older_than_seconds: float, now: float | None = None) -> int:
     """Forget which page old messages showed (the counts stay)."""
-    rows = await store.write_returning("DELETE FROM page_messages WHERE sent_at < ? RETURNING key",
-                                       ((time.time() if now is None else now) - older_than_seconds,))
-    return len(rows)
+    return await store.repository(FEEDBACK).purge(older_than_seconds, time.time() if now is None else now)
 
 
-add_retention_rule(RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS",
-                                 DEFAULT_REACTION_DAYS, purge_page_messages, ("page_messages",),
-                                 "which page a sent message showed, under a keyed hash of chat and message "
-                                 "id (no user id), to count a reaction to it"))
+RETENTION = (
+    RetentionRule("pages of sent messages (for reactions)", "MARHABA_REACTION_DAYS", DEFAULT_REACTION_DAYS,
+                  purge_page_messages, ("page_messages",),
+                  "which page a sent message showed, under a keyed hash of chat and message id (no user id), "
+                  "to count a reaction to it"),
+)
 
 
-def install(engine: Engine, settings: Settings) -> PageFeedback | None:
-    """Make the feedback counter available to the channels (:func:`feedback_of`)."""
-    if not isinstance(engine.store, SQLiteStore):
-        return None
+def setup(engine: Engine, settings: Settings) -> PageFeedback | None:
+    """The feedback counter, which the channels reach as ``engine.reactions`` (:func:`feedback_of`)."""
     max_age = settings.retention.max_age_seconds("MARHABA_REACTION_DAYS")
     feedback = PageFeedback(engine.store, float("inf") if max_age is None else max_age)
-    engine.extensions[_EXTENSION] = feedback
+    feedback.router.set_reactions(feedback)
     return feedback
 
 
+FEATURE = Feature("feedback", setup, retention=RETENTION)
+"""Reactions to pages, counted per page and language."""
+
+
 def feedback_of(engine: Engine) -> PageFeedback | None:
-    """The engine's :class:`PageFeedback`, when the feature is installed."""
-    found = engine.extensions.get(_EXTENSION)
+    """The engine's :class:`PageFeedback`, when the feature is set up."""
+    found = engine.reactions
     return found if isinstance(found, PageFeedback) else None

@@ -54,7 +54,7 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_cli(content_subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_cli(content_subparsers: argparse._SubParsersAction) -> None:
     """Add ``marhaba content links`` to the ``content`` command."""
     links = content_subparsers.add_parser(
         "links", help="print each topic's t.me and wa.me link and write a QR code of each (for posters)")

@@ -78,6 +78,6 @@ def write_qr_codes(links: TopicLinks, out: Path, locale: str | None) -> list[Pat
         for ext, options in (("svg", {"scale": 4, "title": f"{links.title}: {url}"}),
                              ("png", {"scale": QR_SCALE_PNG})):
             path = out / f"{links.stem(locale)}-{channel}.{ext}"
-            qr.save(path, border=4, **options)
+            qr.save(str(path), border=4, **options)
             written.append(path)
     return written

@@ -16,6 +16,8 @@ import contextlib
 import json
 import logging
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -142,15 +144,16 @@ def _tree(content: ContentTree, node_id: str, statuses: list) -> dict[str, Any]:
     }
 
 
-async def serve_preview(settings: Settings, host: str, port: int, *, stop: asyncio.Event | None = None,
-                        temporary_db: bool = True) -> None:
+async def serve_preview(settings: Settings, host: str, port: int,
+                        open_engine: Callable[[Settings], AbstractAsyncContextManager[Engine]], *,
+                        stop: asyncio.Event | None = None, temporary_db: bool = True) -> None:
     """Serve the preview until ``stop`` is set (or the process is interrupted); edits reload live.
 
-    With ``temporary_db`` the preview users live in a temporary database,
-    removed at exit, so they never mix with the bot's real users.
+    ``open_engine`` is the application's (``bot.cli`` passes :func:`bot.app.open_engine`: a feature does
+    not import the application that installs it). With ``temporary_db`` the preview users live in a
+    temporary database, removed at exit, so they never mix with the bot's real users.
     """
-    from bot.app import open_engine
-    from bot.features.staff import RELOADER
+    from bot.features.staff import Reloader
 
     with contextlib.ExitStack() as stack:
         if temporary_db:
@@ -160,7 +163,8 @@ async def serve_preview(settings: Settings, host: str, port: int, *, stop: async
             web = WebServer(host, port)
             Preview(engine, web, settings.locales_dir)
             await web.start()
-            reload_task = asyncio.create_task(engine.extensions[RELOADER].run())  # type: ignore[attr-defined]
+            reloader = Reloader(engine, settings.content_dir, settings.locales_dir)
+            reload_task = asyncio.create_task(reloader.run())
             print(f"Marhaba preview on {web.url}/ (Ctrl+C to stop)", flush=True)
             try:
                 await (stop or asyncio.Event()).wait()

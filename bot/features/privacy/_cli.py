@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import bot.features.feedback  # noqa: F401 - registers its retention rule
-from bot.features.privacy._retention import RULES, check_limits, purge
+from bot.features.privacy._retention import RetentionRule, check_limits, purge, rules_of
 from bot.settings import Settings
-from bot.store import sqlite_store
+from bot.store import open_store
 
 
-def register_cli(sub: argparse._SubParsersAction) -> None:
-    """Add ``marhaba privacy [rules | purge]`` to the command line."""
+def register_cli(sub: argparse._SubParsersAction, features: Sequence[Any]) -> None:
+    """Add ``marhaba privacy [rules | purge]`` to the command line, with the rules ``features`` declare."""
     privacy = sub.add_parser("privacy", help="the retention rules; delete data past its retention period")
-    privacy.set_defaults(func=cmd_rules)
+    privacy.set_defaults(func=cmd_rules, rules=lambda: rules_of(features))
     psub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION")
     rules = psub.add_parser("rules", help="list what is kept and for how long (the default)")
     rules.set_defaults(func=cmd_rules)
@@ -27,9 +28,10 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 def cmd_rules(args: argparse.Namespace) -> int:
     """Print every retention rule with its period as configured now; exit 0."""
     settings = Settings.from_env()
-    check_limits(settings)
+    rules: dict[str, RetentionRule] = args.rules()
+    check_limits(settings, rules)
     print("Retention rules (`marhaba run` applies them daily, `marhaba privacy purge` now):")
-    for rule in RULES.values():
+    for rule in rules.values():
         print("  " + rule.describe(settings))
     return 0
 
@@ -37,13 +39,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     """Print how many rows each rule deleted; exit 0."""
     settings = Settings.from_env(db_path=Path(args.db).expanduser() if args.db else None)
-    check_limits(settings)
+    rules: dict[str, RetentionRule] = args.rules()
+    check_limits(settings, rules)
 
     async def run() -> dict[str, int]:
-        async with sqlite_store(settings) as store:
-            return await purge(store, settings)  # type: ignore[arg-type]
+        async with open_store(settings.store_database) as store:
+            return await purge(store, settings, rules=rules)
 
     done = asyncio.run(run())
-    for name in RULES:
+    for name in rules:
         print(f"{name}: {done[name]} deleted" if name in done else f"{name}: kept (retention is 0 days)")
     return 0

@@ -1,43 +1,24 @@
-"""Pseudonyms for user ids in logs and statistics, and exception reports without personal data."""
+"""The key of the log pseudonyms (:func:`bot.logs.pseudonym`): from the environment or a key file, never the database."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import os
 import secrets
 import tempfile
-import traceback
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.features.privacy._repository import PRIVACY
+from bot.logs import set_pseudonym_key
 from bot.settings import Settings, read_secret_file
-from bot.store import SQLiteStore
+from bot.store import Store
 
 log = logging.getLogger("marhaba.privacy")
 
 SECRET_KEY_VARIABLE = "MARHABA_SECRET_KEY"
 _KEY_SETTING = "pseudonym_key"
 """Where versions before the key file kept the key (the database's ``settings`` table): moved out at start."""
-PSEUDONYM_HEX_CHARS = 16
-"""64 bits: collisions are negligible for any bot's users, and a pseudonym stays short in a log line."""
-
-_key: bytes = secrets.token_bytes(32)
-"""Until :func:`install_key` runs, a key of this process only (pseudonyms are then not stable)."""
-
-
-def pseudonym(channel: str, user_id: str) -> str:
-    """A stable, keyed, one-way name for a channel user, e.g. ``u-3f9c0a1b2c3d4e5f``.
-
-    The same person gets the same pseudonym in every log line (so an
-    operator can follow one conversation), but without the key nobody can
-    tell which phone number or Telegram id it stands for, nor test guesses.
-    """
-    digest = hmac.new(_key, f"{channel}\x00{user_id}".encode("utf-8", "replace"), hashlib.sha256).hexdigest()
-    return "u-" + digest[:PSEUDONYM_HEX_CHARS]
-
-
 KEY_FILE_SUFFIX = ".key"
 """Without ``MARHABA_SECRET_KEY(_FILE)``, the key lives in ``<database>.key`` beside the database, never in it."""
 
@@ -54,34 +35,33 @@ def key_file(settings: Settings, database: str | Path) -> Path | None:
     return path.with_name(path.name + KEY_FILE_SUFFIX)
 
 
-async def install_key(store: SQLiteStore, settings: Settings) -> None:
-    """Key :func:`pseudonym` with ``MARHABA_SECRET_KEY``, else with the key file (:func:`key_file`).
+async def install_key(store: Store, settings: Settings) -> None:
+    """Key :func:`bot.logs.pseudonym` with ``MARHABA_SECRET_KEY``, else with the key file (:func:`key_file`).
 
     The key never lives in the database: whoever holds the database and the logs could otherwise test
     every phone number of a country against the pseudonyms. The key file is created on first start with
     a random key (mode 0600); a key an older version kept in the database's ``settings`` table is moved
     there, then deleted from the database.
     """
-    global _key
     secret_key = settings.privacy.secret_key
     configured = secret_key.read() if secret_key.value else ""
     in_database = await _database_key(store)
     path = key_file(settings, store.path)
     if configured:
-        _key = configured.encode("utf-8")
+        set_pseudonym_key(configured.encode("utf-8"))
     elif path is None:
-        _key = secrets.token_bytes(32)  # an in-memory database: its pseudonyms live as long as it does
+        set_pseudonym_key(secrets.token_bytes(32))  # an in-memory database: its pseudonyms live as long as it does
     else:
         created = _create_key_file(path, in_database or secrets.token_hex(32))
         key = read_secret_file(SECRET_KEY_VARIABLE, path)
         if not key:
             raise ConfigError(f"{SECRET_KEY_VARIABLE}_FILE: {path} is empty; delete it (a new key is made) "
                               "or write the key into it")
-        _key = key.encode("utf-8")
+        set_pseudonym_key(key.encode("utf-8"))
         if created and in_database:
             log.warning("the log pseudonym key was moved out of the database into %s (mode 0600)", path)
     if in_database:
-        await store.write(("DELETE FROM settings WHERE name = ?", (_KEY_SETTING,)))
+        await store.repository(PRIVACY).delete_setting(_KEY_SETTING)
 
 
 def warn_without_own_key(settings: Settings, database: str | Path) -> None:
@@ -94,10 +74,9 @@ def warn_without_own_key(settings: Settings, database: str | Path) -> None:
                 SECRET_KEY_VARIABLE, key_file(settings, database), SECRET_KEY_VARIABLE)
 
 
-async def _database_key(store: SQLiteStore) -> str:
+async def _database_key(store: Store) -> str:
     """The key an older version generated into the ``settings`` table ("" when there is none)."""
-    rows = await store.db.execute_fetchall("SELECT value FROM settings WHERE name = ?", (_KEY_SETTING,))
-    return str(next(iter(rows))[0]) if rows else ""
+    return await store.repository(PRIVACY).setting(_KEY_SETTING)
 
 
 def _create_key_file(path: Path, key: str) -> bool:
@@ -127,12 +106,3 @@ def _create_key_file(path: Path, key: str) -> bool:
         os.unlink(tmp)
     return True
 
-
-def safe_traceback(exc: BaseException) -> str:
-    """The exception's type and where it was raised, without its message.
-
-    An exception's message can quote what a user wrote (``KeyError('...')``),
-    so logs carry the code path only.
-    """
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"{type(exc).__name__} (message withheld)\n{frames}".rstrip()

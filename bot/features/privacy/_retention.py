@@ -1,7 +1,7 @@
 """Retention: delete what is no longer needed, on a schedule (``marhaba run``) or from cron.
 
 Each feature that keeps something about people registers a
-:class:`RetentionRule` with :func:`add_retention_rule`; :func:`purge` runs them
+:class:`RetentionRule` in its ``Feature.retention`` (collected with :func:`rules_of`); :func:`purge` runs them
 all. A rule's age limit comes from its own environment variable, in days;
 ``0`` keeps the data for ever (the operator's explicit choice).
 """
@@ -12,13 +12,14 @@ import asyncio
 import importlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.features.privacy._pseudonym import safe_traceback
+from bot.features.privacy._repository import PRIVACY
+from bot.logs import safe_traceback
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
-from bot.store import SQLiteStore, purge_inbox
+from bot.store import Store, purge_inbox
 
 if TYPE_CHECKING:
     from bot.core import Engine
@@ -36,7 +37,7 @@ WHATSAPP_INBOUND_DAYS = 7
 WHATSAPP_STATUS_DAYS = 30
 """Delivery statuses of sent WhatsApp messages: long enough to report on a broadcast."""
 
-Purge = Callable[[SQLiteStore, float, float], Awaitable[int]]
+Purge = Callable[[Store, float, float], Awaitable[int]]
 """``await purge(store, older_than_seconds, now)`` deletes what is older than ``now - older_than_seconds``
 and returns how many rows went. ``now`` is passed in, so a test can move the clock."""
 
@@ -71,51 +72,58 @@ class RetentionRule:
         return f"{self.name}: {period}{setting}; {self.what} [{', '.join(self.tables)}]"
 
 
-RULES: dict[str, RetentionRule] = {}
-"""Registered rules by name; features add theirs with :func:`add_retention_rule`."""
+def rules_of(features: Iterable[Any]) -> dict[str, RetentionRule]:
+    """The retention rules the features declare (``Feature.retention``), by name, in feature order.
+
+    A rule's variable must be one :mod:`bot.settings` parses (every variable is read there)."""
+    rules: dict[str, RetentionRule] = {}
+    for feature in features:
+        for rule in feature.retention:
+            if rule.name in rules:
+                raise ValueError(f"two retention rules are named '{rule.name}' (the {feature.name} feature's "
+                                 "and an earlier one)")
+            if rule.variable is not None and rule.variable not in RETENTION_DEFAULTS:
+                raise ValueError(f"retention rule {rule.name!r}: add {rule.variable} to "
+                                 "bot.settings.RETENTION_DEFAULTS (every variable is read in bot/settings.py)")
+            rules[rule.name] = rule
+    return rules
 
 
-def add_retention_rule(rule: RetentionRule) -> None:
-    """Register (or replace) a retention rule; its variable must be one :mod:`bot.settings` parses."""
-    if rule.variable is not None and rule.variable not in RETENTION_DEFAULTS:
-        raise ValueError(f"retention rule {rule.name!r}: add {rule.variable} to bot.settings.RETENTION_DEFAULTS "
-                         "(every variable is read in bot/settings.py)")
-    RULES[rule.name] = rule
-
-
-async def table_exists(store: SQLiteStore, name: str) -> bool:
+async def table_exists(store: Store, name: str) -> bool:
     """True when the database has table ``name`` (a feature's migration may not be installed)."""
-    rows = await store.db.execute_fetchall("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return bool(rows)
+    return await store.repository(PRIVACY).has_table(name)
 
 
-async def purge_inactive_users(store: SQLiteStore, older_than_seconds: float, now: float | None = None) -> int:
-    """Delete users who have not written for ``older_than_seconds``; every row about them goes with them."""
-    now = time.time() if now is None else now
-    cutoff = now - older_than_seconds
-    # Their tickets close as 'expired', not 'forgotten': staff are told the truth (migration 009).
-    close_tickets = ("INSERT OR IGNORE INTO closed_tickets (id, reason, closed_at) "
-                     "SELECT t.id, 'expired', ? FROM question_tickets t JOIN users u ON u.id = t.user_id "
-                     "WHERE u.last_seen < ? AND t.status <> 'draft'", (now, cutoff))
-    rows = await store.write_returning("DELETE FROM users WHERE last_seen < ? RETURNING id", (cutoff,),
-                                       before=(close_tickets,))
-    return len(rows)
+async def purge_inactive_users(store: Store, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete users who have not written for ``older_than_seconds``; every row about them goes with them
+    (their tickets close as 'expired', not 'forgotten': staff are told the truth)."""
+    return await store.repository(PRIVACY).purge_inactive_users(older_than_seconds,
+                                                                time.time() if now is None else now)
 
 
-def feature_purge(module: str, function: str, table: str) -> Purge:
-    """A :data:`Purge` that calls ``module.function`` when ``table`` exists (a feature's migration may be
-    missing); imported only then, so this package does not import the features that import it."""
+def when_table(table: str, purge: Purge) -> Purge:
+    """``purge`` run only when ``table`` exists (a feature's migration may not be installed yet)."""
 
-    async def run(store: SQLiteStore, older_than_seconds: float, now: float) -> int:
+    async def run(store: Store, older_than_seconds: float, now: float) -> int:
         if not await table_exists(store, table):
             return 0
-        purge = getattr(importlib.import_module(module), function)
         return int(await purge(store, older_than_seconds, now) or 0)
 
     return run
 
 
-for _rule in (
+def feature_purge(module: str, function: str, table: str) -> Purge:
+    """A :data:`Purge` that calls ``module.function`` when ``table`` exists; imported only then, so this
+    package does not import the modules that import it (the WhatsApp channel's tables)."""
+
+    async def run(store: Store, older_than_seconds: float, now: float) -> int:
+        purge = getattr(importlib.import_module(module), function)
+        return await when_table(table, purge)(store, older_than_seconds, now)
+
+    return run
+
+
+RETENTION = (
     RetentionRule("inactive users", "MARHABA_RETENTION_DAYS", DEFAULT_USER_RETENTION_DAYS, purge_inactive_users,
                   ("users", "visits", "steps_done", "subscriptions", "question_tickets", "unanswered_questions",
                    "whatsapp_inbound", "whatsapp_statuses", "outbox"),
@@ -123,47 +131,34 @@ for _rule in (
     RetentionRule("handled webhook ids", "MARHABA_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION_DAYS, purge_inbox,
                   ("inbox",), "ids of webhook updates already answered; the update itself (with the message "
                   "text) is cleared as soon as its answer is sent"),
-    RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
-                  feature_purge("bot.features.questions._store", "purge_unanswered", "unanswered_questions"),
-                  ("unanswered_questions",), "the wording of questions the content did not answer, after the "
-                  "last time that person asked it"),
-    RetentionRule("tickets", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
-                  feature_purge("bot.features.questions._store", "purge_tickets", "question_tickets"),
-                  ("question_tickets",), "questions sent to staff, after their last answer or change"),
-    RetentionRule("unsent questions", None, UNSENT_QUESTION_DAYS,
-                  feature_purge("bot.features.questions._store", "close_unsent", "users"),
-                  ("users.pending",), "the text of an open \"Ask a person\" offer nobody pressed"),
     RetentionRule("whatsapp message ids", None, WHATSAPP_INBOUND_DAYS,
                   feature_purge("bot.channels.whatsapp._store", "purge_inbound", "whatsapp_inbound"),
                   ("whatsapp_inbound",), "ids and times of received WhatsApp messages (never their text)"),
     RetentionRule("whatsapp delivery statuses", None, WHATSAPP_STATUS_DAYS,
                   feature_purge("bot.channels.whatsapp._store", "purge_statuses", "whatsapp_statuses"),
                   ("whatsapp_statuses",), "ids and delivery statuses of WhatsApp messages sent outside a turn"),
-    RetentionRule("broadcasts", "MARHABA_BROADCAST_RETENTION_DAYS", DEFAULT_BROADCAST_RETENTION_DAYS,
-                  feature_purge("bot.features.broadcast._outbox", "purge_broadcasts", "broadcasts"),
-                  ("broadcasts", "outbox"), "a broadcast's texts and its recipients' platform ids, after it "
-                  "finished (or was started, if it never finished)"),
-):
-    add_retention_rule(_rule)
+)
+"""The rules of the tables no single feature owns: users, the webhook inbox, the WhatsApp channel's ids."""
 
 
-def check_limits(settings: Settings) -> None:
+def check_limits(settings: Settings, rules: Mapping[str, RetentionRule]) -> None:
     """Fail now (at start-up) for a rule whose variable :class:`bot.settings.RetentionSection` does not parse
     (a malformed value was already refused, as a :class:`ConfigError`, when the settings were read)."""
-    for rule in RULES.values():
+    for rule in rules.values():
         rule.max_age_seconds(settings)
 
 
-async def purge(store: SQLiteStore, settings: Settings, now: float | None = None) -> dict[str, int]:
+async def purge(store: Store, settings: Settings, now: float | None = None, *,
+                rules: Mapping[str, RetentionRule]) -> dict[str, int]:
     """Run every rule as of ``now`` (default: the clock); return rows deleted by rule name (rules set to
     keep for ever are left out).
 
     All limits are checked before anything is deleted, so a typo deletes nothing.
     """
-    limits = {name: rule.max_age_seconds(settings) for name, rule in RULES.items()}
+    limits = {name: rule.max_age_seconds(settings) for name, rule in rules.items()}
     now = time.time() if now is None else now
     done: dict[str, int] = {}
-    for name, rule in RULES.items():
+    for name, rule in rules.items():
         age = limits[name]
         if age is not None:
             done[name] = await rule.purge(store, age, now)
@@ -183,11 +178,10 @@ async def retention_job(engine: Engine, settings: Settings, interval: float = PU
     ``sleep`` waits out the interval (tests pass one that returns when they say a day has passed).
     """
     store = engine.store
-    if not isinstance(store, SQLiteStore):
-        return
+    rules = rules_of(engine.features)
     while True:
         try:
-            await purge(store, settings)
+            await purge(store, settings, rules=rules)
         except Exception as exc:
             log.error("retention purge failed: %s", safe_traceback(exc))
         await sleep(interval)

@@ -2,29 +2,35 @@
 
 from bot.features.questions._cli import register_cli
 from bot.features.questions._detect import Detection, detect
-from bot.features.questions._feature import QuestionFeature, install, question_index
+from bot.features.questions._feature import FEATURE, QuestionFeature
 from bot.features.questions._handoff import HandoffSettings
 from bot.features.questions._index import LocaleIndex, Match, QuestionIndex
 from bot.features.questions._rank import Ranking, rank
-from bot.features.questions._store import QuestionStore, Ticket, Unanswered, purge_unanswered
+from bot.features.questions._store import (
+    QuestionRepository,
+    Ticket,
+    Unanswered,
+    purge_unanswered,
+    questions_of,
+)
 from bot.i18n._normalize import normalize, tokens
 
 __all__ = [
+    "FEATURE",
     "Detection",
     "HandoffSettings",
     "LocaleIndex",
     "Match",
     "QuestionFeature",
     "QuestionIndex",
-    "QuestionStore",
+    "QuestionRepository",
     "Ranking",
     "Ticket",
     "Unanswered",
     "detect",
-    "install",
     "normalize",
     "purge_unanswered",
-    "question_index",
+    "questions_of",
     "rank",
     "register_cli",
     "tokens",

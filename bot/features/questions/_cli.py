@@ -119,14 +119,14 @@ def _batch(index: Any, args: argparse.Namespace, safety: Any) -> int:
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
-    from bot.features.questions._store import QuestionStore
-    from bot.store import sqlite_store
+    from bot.features.questions._store import questions_of
+    from bot.store import open_store
 
     settings = _settings(args)
 
     async def run() -> list[Any]:
-        async with sqlite_store(settings) as store:
-            return await QuestionStore(store).unanswered(args.limit)  # type: ignore[arg-type]
+        async with open_store(settings.store_database) as store:
+            return await questions_of(store).unanswered(args.limit)
 
     rows = asyncio.run(run())
     if args.json:
@@ -156,7 +156,7 @@ def shorten(text: str, limit: int | None) -> str:
     return f"{line[:limit].rstrip()}… (+{len(line) - limit} characters)"
 
 
-def register_cli(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_cli(sub: argparse._SubParsersAction) -> None:
     """Add ``ask`` and ``questions`` to the ``marhaba`` command."""
     ask = sub.add_parser("ask", help="show how the bot ranks the content for a question (node, topic, score)")
     ask.add_argument("question", nargs="*", help="the question, as a newcomer would type it")

@@ -10,12 +10,31 @@ language's content, with an offer to switch.
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from dataclasses import replace
+from typing import Any
 
 from bot.content import ContentTree
-from bot.core import MAIN_MENU, Engine, Handler, Option, Outgoing, Turn, node_option, ui_option
+from bot.core import (
+    MAIN_MENU,
+    Engine,
+    Feature,
+    Handler,
+    Option,
+    Outgoing,
+    Router,
+    Turn,
+    node_option,
+    ui_option,
+)
+from bot.features.privacy import (
+    DEFAULT_QUESTION_RETENTION_DAYS,
+    UNSENT_QUESTION_DAYS,
+    RetentionRule,
+    when_table,
+)
 from bot.features.questions._handoff import (
     HANDOFF_NODE,
     REPLY_DESCRIPTION,
@@ -30,9 +49,11 @@ from bot.features.questions._rank import Ranking, rank
 from bot.features.questions._store import (
     MAX_QUESTION_CHARS,
     PENDING_OFFER,
-    QuestionStore,
+    QuestionRepository,
+    close_unsent,
     purge_tickets,
     purge_unanswered,
+    questions_of,
 )
 from bot.features.usage import record_handoff, record_question
 from bot.i18n import LOCALES, N_, Translator
@@ -43,10 +64,18 @@ log = logging.getLogger("marhaba.questions")
 PAYLOAD_PREFIX = "q"
 """Buttons of this feature: ``q:ask`` (write a question for a person), ``q:ask:offer`` (send the question the
 bot just could not answer)."""
-PENDING_ASK = "q:ask"
-"""The user's pending state while the bot waits for a question to pass to a person."""
-PENDING_SENT = "q:sent:"
-"""``q:sent:<ticket>`` after the offer was sent, so a second tap says it is already with the team."""
+
+
+class Pending(enum.StrEnum):
+    """This feature's markers in the user's pending state (``User.pending``); the values are what is stored."""
+
+    ASK = "q:ask"
+    """While the bot waits for a question to pass to a person."""
+    OFFER = PENDING_OFFER
+    """A prefix: ``q:offer:<locale>:<question>`` while "Ask a person" is offered (see ``PENDING_OFFER``)."""
+    SENT = "q:sent:"
+    """A prefix: ``q:sent:<ticket>`` after the offer was sent, so a second tap says it is with the team."""
+
 OFFER = "offer"
 RELATED_OPTIONS = 3
 """Besides the best node, this many other matches are offered (the issue asks for two or three)."""
@@ -67,6 +96,11 @@ class QuestionFeature:
         self.handoff = Handoff(engine, settings)
         self._index: QuestionIndex | None = None
         self._last_purge = 0.0
+        self.router = r = Router("questions")
+        r.add_text_handler(self.on_text)
+        r.add_payload(PAYLOAD_PREFIX, self.on_payload)
+        r.wrap_payload("n", self.on_node)
+        r.add_command("reply", self.cmd_reply, REPLY_DESCRIPTION, staff_only=True)
 
     def index(self) -> QuestionIndex:
         """The index of the engine's current content and catalogs, rebuilt when either is swapped."""
@@ -75,8 +109,8 @@ class QuestionFeature:
             index = self._index = QuestionIndex(self.engine.content, self.engine.catalogs)
         return index
 
-    def store(self) -> QuestionStore:
-        return QuestionStore(self.engine.store)  # type: ignore[arg-type]
+    def store(self) -> QuestionRepository:
+        return questions_of(self.engine.store)
 
     # -- text ------------------------------------------------------------------
 
@@ -85,7 +119,7 @@ class QuestionFeature:
         text = turn.args
         if turn.is_staff and turn.event.reply_to is not None:
             return await self._staff_reply(turn, turn.event.reply_to, text)
-        if turn.user.pending == PENDING_ASK:
+        if turn.user.pending == Pending.ASK:
             await self.engine.store.set_pending(turn.user.id, None)
             return await self._send_to_staff(turn, text)
         ranking = rank(self.index(), text, turn.t.locale, limit=RELATED_OPTIONS + 2)
@@ -122,7 +156,7 @@ class QuestionFeature:
         options = [node_option(self.engine.content.nodes[m.node], turn.t, prefix="🔎 ")
                    for m in _distinct(self.engine.content, ranking)[:RELATED_OPTIONS]]
         if self.settings.configured:
-            await self.engine.store.set_pending(turn.user.id, f"{PENDING_OFFER}{ranking.locale}:"
+            await self.engine.store.set_pending(turn.user.id, f"{Pending.OFFER}{ranking.locale}:"
                                                 + text[:MAX_QUESTION_CHARS])
             options.append(self._ask_option(turn.t, OFFER))
         else:
@@ -142,8 +176,8 @@ class QuestionFeature:
         keep = self.settings.retention_seconds
         if keep is not None and now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
-            await purge_unanswered(store.store, keep, now)
-            await purge_tickets(store.store, keep, now)
+            await store.purge_unanswered(keep, now)
+            await store.purge_tickets(keep, now)
 
     @staticmethod
     def _ask_option(t: Translator, ticket: str) -> Option:
@@ -161,11 +195,11 @@ class QuestionFeature:
         if not self.settings.configured:
             return await self._contacts(turn)
         pending = turn.user.pending or ""
-        if rest == OFFER and pending.startswith(PENDING_OFFER):
-            locale, _sep, question = pending.removeprefix(PENDING_OFFER).partition(":")
+        if rest == OFFER and pending.startswith(Pending.OFFER):
+            locale, _sep, question = pending.removeprefix(Pending.OFFER).partition(":")
             return await self._send_to_staff(turn, question, locale if locale in LOCALES else turn.t.locale)
-        if rest == OFFER and pending.startswith(PENDING_SENT) and pending.removeprefix(PENDING_SENT).isdigit():
-            return await self._confirmation(turn, int(pending.removeprefix(PENDING_SENT)), already=True)
+        if rest == OFFER and pending.startswith(Pending.SENT) and pending.removeprefix(Pending.SENT).isdigit():
+            return await self._confirmation(turn, int(pending.removeprefix(Pending.SENT)), already=True)
         if rest.isdigit():
             ticket = await self.store().ticket(int(rest))
             if ticket is None or ticket.user_id != turn.user.id or ticket.status == "draft":
@@ -175,7 +209,7 @@ class QuestionFeature:
             return await self.engine.stale(turn)
         # "Ask a person" from a page, or an offer that closed meanwhile: ask for the question.
         _ = turn.t.gettext
-        await self.engine.store.set_pending(turn.user.id, PENDING_ASK)
+        await self.engine.store.set_pending(turn.user.id, Pending.ASK)
         return [self.engine.text_reply(turn, _("Write your question in one message. A person from our team "
                                                "will answer you here."),
                                        # TRANSLATORS: a button; at most 20 characters on WhatsApp.
@@ -194,7 +228,7 @@ class QuestionFeature:
             _ = turn.t.gettext
             return await self._contacts(turn, notice=_("Sorry, our team cannot be reached from here right now."))
         await store.set_status(ticket, "open")
-        await self.engine.store.set_pending(turn.user.id, f"{PENDING_SENT}{ticket}")
+        await self.engine.store.set_pending(turn.user.id, f"{Pending.SENT}{ticket}")
         return await self._confirmation(turn, ticket)
 
     async def _confirmation(self, turn: Turn, ticket: int, *, already: bool = False) -> list[Outgoing]:
@@ -266,8 +300,8 @@ def _with_options(message: Outgoing, extra: list[Option]) -> Outgoing:
     return replace(message, options=tuple(options[:at] + extra + options[at:]))
 
 
-def install(engine: Engine, settings: Settings) -> QuestionFeature:
-    """Register free-text questions, the ``q:`` buttons and ``/reply`` on ``engine``.
+def setup(engine: Engine, settings: Settings) -> QuestionFeature:
+    """Free-text questions, the ``q:`` buttons and ``/reply``.
 
     A Telegram staff chat (``MARHABA_STAFF_CHAT``) becomes a staff identity,
     so its commands and replies to forwarded tickets reach the engine.
@@ -275,24 +309,28 @@ def install(engine: Engine, settings: Settings) -> QuestionFeature:
     handoff = HandoffSettings.from_settings(settings)
     if handoff.staff_chat:
         engine.staff = engine.staff | {("telegram", handoff.staff_chat)}
-    feature = QuestionFeature(engine, handoff)
-    engine.add_text_handler(feature.on_text)
-    engine.add_payload(PAYLOAD_PREFIX, feature.on_payload)
-    show_node = engine.payloads["n"]
-
-    async def node_payload(turn: Turn) -> list[Outgoing]:
-        return await feature.on_node(turn, show_node)
-
-    engine.add_payload("n", node_payload)
-    engine.add_command("reply", feature.cmd_reply, REPLY_DESCRIPTION, staff_only=True)
-    return feature
+    return QuestionFeature(engine, handoff)
 
 
-def question_index(engine: Engine) -> QuestionIndex:
-    """The index the installed feature answers with (a fresh one when the feature is not installed)."""
-    for handler in engine.text_handlers:
-        feature = getattr(handler, "__self__", None)
-        if isinstance(feature, QuestionFeature):
-            return feature.index()
-    return QuestionIndex(engine.content, engine.catalogs)
+RETENTION = (
+    RetentionRule("unanswered questions", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
+                  when_table("unanswered_questions", purge_unanswered),
+                  ("unanswered_questions",), "the wording of questions the content did not answer, after the "
+                  "last time that person asked it"),
+    RetentionRule("tickets", "MARHABA_QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS,
+                  when_table("question_tickets", purge_tickets),
+                  ("question_tickets",), "questions sent to staff, after their last answer or change"),
+    RetentionRule("unsent questions", None, UNSENT_QUESTION_DAYS, when_table("users", close_unsent),
+                  ("users.pending",), "the text of an open \"Ask a person\" offer nobody pressed"),
+)
+"""What this feature keeps about people, and for how long (``marhaba privacy``)."""
 
+
+def _cli(subparsers: Any, features: Any) -> None:
+    from bot.features.questions._cli import register_cli
+
+    register_cli(subparsers)
+
+
+FEATURE = Feature("questions", setup, retention=RETENTION, cli=_cli, cli_order=30)
+"""The questions feature: its text handler answers what no other feature took."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.content import ContentTree
 from bot.core import Blocked, DeliveryError, Engine, Option, Outgoing, OutsideWindow
-from bot.features.questions._store import QuestionStore
+from bot.features.questions._store import QuestionRepository, questions_of
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, content_context
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
 
@@ -97,8 +97,8 @@ class Handoff:
         self.engine = engine
         self.settings = settings
 
-    def store(self) -> QuestionStore:
-        return QuestionStore(self.engine.store)  # type: ignore[arg-type]
+    def store(self) -> QuestionRepository:
+        return questions_of(self.engine.store)
 
     async def forward(self, ticket_id: int, locale: str, channel: str, question: str, *,
                       urgent: bool = False) -> bool:

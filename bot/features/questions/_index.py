@@ -11,7 +11,7 @@ an index is simply rebuilt when the content or the catalogs are swapped.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -188,10 +188,10 @@ class LocaleIndex:
                                if len(sk := arabic_skeleton(word)) >= ROMAN_VARIANT_CHARS} if self.romanised else {}
         self.node_ids = [d[0] for d in docs]
         self.topics = [d[1] for d in docs]
-        doc_tf: list[Counter[str]] = []
+        doc_tf: list[defaultdict[str, float]] = []
         lengths: list[float] = []
         for _, _, fields in docs:
-            tf: Counter[str] = Counter()
+            tf: defaultdict[str, float] = defaultdict(float)
             length = 0.0
             for name, words in fields.items():
                 weight = FIELD_WEIGHTS[name]

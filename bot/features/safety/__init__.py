@@ -2,10 +2,10 @@
 
 * :func:`load_safety` reads and validates ``content/safety.yaml`` (``file:line:col``);
 * :class:`SafetyRules` matches a text (:meth:`SafetyRules.check`) and gives the category;
-* :func:`install` makes the :class:`SafetyFeature` the engine's guard (see :class:`bot.core.Guard`).
+* :data:`FEATURE` makes the :class:`SafetyFeature` the engine's guard (see :class:`bot.core.Guard`).
 """
 
-from bot.features.safety._feature import SafetyFeature, install, safety_counts
+from bot.features.safety._feature import FEATURE, SafetyFeature, safety_counts
 from bot.features.safety._load import SAFETY_FILE, emergency_pages, load_safety, safety_path
 from bot.features.safety._rules import (
     CATEGORIES,
@@ -19,6 +19,7 @@ from bot.features.safety._rules import (
 
 __all__ = [
     "CATEGORIES",
+    "FEATURE",
     "SAFETY_FILE",
     "Category",
     "Hit",
@@ -28,7 +29,6 @@ __all__ = [
     "SafetyRules",
     "compile_phrase",
     "emergency_pages",
-    "install",
     "load_safety",
     "safety_counts",
     "safety_path",

@@ -16,16 +16,16 @@ The help word ("help", "مساعدة", "کمک" …) alone offers urgent help fi
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.content import ContentTree
-from bot.core import Engine, Handler, Option, Outgoing, Turn
+from bot.core import Engine, Feature, Handler, Option, Outgoing, Router, Turn
 from bot.core._keywords import fold
-from bot.features.privacy import pseudonym
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.features.questions._handoff import (
     HANDOFF_NODE,
     Handoff,
@@ -34,10 +34,12 @@ from bot.features.questions._handoff import (
     ticket_label,
 )
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
+from bot.features.safety._repository import SAFETY
 from bot.features.safety._rules import EMPTY, Hit, SafetyRules
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, isolate_ltr
+from bot.logs import pseudonym
 from bot.settings import Settings
-from bot.store import SQLiteStore
+from bot.store import Store
 
 log = logging.getLogger("marhaba.safety")
 
@@ -86,6 +88,11 @@ class SafetyFeature:
         self.settings = handoff
         self.handoff = Handoff(engine, handoff)
         self._recent: dict[int, tuple[int, float]] = {}
+        self.router = Router("safety")
+        self.router.set_guard(self)
+        self.router.add_payload(PAYLOAD_PREFIX, self.on_payload, before_language=True)
+        self.router.wrap_command("help", self.help_command)
+        self.router.on_reload(self.stage_reload)
 
     # -- the guard -------------------------------------------------------------
 
@@ -172,7 +179,7 @@ class SafetyFeature:
             return await self._contacts(turn, category, "")
         recent = self._recent.get(turn.user.id)
         now = time.monotonic()
-        store = QuestionStore(self.engine.store)  # type: ignore[arg-type]
+        store = questions_of(self.engine.store)
         if recent and now - recent[1] < REPEAT_TICKET_SECONDS and await store.ticket(recent[0]) is not None:
             ticket = recent[0]
         else:
@@ -203,20 +210,16 @@ class SafetyFeature:
 
     # -- help ----------------------------------------------------------------------
 
-    def wrap_help(self, manual: Handler) -> Handler:
-        """The ``help`` command: the help *word* alone offers urgent help first; ``/help`` keeps the manual,
-        with the urgent option on top."""
-
-        async def help_command(turn: Turn) -> list[Outgoing]:
-            event = turn.event
-            typed_word = event.payload is None and event.command is None and not (event.text or "").lstrip().startswith("/")
-            if typed_word:
-                return self._help_choice(turn, event.text or "")
-            messages = await manual(turn)
-            urgent = Option("🆘 " + turn.t.gettext(URGENT_HELP), f"{PAYLOAD_PREFIX}:page:{turn.t.locale}")
-            return [replace(messages[0], options=(urgent, *messages[0].options)), *messages[1:]] if messages else []
-
-        return help_command
+    async def help_command(self, turn: Turn, manual: Handler) -> list[Outgoing]:
+        """Around the ``help`` command: the help *word* alone offers urgent help first; ``/help`` keeps the
+        manual, with the urgent option on top."""
+        event = turn.event
+        typed_word = event.payload is None and event.command is None and not (event.text or "").lstrip().startswith("/")
+        if typed_word:
+            return self._help_choice(turn, event.text or "")
+        messages = await manual(turn)
+        urgent = Option("🆘 " + turn.t.gettext(URGENT_HELP), f"{PAYLOAD_PREFIX}:page:{turn.t.locale}")
+        return [replace(messages[0], options=(urgent, *messages[0].options)), *messages[1:]] if messages else []
 
     def _help_choice(self, turn: Turn, word: str) -> list[Outgoing]:
         t = turn.t
@@ -238,47 +241,36 @@ class SafetyFeature:
 
     # -- live reload and statistics ---------------------------------------------
 
-    def stage_reload(self, content_dir: Path, tree: ContentTree) -> object:
-        """Load and check the rules against ``tree`` (raises :class:`ContentError`); apply with :meth:`apply_reload`."""
+    def stage_reload(self, content_dir: Path, tree: ContentTree) -> Callable[[], None]:
+        """Load and check the rules against ``tree`` (raises :class:`ContentError`); the returned callable
+        swaps them in (live reload: nothing changes until every feature's files are good)."""
         rules, _warnings = load_safety(content_dir, tree)
-        return rules
 
-    def apply_reload(self, staged: object) -> None:
-        assert isinstance(staged, SafetyRules)
-        self.rules = staged
+        def apply() -> None:
+            self.rules = rules if rules.categories else EMPTY
+
+        return apply
 
     async def _count(self, category: str, locale: str) -> None:
-        store = self.engine.store
-        if isinstance(store, SQLiteStore):
-            await store.write((
-                "INSERT INTO safety_matches (category, locale, count) VALUES (?, ?, 1) "
-                "ON CONFLICT (category, locale) DO UPDATE SET count = count + 1", (category, locale)))
+        await self.engine.store.repository(SAFETY).count(category, locale)
 
 
-async def safety_counts(store: SQLiteStore) -> dict[str, dict[str, int]]:
+async def safety_counts(store: Store) -> dict[str, dict[str, int]]:
     """Matches per category and language, for ``marhaba stats`` (empty when the table is missing)."""
-    try:
-        rows = await store.db.execute_fetchall(
-            "SELECT category, locale, count FROM safety_matches ORDER BY category, locale")
-    except sqlite3.OperationalError:  # an older database without migration 012
-        return {}
-    out: dict[str, dict[str, int]] = {}
-    for category, locale, count in rows:
-        out.setdefault(category, {})[locale] = count
-    return out
+    return await store.repository(SAFETY).counts()
 
 
-def install(engine: Engine, settings: Settings) -> SafetyFeature:
-    """Load the rules (raising :class:`ContentError` when invalid) and make the feature the engine's guard."""
+def setup(engine: Engine, settings: Settings) -> SafetyFeature:
+    """Load the rules (raising :class:`ContentError` when invalid); the feature is the engine's guard."""
     rules, warnings = load_safety(settings.content_dir, engine.content)
     for warning in warnings:
         log.warning("%s", warning)
-    feature = SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
-    engine.guard = feature
-    engine.extensions["safety"] = feature
-    engine.add_payload(PAYLOAD_PREFIX, feature.on_payload)
-    engine.before_language.add(PAYLOAD_PREFIX)
-    engine.add_command("help", feature.wrap_help(engine.commands["help"].handler),
-                       engine.commands["help"].description)
-    return feature
+    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
 
+
+async def _stats(store: Any, content: ContentTree, now: float) -> dict[str, Any]:
+    return {"safety": await safety_counts(store)}
+
+
+FEATURE = Feature("safety", setup, stats=_stats)
+"""The safety feature: checks every typed text first, so it comes first in the feature list."""

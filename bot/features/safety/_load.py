@@ -22,9 +22,9 @@ import difflib
 import re
 from pathlib import Path
 
-from bot.content import SAFETY_FILE, ContentTree, read_text_file
+from bot.content import SAFETY_FILE, ContentTree, read_yaml_file
 from bot.content._loader import display_path
-from bot.content._yaml import Y, YamlProblems, parse
+from bot.content._yaml import Y
 from bot.errors import ContentError, Problem
 from bot.features.questions import tokens
 from bot.features.safety._rules import (
@@ -65,13 +65,7 @@ def load_safety(content_dir: str | Path, tree: ContentTree) -> tuple[SafetyRules
                                                  "in danger; write this file (see the README, 'Safety rules')",
                                                  "warning")]
     problems: list[Problem] = []
-    text = read_text_file(path, directory, problems)
-    if text is None:
-        raise ContentError(problems)
-    try:
-        doc = parse(text, shown)
-    except YamlProblems as exc:
-        raise ContentError(exc.problems) from None
+    doc = read_yaml_file(path, directory, problems)
     checker = _Checker(shown, tree, problems)
     rules = checker.file(doc)
     errors = [p for p in problems if p.severity == "error"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ConfigError
 
@@ -22,7 +24,7 @@ def _settings(args: argparse.Namespace):
 def _cmd_stats(args: argparse.Namespace) -> int:
     from bot.content import load_content
     from bot.features.staff._stats import gather, html_report, text_report
-    from bot.store import sqlite_store
+    from bot.store import open_store
 
     settings = _settings(args)
     if not settings.db_path.is_file():
@@ -30,8 +32,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     tree = load_content(settings.content_dir).tree
 
     async def run() -> None:
-        async with sqlite_store(settings) as store:
-            stats = await gather(store, tree)
+        async with open_store(settings.store_database) as store:
+            stats = await gather(store, tree, features=args.features)
         if args.html:
             Path(args.html).write_text(html_report(stats), encoding="utf-8")
             print(f"wrote {args.html}")
@@ -49,21 +51,21 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        asyncio.run(serve_preview(settings, args.host, args.port, temporary_db=not args.db))
+        asyncio.run(serve_preview(settings, args.host, args.port, args.open_engine, temporary_db=not args.db))
     except OSError as exc:
         raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``marhaba stats`` and ``marhaba preview``."""
+def register_cli(subparsers: argparse._SubParsersAction, features: Sequence[Any] = ()) -> None:
+    """Add ``marhaba stats`` (with the figures of ``features``) and ``marhaba preview``."""
     stats = subparsers.add_parser("stats", help="usage statistics (aggregates only)")
     stats.add_argument("--db", help="SQLite file (default: $MARHABA_DB)")
     stats.add_argument("--content", help="content folder (default: $MARHABA_CONTENT or the sample content)")
     out = stats.add_mutually_exclusive_group()
     out.add_argument("--html", metavar="FILE", help="write a self-contained HTML report with charts")
     out.add_argument("--json", action="store_true", help="machine-readable output")
-    stats.set_defaults(func=_cmd_stats)
+    stats.set_defaults(func=_cmd_stats, features=features)
 
     preview = subparsers.add_parser("preview", help="a local web page to try the bot as Telegram or WhatsApp shows it")
     preview.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.content import ContentTree, load_content
 from bot.content._loader import display_path
@@ -114,26 +114,29 @@ class Reloader:
             # Our own .mo writes are not edits: remember them as seen.
             self._seen = {**before, **await asyncio.to_thread(_stats, written)}
             self.engine.swap(tree, catalogs)
-            for extension, value in staged:
-                extension.apply_reload(value)
+            for apply in staged:
+                apply()
             log.info("content reloaded: %d nodes, %d catalogs compiled", len(tree), len(written))
             return ReloadResult(ok=True, nodes=len(tree), compiled=[display_path(p) for p in written])
 
-    def _load(self, changed: set[str]) -> tuple[ContentTree, Catalogs, list[Path], list[tuple[Any, object]]]:
+    def _load(self, changed: set[str]) -> tuple[ContentTree, Catalogs, list[Path], list[Callable[[], None]]]:
         problems: list[Problem] = []
         tree: ContentTree | None = None
         try:
             tree = load_content(self.content_dir).tree
         except ContentError as exc:
             problems.extend(exc.problems)
-        # Features with files of their own beside the content (the safety rules) load them against the new tree.
-        staged: list[tuple[Any, object]] = []
-        for extension in self.engine.extensions.values():
-            if tree is not None and hasattr(extension, "stage_reload"):
-                try:
-                    staged.append((extension, extension.stage_reload(self.content_dir, tree)))
-                except ContentError as exc:
-                    problems.extend(exc.problems)
+        # Features with files of their own beside the content (events, safety rules) read them again against
+        # the new tree; each gives back what swaps them in, run only when everything is good.
+        staged: list[Callable[[], None]] = []
+        for hook in self.engine.router.reload_hooks if tree is not None else ():
+            try:
+                apply = hook(self.content_dir, tree)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+            else:
+                if apply is not None:
+                    staged.append(apply)
         # Translators edit .po files: check each changed one, compile only when all are good.
         compiled: list[tuple[Path, bytes]] = []
         for po in sorted(self.locales_dir.glob("*/LC_MESSAGES/*.po")):

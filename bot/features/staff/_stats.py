@@ -13,15 +13,19 @@ from __future__ import annotations
 import html
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.content import ContentTree
 from bot.core._render import node_title
-from bot.features.safety import safety_counts
+from bot.features.feedback._repository import FEEDBACK
+from bot.features.questions._repository import QUESTIONS
+from bot.features.staff._repository import STAFF
 from bot.features.usage import week_of
+from bot.features.usage._repository import USAGE
 from bot.i18n import LOCALES, Catalogs
-from bot.store import SQLiteStore
+from bot.store import Store
 
 DAY = 86_400.0
 TOP_TOPICS = 10
@@ -30,8 +34,6 @@ WEEKS_SHOWN = 12
 """Weeks in the "per week" figures: the last twelve, from the first one recorded."""
 NO_LOCALE = "none"
 """The ``by_locale`` key of people who wrote but have not chosen a language yet."""
-UNANSWERED_TABLE = "unanswered_counts"
-"""How many questions were not answered, per day and locale, naming no one (migration 010)."""
 
 
 @dataclass
@@ -60,45 +62,53 @@ class Stats:
     """Per page and language: ``{"node": id, "title": ..., "locale": ..., "positive": n, "negative": n}``."""
     safety: dict[str, dict[str, int]] = field(default_factory=dict)
     """Safety disclosures answered, per category and language (counts only: no text, no person)."""
+    more: dict[str, Any] = field(default_factory=dict)
+    """Figures of features this report has no field for, by name (``Feature.stats``)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-async def gather(store: SQLiteStore, content: ContentTree, now: float | None = None) -> Stats:
-    """Read the aggregates from the database (reads only)."""
+async def gather(store: Store, content: ContentTree, now: float | None = None, *,
+                 features: Iterable[Any] = ()) -> Stats:
+    """Read the aggregates from the database (reads only), with each of ``features``' own figures
+    (``Feature.stats``)."""
     now = time.time() if now is None else now
-    db = store.db
+    staff = store.repository(STAFF)
     stats = Stats()
-    for locale, count in await db.execute_fetchall(
-            "SELECT COALESCE(locale, ''), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC, 1"):
+    for locale, count in await staff.users_by_locale():
         stats.by_locale[locale or NO_LOCALE] = count
-    for channel, count in await db.execute_fetchall(
-            "SELECT channel, COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC, 1"):
+    for channel, count in await staff.users_by_channel():
         stats.by_channel[channel] = count
     stats.users = sum(stats.by_channel.values())
-    ((a7, a30),) = await db.execute_fetchall(
-        "SELECT COALESCE(SUM(last_seen >= ?), 0), COALESCE(SUM(last_seen >= ?), 0) FROM users",
-        (now - 7 * DAY, now - 30 * DAY))
-    stats.active_7, stats.active_30 = a7, a30
+    stats.active_7, stats.active_30 = await staff.active_since(now - 7 * DAY, now - 30 * DAY)
     # People per topic: a person counts once per topic however many of its pages they opened.
     people: dict[str, set[int]] = {}
-    for node_id, user_id in await db.execute_fetchall("SELECT node_id, user_id FROM visits"):
+    for node_id, user_id in await staff.visits():
         topic = content.topic_of(node_id)
         if topic is not None:
             people.setdefault(topic.id, set()).add(user_id)
     ranked = sorted(((len(v), k) for k, v in people.items()), key=lambda x: (-x[0], x[1]))
     stats.topics = [(k, content.nodes[k].title, n) for n, k in ranked]
-    done = Counter(dict(await db.execute_fetchall("SELECT node_id, COUNT(*) FROM steps_done GROUP BY node_id")))
+    done = Counter(await staff.steps_done())
     stats.steps = sorted(((s.id, s.title, done.get(s.id, 0)) for s in content.steps()), key=lambda x: -x[2])
     # Counts only: the texts go with the people who wrote them (/forget) and after their retention period.
-    rows = await db.execute_fetchall(
-        f"SELECT locale, SUM(count) FROM {UNANSWERED_TABLE} GROUP BY locale ORDER BY 2 DESC")
+    rows = await store.repository(QUESTIONS).unanswered_by_locale()
     stats.unanswered = sum(n for _, n in rows)
     stats.unanswered_by_locale = {loc or NO_LOCALE: n for loc, n in rows}
-    await _gather_usage(db, content, stats, now)
-    stats.safety = await safety_counts(store)
+    await _gather_usage(store, content, stats, now)
+    for feature in features:
+        if feature.stats is None:
+            continue
+        for name, value in (await feature.stats(store, content, now)).items():
+            if name in _FIELDS:
+                setattr(stats, name, value)
+            else:
+                stats.more[name] = value
     return stats
+
+
+_FIELDS = frozenset(f for f in Stats.__dataclass_fields__ if f != "more")
 
 
 def _title(content: ContentTree, node_id: str) -> str:
@@ -106,30 +116,28 @@ def _title(content: ContentTree, node_id: str) -> str:
     return node.title if node is not None else node_id
 
 
-async def _gather_usage(db: Any, content: ContentTree, stats: Stats, now: float) -> None:
+async def _gather_usage(store: Store, content: ContentTree, stats: Stats, now: float) -> None:
     """The per-week figures, "not sure" shares, pages before a handoff and reactions (migration 011)."""
     week, start = week_of(now)
-    stored = {w: (a, q) for w, a, q in await db.execute_fetchall(
-        "SELECT week, active_users, questions FROM usage_weeks ORDER BY week DESC LIMIT ?", (WEEKS_SHOWN,))}
-    ((live,),) = await db.execute_fetchall("SELECT COUNT(*) FROM users WHERE last_seen >= ?", (start,))
+    usage = store.repository(USAGE)
+    stored = {w: (a, q) for w, a, q in await usage.weeks(WEEKS_SHOWN)}
+    (live,) = await store.repository(STAFF).active_since(start)
     active, questions = stored.get(week, (0, 0))
     stored[week] = (max(active, live), questions)  # this week so far, counted now
     first = min(stored)
     weeks = [week_of(start - 7 * DAY * i)[0] for i in range(WEEKS_SHOWN)][::-1]
     stats.weeks = [{"week": w, "active_users": stored.get(w, (0, 0))[0], "questions": stored.get(w, (0, 0))[1]}
                    for w in weeks if w >= first]
-    for locale, answered, not_sure in await db.execute_fetchall(
-            "SELECT locale, answered, not_sure FROM question_outcomes ORDER BY answered + not_sure DESC, locale"):
+    for locale, answered, not_sure in await usage.outcomes():
         total = answered + not_sure
         if total:
             stats.not_sure_by_locale[locale] = {"questions": total, "not_sure": not_sure,
                                                 "share": round(not_sure / total, 3)}
-    stats.before_handoff = [(node_id, _title(content, node_id), n) for node_id, n in await db.execute_fetchall(
-        "SELECT node_id, count FROM handoff_origins ORDER BY count DESC, node_id LIMIT ?", (TOP_TOPICS,))]
-    stats.reactions = [{"node": node_id, "title": _title(content, node_id), "locale": locale, "positive": pos,
-                        "negative": neg} for node_id, locale, pos, neg in await db.execute_fetchall(
-        "SELECT node_id, locale, positive, negative FROM page_feedback WHERE positive + negative > 0 "
-        "ORDER BY positive + negative DESC, node_id, locale")]
+    stats.before_handoff = [(node_id, _title(content, node_id), n)
+                            for node_id, n in await usage.handoff_origins(TOP_TOPICS)]
+    stats.reactions = [{"node": s.node_id, "title": _title(content, s.node_id), "locale": s.locale,
+                        "positive": s.positive, "negative": s.negative}
+                       for s in await store.repository(FEEDBACK).scores()]
 
 
 def _locale_name(code: str) -> str:
@@ -173,6 +181,8 @@ def text_report(stats: Stats) -> str:
     lines += ["", "Safety disclosures answered (per category and language; no text is kept):"]
     lines += [f"  {category:<20} {sum(by.values()):>5}   " + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
               for category, by in stats.safety.items()] or ["  (none)"]
+    for name, value in stats.more.items():
+        lines += ["", f"{name}: {value}"]
     return "\n".join(lines)
 
 

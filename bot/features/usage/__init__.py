@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.features.usage._counters import (
     ACTIVE_COUNT_INTERVAL_SECONDS,
+    FEATURE,
     count_active_users,
     record_handoff,
     record_question,
@@ -19,5 +20,5 @@ from bot.features.usage._counters import (
     week_of,
 )
 
-__all__ = ["ACTIVE_COUNT_INTERVAL_SECONDS", "count_active_users", "record_handoff", "record_question", "usage_job",
+__all__ = ["ACTIVE_COUNT_INTERVAL_SECONDS", "FEATURE", "count_active_users", "record_handoff", "record_question", "usage_job",
            "week_of"]

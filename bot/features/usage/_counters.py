@@ -8,8 +8,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.features.privacy import safe_traceback
-from bot.store import SQLiteStore, Store
+from bot.core._feature import Feature
+from bot.core._router import Router
+from bot.features.usage._repository import USAGE
+from bot.logs import safe_traceback
+from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.core import Engine
@@ -31,44 +34,40 @@ def week_of(when: float) -> tuple[str, float]:
 
 async def record_question(store: Store, locale: str, *, answered: bool, now: float | None = None) -> None:
     """Count one question this week, and for ``locale`` whether it was answered or "not sure"."""
-    if not isinstance(store, SQLiteStore):
-        return
     week, _ = week_of(time.time() if now is None else now)
-    column = "answered" if answered else "not_sure"
-    await store.write(
-        ("INSERT INTO usage_weeks (week, questions) VALUES (?, 1) "
-         "ON CONFLICT (week) DO UPDATE SET questions = questions + 1", (week,)),
-        (f"INSERT INTO question_outcomes (locale, {column}) VALUES (?, 1) "
-         f"ON CONFLICT (locale) DO UPDATE SET {column} = {column} + 1", (locale,)),
-    )
+    await store.repository(USAGE).record_question(week, locale, answered)
 
 
 async def record_handoff(store: Store, from_node: str | None) -> None:
     """Count that someone on ``from_node`` (their page before) asked for a person."""
-    if not isinstance(store, SQLiteStore) or not from_node:
-        return
-    await store.write(("INSERT INTO handoff_origins (node_id, count) VALUES (?, 1) "
-                       "ON CONFLICT (node_id) DO UPDATE SET count = count + 1", (from_node,)))
+    if from_node:
+        await store.repository(USAGE).record_handoff(from_node)
 
 
-async def count_active_users(store: SQLiteStore, now: float | None = None) -> None:
+async def count_active_users(store: Store, now: float | None = None) -> None:
     """Store how many people were active this week so far (a week's figure only grows)."""
     week, start = week_of(time.time() if now is None else now)
-    await store.write(
-        ("INSERT INTO usage_weeks (week, active_users) "
-         "SELECT ?, COUNT(*) FROM users WHERE last_seen >= ? "
-         "ON CONFLICT (week) DO UPDATE SET active_users = MAX(active_users, excluded.active_users)",
-         (week, start)))
+    await store.repository(USAGE).count_active(week, start)
 
 
 async def usage_job(engine: Engine, settings: Settings) -> None:
     """``marhaba run``'s background job: count this week's active people every hour."""
     store = engine.store
-    if not isinstance(store, SQLiteStore):
-        return
     while True:
         try:
             await count_active_users(store)
         except Exception as exc:
             log.error("counting active users failed: %s", safe_traceback(exc))
         await asyncio.sleep(ACTIVE_COUNT_INTERVAL_SECONDS)
+
+
+class Usage:
+    """Counts this week's active people every hour while ``marhaba run`` serves."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.router = Router("usage")
+        self.router.add_job(lambda: usage_job(engine, settings))
+
+
+FEATURE = Feature("usage", Usage)
+"""Usage over time: the active-people job (questions and handoffs are counted by the questions feature)."""

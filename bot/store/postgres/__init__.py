@@ -1,7 +1,16 @@
-"""The PostgreSQL store (asyncpg): chosen with ``MARHABA_DATABASE_URL=postgresql://...``."""
+"""The PostgreSQL backend (asyncpg, a connection pool): chosen with ``MARHABA_DATABASE_URL=postgresql://...``.
 
-from bot.store.postgres._coordination import PostgresInbox, PostgresLeases, purge_postgres_inbox
-from bot.store.postgres._store import MIGRATION_LOCK, PostgresStore, describe, migrations
+:class:`PostgresStore` implements :class:`~bot.store.Store` and hands out the PostgreSQL implementation of
+each feature's repository protocol (``bot/store/postgres/<feature>.py``) through
+:meth:`PostgresStore.repository`; its migrations are in ``bot/store/postgres/migrations``.
+"""
 
-__all__ = ["MIGRATION_LOCK", "PostgresInbox", "PostgresLeases", "PostgresStore", "describe", "migrations",
-           "purge_postgres_inbox"]
+from bot.store.postgres._store import (
+    MIGRATION_LOCK,
+    REPOSITORIES,
+    PostgresStore,
+    describe,
+    migrations,
+)
+
+__all__ = ["MIGRATION_LOCK", "REPOSITORIES", "PostgresStore", "describe", "migrations"]

@@ -10,12 +10,13 @@ import pytest
 from bot.channels._text import utf16_length
 from bot.channels.telegram import TelegramChannel, TelegramSettings
 from bot.content import ContentTree
-from bot.core import Blocked, Engine, Option, Outgoing
+from bot.core import Blocked, Option, Outgoing
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 from bot.web import WebServer
 from tests.channels.telegram.conftest import Harness, telegram_settings
 from tests.channels.telegram.fake_botapi import FakeBotAPI
+from tests.conftest import make_engine
 
 BLOCKED = "Forbidden: bot was blocked by the user"
 
@@ -92,7 +93,7 @@ async def test_progress_survives_a_restart_of_the_application(
 
     async def run(script):
         async with SQLiteStore(db) as store:
-            engine = Engine(content=sample_tree, catalogs=catalogs, store=store)
+            engine = make_engine(content=sample_tree, catalogs=catalogs, store=store)
             channel = TelegramChannel(settings, engine, WebServer("127.0.0.1", 0))
             harness = Harness(fake_api, channel)
             await channel.start()

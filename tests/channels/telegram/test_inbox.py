@@ -17,6 +17,7 @@ from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI, message_updat
 from tests.channels.telegram.test_webhook import SECRET, post, start_update, webhook
 from tests.features.staff.test_reload import eventually
 from tests.serving import RunningSync, start_run_sync
+from tests.store import data
 
 __all__ = ["webhook"]  # the webhook-mode channel fixture
 
@@ -33,13 +34,14 @@ async def test_an_update_delivered_five_times_is_answered_once(webhook: WebServe
     assert len(fake_api.calls_of("sendMessage", 6101)) == 1
     # What is kept of a handled update is its id: the message itself is gone (cleared right after the
     # answer was sent, so wait for that rather than read while the turn still ends).
-    query = "SELECT platform_id, payload FROM inbox ORDER BY platform_id"
+    async def kept() -> list[tuple]:
+        return await data.rows(engine.store, "inbox", "platform_id, payload", order="platform_id")
 
     async def handled() -> bool:
-        return all(payload is None for _, payload in await engine.store.db.execute_fetchall(query))
+        return all(payload is None for _, payload in await kept())
 
     await eventually(handled)
-    assert await engine.store.db.execute_fetchall(query) == [("6101", None), ("6102", None)]
+    assert await kept() == [("6101", None), ("6102", None)]
 
 
 def start(fake_api: FakeBotAPI, tmp_path: Path) -> RunningSync:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.feedback import feedback_of, install
+from bot.features.feedback import FEATURE, feedback_of
 from bot.settings import Settings
 from tests.channels.telegram.conftest import Harness
 from tests.channels.telegram.fake_botapi import reaction_update
@@ -12,7 +12,7 @@ from tests.channels.telegram.fake_botapi import reaction_update
 
 @pytest.fixture(autouse=True)
 def feedback(telegram: Harness):
-    return install(telegram.channel.engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    return telegram.channel.engine.add_feature(FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}))
 
 
 async def test_a_reaction_to_a_page_counts_for_it_and_gets_no_reply(telegram: Harness) -> None:

@@ -15,11 +15,11 @@ import pytest
 from bot.channels.whatsapp import CloudApiClient, WhatsAppChannel, WhatsAppConfig, signature
 from bot.channels.whatsapp._config import Templates
 from bot.content import ContentTree
-from bot.core import Engine
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 from bot.web import WebServer
 from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
+from tests.conftest import make_engine
 
 PAYLOADS = Path(__file__).parent / "payloads"
 APP_SECRET = "test-app-secret"
@@ -72,7 +72,7 @@ class WhatsAppHarness:
     async def start(self) -> WhatsAppHarness:
         self.store = SQLiteStore(self.db_path)
         await self.store.open()
-        self.engine = Engine(content=self.tree, catalogs=self.catalogs, store=self.store)
+        self.engine = make_engine(content=self.tree, catalogs=self.catalogs, store=self.store)
         self.web = WebServer("127.0.0.1", 0)
         config = WhatsAppConfig(phone_number_id=PHONE_NUMBER_ID, api_base_url=self.fake.url, token=TOKEN,
                                 app_secret=APP_SECRET, verify_token=VERIFY_TOKEN, templates=self.templates)

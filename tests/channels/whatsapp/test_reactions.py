@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.features.feedback import feedback_of, install
+from bot.features.feedback import FEATURE, feedback_of
 from bot.settings import Settings
 from tests.channels.whatsapp.conftest import WhatsAppHarness, payload, reply_webhook, text_webhook
+from tests.store import data
 
 USER = "963933000001"  # the user of the recorded payloads
 
@@ -18,7 +19,7 @@ USER = "963933000001"  # the user of the recorded payloads
 @pytest.fixture(autouse=True)
 def feedback(wa: WhatsAppHarness):
     """The feature as ``marhaba run`` installs it."""
-    return install(wa.engine, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    return wa.engine.add_feature(FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}))
 
 
 def reaction_webhook(to_message: str, emoji: str | None, message_id: str) -> dict[str, Any]:
@@ -75,9 +76,8 @@ async def test_reactions_on_a_page_count_for_it_and_a_removal_takes_them_back(wa
 async def test_no_user_is_linked_to_a_reaction(wa: WhatsAppHarness) -> None:
     page = await open_health_card(wa)
     await wa.post(reaction_webhook(page, "🙏", "wamid.react-6"))
-    db = wa.store.db
     for table in ("page_messages", "page_feedback"):
-        columns = [row[1] for row in await db.execute_fetchall(f"PRAGMA table_info({table})")]
+        columns = await data.columns(wa.store, table)
         assert not {"user_id", "wa_id", "chat_id", "message_id"} & set(columns), table
-        dump = repr(await db.execute_fetchall(f"SELECT * FROM {table}"))
+        dump = repr(await data.rows(wa.store, table))
         assert USER not in dump and page not in dump

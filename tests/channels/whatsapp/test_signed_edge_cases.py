@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 import pytest
 
 from bot.channels.whatsapp._store import WhatsAppStore
-from bot.errors import StoreError
+from bot.errors import StoreIntegrityError
 from tests.channels.whatsapp.conftest import WhatsAppHarness, text_webhook
+from tests.store import data
 
 USER = "963933000001"
 
@@ -36,8 +36,7 @@ async def test_a_timestamp_that_is_no_time_is_answered_not_dropped_as_a_redelive
     resp = await wa.post(body)
     assert resp.status_code == 200
     assert len(wa.fake.to(USER)) == 1, "the message was answered"
-    with sqlite3.connect(wa.db_path) as db:
-        [(sent_at,)] = db.execute("SELECT sent_at FROM whatsapp_inbound WHERE message_id = 'wamid.ts1'").fetchall()
+    [(sent_at,)] = data.file_rows(wa.db_path, "whatsapp_inbound", "sent_at", where={"message_id": "wamid.ts1"})
     assert isinstance(sent_at, float) and sent_at > 0
     await wa.post(body)
     assert len(wa.fake.to(USER)) == 1, "and a real redelivery of it is still answered once"
@@ -46,7 +45,7 @@ async def test_a_timestamp_that_is_no_time_is_answered_not_dropped_as_a_redelive
 async def test_a_failed_claim_raises_instead_of_passing_for_a_redelivery(wa: WhatsAppHarness) -> None:
     user = await wa.store.get_or_create_user("whatsapp", USER)
     store = WhatsAppStore(wa.store)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreIntegrityError):
         await store.claim_message("wamid.bad", user.id, float("nan"))  # NOT NULL fails: an error, not a duplicate
     assert await store.claim_message("wamid.good", user.id, 1.0) is True
     assert await store.claim_message("wamid.good", user.id, 1.0) is False

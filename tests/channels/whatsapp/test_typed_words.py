@@ -49,8 +49,8 @@ class Typist:
 @pytest.fixture
 async def typist(wa: WhatsAppHarness) -> Typist:
     settings = Settings.from_env({"MARHABA_ENV_FILE": ""})
-    broadcast.install(wa.engine, settings)
-    questions.install(wa.engine, settings)
+    wa.engine.add_feature(broadcast.FEATURE, settings)
+    wa.engine.add_feature(questions.FEATURE, settings)
     typist = Typist(wa)
     await typist("hello")
     return typist

@@ -17,6 +17,7 @@ from tests.channels.whatsapp.conftest import (
     reply_webhook,
     text_webhook,
 )
+from tests.store import data
 
 USER = "963933000001"  # the user of the recorded payloads (a Syrian number)
 
@@ -207,8 +208,7 @@ async def test_forget_deletes_the_whatsapp_rows(wa: WhatsAppHarness) -> None:
     await wa.post(text_webhook(USER, "/forget", "wamid.f1"))
     await wa.post(reply_webhook(USER, "forget:yes", "wamid.f2"))
     assert "deleted" in wa.fake.to(USER)[-1]["text"]["body"]  # the reply still reaches the user
-    async with wa.store.db.execute("SELECT COUNT(*) FROM whatsapp_inbound") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await data.count(wa.store, "whatsapp_inbound") == 0
 
 
 # -- limits ---------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ async def test_user_outside_the_24_hour_window_gets_only_a_template(fake_graph, 
         await wa.post(text_webhook(USER, "hello", "wamid.old", timestamp=old))
         await wa.post(reply_webhook(USER, "lang:ar", "wamid.old2"))
         # make both inbound messages a day old, as if they had come yesterday
-        await wa.store.db.execute("UPDATE whatsapp_inbound SET sent_at = ?", (old,))
+        await data.update(wa.store, "whatsapp_inbound", {"sent_at": old})
         recent = "963933000002"
         await wa.post(text_webhook(recent, "hello", "wamid.recent"))
         sender = wa.channel.sender

@@ -9,11 +9,12 @@ import pytest
 from bot.content import ContentTree
 from bot.core import Engine
 from bot.features.broadcast import (
+    BroadcastRepository,
     BroadcastSettings,
     Events,
     EventsFeature,
-    OutboxStore,
     load_events,
+    outbox_of,
 )
 from bot.store import SQLiteStore
 from tests.channels.whatsapp.conftest import fake_graph  # noqa: F401 - the fake Graph API fixture
@@ -31,13 +32,13 @@ def sample_events(sample_tree: ContentTree) -> Events:
 @pytest.fixture
 def feature(engine: Engine, sample_events: Events) -> EventsFeature:
     feature = EventsFeature(engine, sample_events, BroadcastSettings(), now=lambda: NOW)
-    feature.register()
+    engine.router.include(feature.router)
     return feature
 
 
 @pytest.fixture
-def outbox(store: SQLiteStore) -> OutboxStore:
-    return OutboxStore(store)
+def outbox(store: SQLiteStore) -> BroadcastRepository:
+    return outbox_of(store)
 
 
 async def chat_in(engine: Engine, locale: str, user_id: str = "u1", channel: str = "test") -> Chat:
@@ -48,7 +49,7 @@ async def chat_in(engine: Engine, locale: str, user_id: str = "u1", channel: str
     return chat
 
 
-async def add_subscribers(store: SQLiteStore, outbox: OutboxStore, channel: str, ids: list[str], topic: str,
+async def add_subscribers(store: SQLiteStore, outbox: BroadcastRepository, channel: str, ids: list[str], topic: str,
                           locale: str = "en") -> list[int]:
     """Create users of ``channel`` with ``locale`` subscribed to ``topic``; their store ids."""
     out = []
@@ -58,3 +59,4 @@ async def add_subscribers(store: SQLiteStore, outbox: OutboxStore, channel: str,
         await outbox.subscribe(user.id, topic)
         out.append(user.id)
     return out
+from tests.features.staff.conftest import project_copy, staff_engine  # noqa: E402, F401  (fixtures for test_reload)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.features.broadcast import OutboxStore
+from bot.features.broadcast import outbox_of
 from bot.store import SQLiteStore
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI
 from tests.features.broadcast.conftest import add_subscribers
+from tests.store import data
 
 SUBSCRIBERS = [str(200_000 + i) for i in range(600)]
 ARABIC = SUBSCRIBERS[:100]
@@ -44,7 +45,7 @@ def marhaba(*args: str, api: FakeBotAPI, db: Path, cwd: Path, timeout: float = 6
 
 async def seed(db: Path) -> None:
     async with SQLiteStore(db) as store:
-        outbox = OutboxStore(store)
+        outbox = outbox_of(store)
         await add_subscribers(store, outbox, "telegram", ARABIC, "jobs", "ar")
         await add_subscribers(store, outbox, "telegram", SUBSCRIBERS[100:], "jobs", "en")
         await add_subscribers(store, outbox, "telegram", OTHER_TOPIC, "legal", "en")
@@ -56,7 +57,7 @@ async def seed(db: Path) -> None:
 async def claimed_chats(db: Path) -> set[int]:
     """Chats whose outbox rows were being sent (claimed, not yet marked) by a killed sender."""
     async with SQLiteStore(db) as store:
-        rows = await store.db.execute_fetchall("SELECT channel_user_id FROM outbox WHERE state = 'sending'")
+        rows = await data.rows(store, "outbox", "channel_user_id", where={"state": "sending"})
     return {int(r[0]) for r in rows}
 
 
@@ -155,7 +156,7 @@ def test_two_broadcasts_sent_from_two_processes_at_once_stay_within_the_cap(tmp_
         async def subscribers() -> None:
             async with SQLiteStore(db) as store:
                 for topic, chats in audiences.items():
-                    await add_subscribers(store, OutboxStore(store), "telegram", chats, topic, "en")
+                    await add_subscribers(store, outbox_of(store), "telegram", chats, topic, "en")
 
         asyncio.run(subscribers())
         processes = [subprocess.Popen(

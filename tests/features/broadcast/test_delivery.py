@@ -12,7 +12,7 @@ from bot.channels import telegram as tg
 from bot.channels import whatsapp as wa
 from bot.channels.whatsapp import WhatsAppStore
 from bot.core import Engine, Sender
-from bot.features.broadcast import Drainer, OutboxStore
+from bot.features.broadcast import BroadcastRepository, Drainer
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI
@@ -40,7 +40,7 @@ async def telegram_sender(capped_api: FakeBotAPI, engine: Engine) -> AsyncIterat
 
 async def test_a_broadcast_reaches_each_subscriber_once_at_the_cap_without_429(
         capped_api: FakeBotAPI, telegram_sender: Sender, engine: Engine, store: SQLiteStore,
-        outbox: OutboxStore) -> None:
+        outbox: BroadcastRepository) -> None:
     chats = [str(9000 + i) for i in range(150)]
     await add_subscribers(store, outbox, "telegram", chats, "jobs")
     await add_subscribers(store, outbox, "telegram", ["8000", "8001"], "legal")
@@ -57,7 +57,7 @@ async def test_a_broadcast_reaches_each_subscriber_once_at_the_cap_without_429(
 
 
 async def test_a_429_storm_delays_but_loses_nothing(
-        capped_api: FakeBotAPI, telegram_sender: Sender, store: SQLiteStore, outbox: OutboxStore) -> None:
+        capped_api: FakeBotAPI, telegram_sender: Sender, store: SQLiteStore, outbox: BroadcastRepository) -> None:
     chats = [str(9100 + i) for i in range(40)]
     await add_subscribers(store, outbox, "telegram", chats, "jobs")
     capped_api.fail("sendMessage", 429, "Too Many Requests: retry after 1", parameters={"retry_after": 1}, count=6)
@@ -73,7 +73,7 @@ async def test_a_429_storm_delays_but_loses_nothing(
 
 
 async def test_blocked_users_are_tried_once_marked_inactive_and_left_out_next_time(
-        capped_api: FakeBotAPI, telegram_sender: Sender, store: SQLiteStore, outbox: OutboxStore) -> None:
+        capped_api: FakeBotAPI, telegram_sender: Sender, store: SQLiteStore, outbox: BroadcastRepository) -> None:
     chats = [str(9200 + i) for i in range(10)]
     await add_subscribers(store, outbox, "telegram", chats, "jobs")
     for chat in chats[:3]:
@@ -95,7 +95,7 @@ async def test_blocked_users_are_tried_once_marked_inactive_and_left_out_next_ti
 
 
 async def test_each_subscriber_gets_their_locales_text(
-        capped_api: FakeBotAPI, telegram_sender: Sender, store: SQLiteStore, outbox: OutboxStore) -> None:
+        capped_api: FakeBotAPI, telegram_sender: Sender, store: SQLiteStore, outbox: BroadcastRepository) -> None:
     await add_subscribers(store, outbox, "telegram", ["9301"], "jobs", "ar")
     await add_subscribers(store, outbox, "telegram", ["9303"], "jobs", "tr")
     await add_subscribers(store, outbox, "telegram", ["9304"], "jobs", "fa_AF")
@@ -124,7 +124,7 @@ async def whatsapp_sender(fake_graph: FakeGraph, engine: Engine, tmp_path: Path)
 
 
 async def test_whatsapp_users_outside_the_window_get_a_template_or_are_skipped_with_a_reason(
-        fake_graph: FakeGraph, whatsapp_sender: Sender, store: SQLiteStore, outbox: OutboxStore) -> None:
+        fake_graph: FakeGraph, whatsapp_sender: Sender, store: SQLiteStore, outbox: BroadcastRepository) -> None:
     inside = await add_subscribers(store, outbox, "whatsapp", ["4915100000001"], "jobs", "fr")
     await add_subscribers(store, outbox, "whatsapp", ["4915100000002"], "jobs", "ar")
     await add_subscribers(store, outbox, "whatsapp", ["4915100000003"], "jobs", "fr")

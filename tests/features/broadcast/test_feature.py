@@ -8,9 +8,10 @@ import pytest
 from babel.dates import format_date
 
 from bot.core import Engine
-from bot.features.broadcast import BroadcastSettings, Events, EventsFeature, OutboxStore
+from bot.features.broadcast import BroadcastSettings, Events, EventsFeature, outbox_of
 from bot.store import SQLiteStore
 from tests.features.broadcast.conftest import NOW, chat_in
+from tests.store import data
 
 
 @pytest.mark.parametrize("locale", ["ar", "fa", "tr", "fr", "ur"])
@@ -33,7 +34,7 @@ async def test_events_lists_upcoming_events_with_dates_in_the_users_locale(
 
 async def test_hijri_date_is_shown_beside_the_gregorian_one_where_enabled(
         engine: Engine, sample_events: Events) -> None:
-    EventsFeature(engine, sample_events, BroadcastSettings(hijri=True), now=lambda: NOW).register()
+    engine.router.include(EventsFeature(engine, sample_events, BroadcastSettings(hijri=True), now=lambda: NOW).router)
     chat = await chat_in(engine, "ar")
     await chat("/events")
     # 23 November 2026 is 12 Jumada al-Akhirah 1448 in the tabular calendar.
@@ -63,7 +64,7 @@ async def test_unknown_event_payload_shows_the_list(engine: Engine, feature: Eve
 
 async def test_subscribe_toggles_topics_and_unsubscribe_ends_them(
         engine: Engine, feature: EventsFeature, store: SQLiteStore) -> None:
-    outbox = OutboxStore(store)
+    outbox = outbox_of(store)
     chat = await chat_in(engine, "en")
     await chat("/subscribe")
     assert [o.payload for o in chat.last[0].options][:5] == [
@@ -85,7 +86,7 @@ async def test_subscribe_toggles_topics_and_unsubscribe_ends_them(
 @pytest.mark.parametrize("word", ["STOP", "stop", "Unsubscribe"])
 async def test_typed_stop_unsubscribes_from_everything(
         engine: Engine, feature: EventsFeature, store: SQLiteStore, word: str) -> None:
-    outbox = OutboxStore(store)
+    outbox = outbox_of(store)
     chat = await chat_in(engine, "en", channel="whatsapp", user_id="4915100000001")
     await chat("/subscribe jobs")
     await chat("/subscribe legal")
@@ -102,5 +103,4 @@ async def test_forget_deletes_subscriptions(engine: Engine, feature: EventsFeatu
     assert "subscriptions" in await store.user_tables() and "outbox" in await store.user_tables()
     await chat("/forget")
     await chat.payload("forget:yes")
-    rows = await store.db.execute_fetchall("SELECT COUNT(*) FROM subscriptions")
-    assert list(rows)[0][0] == 0
+    assert await data.count(store, "subscriptions") == 0

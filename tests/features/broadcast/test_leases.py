@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
-from bot.features.broadcast import OutboxStore
+from bot.features.broadcast import BroadcastRepository, OutboxState
 from bot.store import SQLiteStore
 from tests.features.broadcast.conftest import add_subscribers
 
 
-async def ready_broadcast(store: SQLiteStore, outbox: OutboxStore, n: int = 5) -> int:
+async def ready_broadcast(store: SQLiteStore, outbox: BroadcastRepository, n: int = 5) -> int:
     await add_subscribers(store, outbox, "telegram", [str(5000 + i) for i in range(n)], "jobs")
     broadcast_id = await outbox.create(kind="staff", topics=["jobs"], texts={"en": "hello"})
     assert broadcast_id is not None
@@ -17,7 +17,7 @@ async def ready_broadcast(store: SQLiteStore, outbox: OutboxStore, n: int = 5) -
     return broadcast_id
 
 
-async def test_a_live_lease_is_not_taken_and_an_expired_one_is(store: SQLiteStore, outbox: OutboxStore) -> None:
+async def test_a_live_lease_is_not_taken_and_an_expired_one_is(store: SQLiteStore, outbox: BroadcastRepository) -> None:
     broadcast_id = await ready_broadcast(store, outbox)
     now = time.time()
     first = await outbox.claim(broadcast_id, ["telegram"], 3, token="run-a", lease_seconds=30, now=now)
@@ -33,19 +33,19 @@ async def test_a_live_lease_is_not_taken_and_an_expired_one_is(store: SQLiteStor
     assert all(r.attempts == 2 for r in taken)
 
 
-async def test_renewing_keeps_a_slow_senders_rows(store: SQLiteStore, outbox: OutboxStore) -> None:
+async def test_renewing_keeps_a_slow_senders_rows(store: SQLiteStore, outbox: BroadcastRepository) -> None:
     broadcast_id = await ready_broadcast(store, outbox, n=2)
     now = time.time()
     held = await outbox.claim(broadcast_id, ["telegram"], 10, token="run-a", lease_seconds=30, now=now)
     await outbox.renew("run-a", lease_seconds=30, now=now + 20)
     assert await outbox.claim(broadcast_id, ["telegram"], 10, token="run-b", now=now + 31) == []
     for row in held:
-        await outbox.mark(row.id, "sent")
+        await outbox.mark(row.id, OutboxState.SENT)
     assert await outbox.next_retry(broadcast_id, ["telegram"], "run-b") is None
     assert await outbox.finish_if_done(broadcast_id)
 
 
-async def test_resume_releases_only_expired_claims(store: SQLiteStore, outbox: OutboxStore) -> None:
+async def test_resume_releases_only_expired_claims(store: SQLiteStore, outbox: BroadcastRepository) -> None:
     broadcast_id = await ready_broadcast(store, outbox, n=4)
     now = time.time()
     await outbox.claim(broadcast_id, ["telegram"], 2, token="run-live", lease_seconds=60, now=now)

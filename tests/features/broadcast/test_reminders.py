@@ -10,15 +10,16 @@ from bot.core import Engine, Outgoing, Sender
 from bot.features.broadcast import (
     BroadcastSettings,
     ChannelLimits,
-    OutboxStore,
     Pacer,
     Reminders,
     load_events,
+    outbox_of,
 )
 from bot.features.broadcast._cli import _limits as broadcast_limits
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from bot.store import SQLiteStore
+from tests.conftest import make_engine
 from tests.features.broadcast.conftest import add_subscribers
 
 EVENTS = """\
@@ -58,7 +59,7 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
 
     async def tick(*, drain: bool = True) -> None:
         async with SQLiteStore(db) as store:  # every tick is a fresh start of the bot
-            engine = Engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": sender})
+            engine = make_engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": sender})
             reminders = Reminders(engine, events, config, now=lambda: clock[0])
             if drain:
                 await reminders.run_once()
@@ -66,7 +67,7 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
                 await reminders.schedule()
 
     async with SQLiteStore(db) as store:
-        outbox = OutboxStore(store)
+        outbox = outbox_of(store)
         await add_subscribers(store, outbox, "telegram", ["501"], "language-classes", "fr")
         await add_subscribers(store, outbox, "telegram", ["502"], "language-classes", "ar")
         await add_subscribers(store, outbox, "telegram", ["503"], "jobs", "fr")
@@ -99,8 +100,8 @@ async def test_recurring_reminders_follow_local_time_across_dst_and_restarts(
     await tick()
     assert len(sender.sent) == 4
     async with SQLiteStore(db) as store:
-        rows = await store.db.execute_fetchall("SELECT event_id, occurrence FROM broadcasts ORDER BY id")
-    assert list(rows) == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]
+        rows = [(b.event_id, b.occurrence) for b in reversed(await outbox_of(store).recent())]
+    assert rows == [("sunday-class", "2026-10-18T10:00:00+02:00"), ("sunday-class", "2026-10-25T10:00:00+01:00")]
 
 
 async def test_reminders_are_paced_like_broadcasts_by_the_rate_settings(

@@ -4,13 +4,12 @@ scanned for the person's platform id, phone number and every text they sent, whi
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from bot.channels.whatsapp._store import WhatsAppStore
 from bot.core import Engine
-from bot.features.broadcast._outbox import OutboxStore
-from bot.features.questions import install
+from bot.features.broadcast._outbox import outbox_of
+from bot.features.questions import FEATURE
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.web import WebServer
@@ -24,6 +23,7 @@ from tests.features.questions.conftest import (
     telegram_staffed as telegram_staffed,  # a fixture, used by name
 )
 from tests.features.staff.test_reload import eventually
+from tests.store import data
 
 STAFF = "4915112345678"
 NEWCOMER = "905551234567"
@@ -42,20 +42,17 @@ def leftovers(db: Path, needles: list[str]) -> list[str]:
     for path in sorted(db.parent.glob(db.name + "*")):
         if path.suffix == ".key":
             continue
-        data = path.read_bytes()
-        found += [f"{path.name}: {n}" for n in needles if n.encode() in data or n.encode("utf-16-le") in data]
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            for row in conn.execute(f"SELECT * FROM {table}"):
-                for column, value in zip(columns, row, strict=True):
-                    found += [f"{table}.{column}: {n}" for n in needles if n in str(value)]
+        raw = path.read_bytes()
+        found += [f"{path.name}: {n}" for n in needles if n.encode() in raw or n.encode("utf-16-le") in raw]
+    for table, (columns, rows) in data.file_dump(db).items():
+        for row in rows:
+            for column, value in zip(columns, row, strict=True):
+                found += [f"{table}.{column}: {n}" for n in needles if n in str(value)]
     return found
 
 
 async def test_forget_on_whatsapp_leaves_no_trace_in_any_table_or_file(wa: WhatsAppHarness) -> None:
-    install(wa.engine, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF": f"whatsapp:{STAFF}"}))
+    wa.engine.add_feature(FEATURE, Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_STAFF": f"whatsapp:{STAFF}"}))
     ids = iter(range(1000))
 
     async def say(who: str, text: str) -> None:
@@ -75,7 +72,7 @@ async def test_forget_on_whatsapp_leaves_no_trace_in_any_table_or_file(wa: Whats
     await say(NEWCOMER, TEXTS[2])
     user = await wa.store.get_user("whatsapp", NEWCOMER)
     assert user is not None and user.pending is not None and "KT-5512" in user.pending
-    outbox = OutboxStore(wa.store)
+    outbox = outbox_of(wa.store)
     await outbox.subscribe(user.id, "jobs")
     await outbox.create(kind="staff", topics=["jobs"], texts={"en": "Job fair on Sunday"})
     await WhatsAppStore(wa.store).record_sent("wamid.b1", NEWCOMER)
@@ -128,8 +125,7 @@ async def test_forget_by_webhook_leaves_no_copy_of_the_forget_update_itself(
     assert "deleted" in fake_api.calls_of("editMessageText", person)[-1].params["text"]
 
     async def handled() -> bool:
-        rows = await engine.store.db.execute_fetchall("SELECT 1 FROM inbox WHERE payload IS NOT NULL")
-        return not rows
+        return await data.count(engine.store, "inbox", where={"payload": data.NOT_NULL}) == 0
 
     await eventually(handled)
     assert leftovers(db_path, [str(person), TEXTS[0], *WORDS[:3]]) == []

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ConfigError
-from bot.features.privacy import install_key, pseudonym, warn_without_own_key
+from bot.features.privacy import install_key, warn_without_own_key
 from bot.features.privacy._pseudonym import key_file
+from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import SQLiteStore
+from tests.store import data
 
 PHONE = "905321234567"
 
@@ -36,8 +37,7 @@ async def test_first_start_creates_a_private_key_file_and_nothing_in_the_databas
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     key = path.read_text(encoding="utf-8").strip()
     assert len(key) == 64
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM settings").fetchone() == (0,)
+    assert data.file_count(db, "settings") == 0
     assert key.encode() not in database_bytes(db)
     async with SQLiteStore(db) as store:
         await install_key(store, settings(db))
@@ -53,13 +53,12 @@ async def test_a_key_kept_in_the_database_by_an_older_version_is_moved_to_the_fi
     db = tmp_path / "old.db"
     old_key = "ab" * 32
     async with SQLiteStore(db) as store:
-        await store.write(("INSERT INTO settings (name, value) VALUES ('pseudonym_key', ?)", (old_key,)))
+        await data.insert(store, "settings", {"name": "pseudonym_key", "value": old_key})
     with caplog.at_level(logging.WARNING, logger="marhaba.privacy"):
         async with SQLiteStore(db) as store:
             await install_key(store, settings(db))
     assert (tmp_path / "old.db.key").read_text(encoding="utf-8").strip() == old_key
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM settings").fetchone() == (0,)
+    assert data.file_count(db, "settings") == 0
     assert old_key.encode() not in database_bytes(db), "deleted pages are overwritten (secure_delete)"
     assert any("moved out of the database" in r.getMessage() for r in caplog.records)
 
@@ -67,10 +66,10 @@ async def test_a_key_kept_in_the_database_by_an_older_version_is_moved_to_the_fi
 async def test_the_environment_key_wins_and_no_file_is_written(tmp_path: Path) -> None:
     db = tmp_path / "env.db"
     async with SQLiteStore(db) as store:
-        await store.write(("INSERT INTO settings (name, value) VALUES ('pseudonym_key', ?)", ("cd" * 32,)))
+        await data.insert(store, "settings", {"name": "pseudonym_key", "value": "cd" * 32})
         await install_key(store, settings(db, MARHABA_SECRET_KEY="k" * 32))
         keyed = pseudonym("whatsapp", PHONE)
-        assert await store.db.execute_fetchall("SELECT * FROM settings") == []
+        assert await data.rows(store, "settings") == []
     assert not (tmp_path / "env.db.key").exists()
     other = tmp_path / "other.db"
     async with SQLiteStore(other) as store:

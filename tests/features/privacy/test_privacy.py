@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.channels.whatsapp import WhatsAppSender
 from bot.core import Engine, Incoming, Turn
-from bot.features.privacy import install_key, protect_logging, pseudonym, safe_traceback
+from bot.features.privacy import install_key
+from bot.logs import protect_logging, pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.channels.telegram.conftest import Harness
@@ -25,6 +25,7 @@ from tests.channels.whatsapp.conftest import (
 )
 from tests.channels.whatsapp.fake_graph import TOKEN, FakeGraph
 from tests.hardening.conftest import marhaba_whatsapp, post_signed
+from tests.store import data
 
 PHONE = "905321234567"
 NAME = "Zeynep Kaya"
@@ -33,33 +34,18 @@ SECRET_TEXT = "my address is Lindenstrasse 17, flat 4, asylum case 2024-XK-77"
 
 def rows_about(db_path: Path, values: set[object]) -> dict[str, list[tuple]]:
     """Every row, in every table of the database, holding one of ``values`` in any column."""
-    db = sqlite3.connect(db_path)
-    try:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        found: dict[str, list[tuple]] = {}
-        for table in tables:
-            for row in db.execute(f'SELECT * FROM "{table}"'):
-                if any(cell in values or (isinstance(cell, str) and any(
-                        isinstance(v, str) and v in cell for v in values)) for cell in row):
-                    found.setdefault(table, []).append(row)
-        return found
-    finally:
-        db.close()
+    found: dict[str, list[tuple]] = {}
+    for table, (_columns, rows) in data.file_dump(db_path).items():
+        for row in rows:
+            if any(cell in values or (isinstance(cell, str) and any(
+                    isinstance(v, str) and v in cell for v in values)) for cell in row):
+                found.setdefault(table, []).append(row)
+    return found
 
 
 def user_refs(db_path: Path, user_id: int) -> dict[str, int]:
     """Rows per table whose column referencing ``users(id)`` is ``user_id``."""
-    db = sqlite3.connect(db_path)
-    try:
-        out = {}
-        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            for fk in db.execute(f'PRAGMA foreign_key_list("{table}")'):
-                if fk[2] == "users":
-                    count = db.execute(f'SELECT count(*) FROM "{table}" WHERE "{fk[3]}" = ?', (user_id,)).fetchone()[0]
-                    out[table] = out.get(table, 0) + count
-        return out
-    finally:
-        db.close()
+    return data.file_user_rows(db_path, user_id)
 
 
 async def test_whatsapp_session_logs_no_phone_number_name_or_text_and_forget_leaves_no_row(

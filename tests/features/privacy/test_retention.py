@@ -11,13 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import Engine
+from bot.app import FEATURES
+from bot.core import Engine, Feature
 from bot.errors import ConfigError
-from bot.features.privacy import RULES, RetentionRule, add_retention_rule, purge, retention_job
-from bot.runner import JOBS
+from bot.features import privacy
+from bot.features.privacy import RetentionRule, purge, retention_job, rules_of
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.features.privacy.test_privacy import user_refs
+from tests.store import data
+
+RULES = rules_of(FEATURES)
 
 DAY = 86_400
 
@@ -30,7 +34,7 @@ async def user_last_seen(store: SQLiteStore, user_id: str, days_ago: float) -> i
     user = await store.get_or_create_user("test", user_id)
     await store.record_visit(user.id, "health")
     await store.set_step(user.id, "health", True)
-    await store.write(("UPDATE users SET last_seen = ? WHERE id = ?", (time.time() - days_ago * DAY, user.id)))
+    await data.update(store, "users", {"last_seen": time.time() - days_ago * DAY}, where={"id": user.id})
     return user.id
 
 
@@ -38,7 +42,7 @@ async def test_users_inactive_longer_than_the_setting_are_deleted_with_everythin
         store: SQLiteStore, db_path: Path) -> None:
     old = await user_last_seen(store, "old", 40)
     recent = await user_last_seen(store, "recent", 10)
-    done = await purge(store, settings(MARHABA_RETENTION_DAYS="30"))
+    done = await purge(store, settings(MARHABA_RETENTION_DAYS="30"), rules=RULES)
     assert done["inactive users"] == 1
     assert await store.get_user("test", "old") is None and sum(user_refs(db_path, old).values()) == 0
     assert await store.get_user("test", "recent") is not None and user_refs(db_path, recent)["visits"] == 1
@@ -47,31 +51,30 @@ async def test_users_inactive_longer_than_the_setting_are_deleted_with_everythin
 async def test_default_keeps_a_year_and_zero_keeps_for_ever(store: SQLiteStore) -> None:
     await user_last_seen(store, "months", 200)
     await user_last_seen(store, "years", 400)
-    assert (await purge(store, settings()))["inactive users"] == 1
+    assert (await purge(store, settings(), rules=RULES))["inactive users"] == 1
     assert await store.get_user("test", "months") is not None
     await user_last_seen(store, "ancient", 4000)
-    assert "inactive users" not in await purge(store, settings(MARHABA_RETENTION_DAYS="0"))
+    assert "inactive users" not in await purge(store, settings(MARHABA_RETENTION_DAYS="0"), rules=RULES)
     assert await store.get_user("test", "ancient") is not None
 
 
 async def test_a_malformed_setting_deletes_nothing(store: SQLiteStore) -> None:
     await user_last_seen(store, "old", 400)
     with pytest.raises(ConfigError, match="MARHABA_QUESTION_RETENTION_DAYS"):
-        await purge(store, settings(MARHABA_RETENTION_DAYS="1", MARHABA_QUESTION_RETENTION_DAYS="a month"))
+        await purge(store, settings(MARHABA_RETENTION_DAYS="1", MARHABA_QUESTION_RETENTION_DAYS="a month"), rules=RULES)
     assert await store.get_user("test", "old") is not None
 
 
 async def test_old_unanswered_questions_are_purged_and_a_missing_table_is_no_error(store: SQLiteStore) -> None:
     now = time.time()
     user = await store.get_or_create_user("test", "asker")
-    await store.write(*(("INSERT INTO unanswered_questions (question_key, locale, user_id, question, count, "
-                         "first_at, last_at) VALUES (?, 'en', ?, ?, 1, ?, ?)", (key, user.id, key, at, at))
-                        for key, at in (("old", now - 10 * DAY), ("new", now - DAY))))
-    await purge(store, settings(MARHABA_QUESTION_RETENTION_DAYS="7"))
-    rows = await store.db.execute_fetchall("SELECT question FROM unanswered_questions")
-    assert [r[0] for r in rows] == ["new"]
-    await store.write(("DROP TABLE unanswered_questions", ()))  # a database without the questions feature
-    assert (await purge(store, settings()))["unanswered questions"] == 0
+    await data.insert(store, "unanswered_questions", *(
+        {"question_key": key, "locale": "en", "user_id": user.id, "question": key, "count": 1, "first_at": at,
+         "last_at": at} for key, at in (("old", now - 10 * DAY), ("new", now - DAY))))
+    await purge(store, settings(MARHABA_QUESTION_RETENTION_DAYS="7"), rules=RULES)
+    assert await data.rows(store, "unanswered_questions", "question") == [("new",)]
+    await data.drop_table(store, "unanswered_questions")  # a database without the questions feature
+    assert (await purge(store, settings(), rules=RULES))["unanswered questions"] == 0
 
 
 async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,16 +84,17 @@ async def test_features_can_register_their_own_rules(store: SQLiteStore, monkeyp
         seen.append(older_than_seconds)
         return 2
 
-    monkeypatch.setattr("bot.features.privacy._retention.RULES", dict(RULES))
-    add_retention_rule(RetentionRule("old events", "MARHABA_BROADCAST_RETENTION_DAYS", 30, rule))
-    assert (await purge(store, settings(MARHABA_BROADCAST_RETENTION_DAYS="90")))["old events"] == 2
+    events = Feature("events", retention=(RetentionRule("old events", "MARHABA_BROADCAST_RETENTION_DAYS", 30, rule),))
+    rules = rules_of((*FEATURES, events))
+    assert (await purge(store, settings(MARHABA_BROADCAST_RETENTION_DAYS="90"), rules=rules))["old events"] == 2
     assert seen == [90 * DAY]
+    unread = Feature("events", retention=(RetentionRule("new events", "MARHABA_EVENT_RETENTION_DAYS", 90, rule),))
     with pytest.raises(ValueError, match="add MARHABA_EVENT_RETENTION_DAYS to bot.settings"):
-        add_retention_rule(RetentionRule("new events", "MARHABA_EVENT_RETENTION_DAYS", 90, rule))
+        rules_of((*FEATURES, unread))
 
 
 async def test_marhaba_run_purges_on_start_and_daily(store: SQLiteStore) -> None:
-    assert retention_job in JOBS
+    assert privacy.FEATURE in FEATURES  # its setup adds this job to what `marhaba run` starts
     days: asyncio.Queue[asyncio.Future[None]] = asyncio.Queue()
 
     async def a_day(seconds: float) -> None:  # the job's wait between purges: returns when the test says
@@ -100,7 +104,8 @@ async def test_marhaba_run_purges_on_start_and_daily(store: SQLiteStore) -> None
         await passed
 
     await user_last_seen(store, "old", 400)
-    task = asyncio.create_task(retention_job(Engine(None, None, store), settings(), sleep=a_day))  # type: ignore[arg-type]
+    task = asyncio.create_task(retention_job(Engine(None, None, store, features=(privacy.FEATURE,)),  # type: ignore[arg-type]
+                                             settings(), sleep=a_day))
     try:
         first_night = await asyncio.wait_for(days.get(), 30)  # the purge at start is done
         assert await store.get_user("test", "old") is None

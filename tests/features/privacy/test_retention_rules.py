@@ -11,14 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import FEATURES
 from bot.channels.whatsapp._store import WhatsAppStore
-from bot.features.broadcast._outbox import OutboxStore
-from bot.features.privacy import RULES, purge
+from bot.features.broadcast._outbox import outbox_of
+from bot.features.privacy import purge, rules_of
 from bot.features.privacy._retention import DAY_SECONDS
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.settings import Settings
 from bot.store import Inbox, SQLiteStore
 from tests.conftest import PROJECT
+from tests.store import data
+
+RULES = rules_of(FEATURES)
 
 PERSONAL_COLUMNS = {"channel_user_id", "message_id", "question", "question_key", "texts", "text", "body",
                     "pending", "wa_id", "chat_id"}
@@ -33,11 +37,9 @@ def settings() -> Settings:
 async def test_every_table_with_text_or_platform_ids_has_a_retention_rule(store: SQLiteStore) -> None:
     covered = {table.partition(".")[0] for rule in RULES.values() for table in rule.tables}
     uncovered = []
-    for (table,) in await store.db.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        columns = {r[1] for r in await store.db.execute_fetchall(f"PRAGMA table_info({table})")}
-        refers_to_users = any(r[2] == "users" for r in await store.db.execute_fetchall(
-            f"PRAGMA foreign_key_list({table})"))
-        if (columns & PERSONAL_COLUMNS or refers_to_users) and table not in covered:
+    for table in await data.tables(store):
+        columns = set(await data.columns(store, table))
+        if (columns & PERSONAL_COLUMNS or await data.refers_to_users(store, table)) and table not in covered:
             uncovered.append(table)
     assert uncovered == []
 
@@ -66,11 +68,11 @@ Count = str
 
 
 async def _unanswered(store: SQLiteStore, user: int, at: float) -> None:
-    await QuestionStore(store).record_unanswered(user, "where can I sleep tonight", "en", now=at)
+    await questions_of(store).record_unanswered(user, "where can I sleep tonight", "en", now=at)
 
 
 async def _ticket(store: SQLiteStore, user: int, at: float) -> None:
-    await QuestionStore(store).create_ticket(user, "en", "my landlord keeps my passport", status="open", now=at)
+    await questions_of(store).create_ticket(user, "en", "my landlord keeps my passport", status="open", now=at)
 
 
 async def _offer(store: SQLiteStore, user: int, at: float) -> None:
@@ -86,11 +88,11 @@ async def _status(store: SQLiteStore, user: int, at: float) -> None:
 
 
 async def _broadcast(store: SQLiteStore, user: int, at: float) -> None:
-    outbox = OutboxStore(store)
+    outbox = outbox_of(store)
     await outbox.subscribe(user, "jobs")
     broadcast = await outbox.create(kind="staff", topics=["jobs"], texts={"en": "Job fair on Sunday"})
-    await store.write(("UPDATE outbox SET state = 'sent'", ()),
-                      ("UPDATE broadcasts SET finished_at = ? WHERE id = ?", (at, broadcast)))
+    await data.update(store, "outbox", {"state": "sent"})
+    await data.update(store, "broadcasts", {"finished_at": at}, where={"id": broadcast})
 
 
 async def _webhook_update(store: SQLiteStore, user: int, at: float) -> None:
@@ -108,17 +110,23 @@ async def _nothing(store: SQLiteStore, user: int, at: float) -> None:
     return None
 
 
-CASES: dict[str, tuple[Setup, str, float]] = {
-    # rule: (what to store at time T, a query counting it, the rule's limit in days)
-    "inactive users": (_nothing, "SELECT COUNT(*) FROM users", 365),
-    "handled webhook ids": (_webhook_update, "SELECT COUNT(*) FROM inbox", 7),
-    "unanswered questions": (_unanswered, "SELECT COUNT(*) FROM unanswered_questions", 30),
-    "tickets": (_ticket, "SELECT COUNT(*) FROM question_tickets", 30),
-    "unsent questions": (_offer, "SELECT COUNT(*) FROM users WHERE pending IS NOT NULL", 1),
-    "whatsapp message ids": (_inbound, "SELECT COUNT(*) FROM whatsapp_inbound", 7),
-    "whatsapp delivery statuses": (_status, "SELECT COUNT(*) FROM whatsapp_statuses", 30),
-    "pages of sent messages (for reactions)": (_page_message, "SELECT COUNT(*) FROM page_messages", 3),
-    "broadcasts": (_broadcast, "SELECT (SELECT COUNT(*) FROM broadcasts) + (SELECT COUNT(*) FROM outbox)", 30),
+def counting(*tables: str, **where: object) -> Callable[[SQLiteStore], Awaitable[int]]:
+    async def count(store: SQLiteStore) -> int:
+        return sum([await data.count(store, table, where) for table in tables])
+    return count
+
+
+CASES: dict[str, tuple[Setup, Callable[[SQLiteStore], Awaitable[int]], float]] = {
+    # rule: (what to store at time T, counting it, the rule's limit in days)
+    "inactive users": (_nothing, counting("users"), 365),
+    "handled webhook ids": (_webhook_update, counting("inbox"), 7),
+    "unanswered questions": (_unanswered, counting("unanswered_questions"), 30),
+    "tickets": (_ticket, counting("question_tickets"), 30),
+    "unsent questions": (_offer, counting("users", pending=data.NOT_NULL), 1),
+    "whatsapp message ids": (_inbound, counting("whatsapp_inbound"), 7),
+    "whatsapp delivery statuses": (_status, counting("whatsapp_statuses"), 30),
+    "pages of sent messages (for reactions)": (_page_message, counting("page_messages"), 3),
+    "broadcasts": (_broadcast, counting("broadcasts", "outbox"), 30),
 }
 
 
@@ -133,13 +141,13 @@ async def test_each_rule_deletes_just_after_its_limit_not_before(tmp_path: Path,
     async with SQLiteStore(tmp_path / "r.db") as store:
         user = await store.get_or_create_user("whatsapp", PHONE)
         at = time.time()
-        await store.write(("UPDATE users SET last_seen = ? WHERE id = ?", (at, user.id)))
+        await data.update(store, "users", {"last_seen": at}, where={"id": user.id})
         await setup(store, user.id, at)
-        [(before,)] = await store.db.execute_fetchall(count)
+        before = await count(store)
         assert before >= 1
-        done = await purge(store, settings(), now=at + days * DAY_SECONDS - 60)
+        done = await purge(store, settings(), now=at + days * DAY_SECONDS - 60, rules=RULES)
         assert done[name] == 0
-        assert await store.db.execute_fetchall(count) == [(before,)]
-        done = await purge(store, settings(), now=at + days * DAY_SECONDS + 60)
+        assert await count(store) == before
+        done = await purge(store, settings(), now=at + days * DAY_SECONDS + 60, rules=RULES)
         assert done[name] >= 1
-        assert await store.db.execute_fetchall(count) == [(0,)]
+        assert await count(store) == 0

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.store import SQLiteStore
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -66,7 +66,7 @@ def test_questions_unanswered_lists_text_locale_time_and_count(tmp_path: Path) -
 
     async def seed() -> None:
         async with SQLiteStore(db) as store:
-            qs = QuestionStore(store)
+            qs = questions_of(store)
             a = await store.get_or_create_user("test", "a")
             b = await store.get_or_create_user("test", "b")
             await qs.record_unanswered(a.id, "what is the weather", "en")
@@ -95,7 +95,7 @@ def test_questions_unanswered_cuts_long_texts_in_the_listing(tmp_path: Path) -> 
     async def seed() -> None:
         async with SQLiteStore(db) as store:
             user = await store.get_or_create_user("test", "u1")
-            await QuestionStore(store).record_unanswered(user.id, junk, "en")
+            await questions_of(store).record_unanswered(user.id, junk, "en")
 
     asyncio.run(seed())
     stored = json.loads(marhaba("questions", "unanswered", "--json", db=db).stdout)["question"]

@@ -9,9 +9,9 @@ import pytest
 
 from bot.app import open_engine
 from bot.errors import ConfigError
-from bot.features.privacy import purge
+from bot.features.privacy import purge, rules_of
 from bot.features.questions import HandoffSettings
-from bot.features.questions._store import QuestionStore
+from bot.features.questions._store import questions_of
 from bot.settings import DAY_SECONDS as DAY
 from bot.settings import Settings
 from tests.features.questions.conftest import english, settings
@@ -44,12 +44,12 @@ async def test_retention_zero_starts_and_keeps_questions_for_ever(tmp_path: Path
     env = {"MARHABA_ENV_FILE": "", "MARHABA_DB": str(tmp_path / "q.db"), "MARHABA_QUESTION_RETENTION_DAYS": days}
     parsed = Settings.from_env(env)
     async with open_engine(parsed) as engine:  # "0" refused to start before (#18 point 5)
-        questions = QuestionStore(engine.store)  # type: ignore[arg-type]
+        questions = questions_of(engine.store)
         asker = await engine.store.get_or_create_user("test", "asker")
         await questions.record_unanswered(asker.id, "where is the old library", "en", now=time.time() - 4000 * DAY)
         chat = await english(engine)
         await chat("qwzx blorp vint")  # an unanswered question: the feature purges old ones now
-        await purge(engine.store, parsed)  # type: ignore[arg-type]  # and so does the daily retention job
+        await purge(engine.store, parsed, rules=rules_of(engine.features))  # and so does the daily retention job
         wordings = [q.question for q in await questions.unanswered()]
     assert ("where is the old library" in wordings) is kept
     assert "qwzx blorp vint" in wordings

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core import Engine
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.store import SQLiteStore
 from tests.conftest import Chat
 from tests.features.questions.conftest import english
+from tests.store import data
 
 
 async def test_a_question_shows_the_best_node_as_a_visit_with_other_matches(qengine: Engine,
@@ -35,7 +36,7 @@ async def test_low_confidence_is_honest_offers_topics_and_a_person_and_is_record
     await chat.press("Talk to a person")
     assert chat.last[0].node_id == "concerns-talk-to-person"
     assert "+90 212 555 0111" in chat.text
-    rows = await QuestionStore(store).unanswered()
+    rows = await questions_of(store).unanswered()
     assert [(r.question, r.locale, r.count) for r in rows] == [("what is the weather tomorrow", "en", 1)]
 
 
@@ -43,7 +44,7 @@ async def test_same_unanswered_question_is_counted_not_repeated(qengine: Engine,
     a, b = await english(qengine, "a"), await english(qengine, "b")
     await a("What is the weather tomorrow?")
     await b("what is the  WEATHER tomorrow")
-    rows = await QuestionStore(store).unanswered()
+    rows = await questions_of(store).unanswered()
     assert len(rows) == 1 and rows[0].count == 2
 
 
@@ -130,7 +131,7 @@ async def test_staff_unreachable_keeps_no_ticket(staffed: Engine, store: SQLiteS
     await chat("what is the weather tomorrow")
     await chat.press("Ask a person")
     assert "cannot be reached" in chat.text
-    assert await store.db.execute_fetchall("SELECT * FROM question_tickets") == []
+    assert await data.count(store, "question_tickets") == 0
 
 
 class _StaffChat:
@@ -149,11 +150,11 @@ async def test_the_ticket_is_made_when_the_person_presses_and_only_once(staffed:
     staff = staffed.senders["telegram"] = _StaffChat()  # type: ignore[assignment]
     chat = await english(staffed)
     await chat("what is the weather tomorrow")
-    assert await store.db.execute_fetchall("SELECT * FROM question_tickets") == [], "an offer is not a ticket"
+    assert await data.count(store, "question_tickets") == 0, "an offer is not a ticket"
     await chat.payload("q:ask:offer")
     assert "Your question was sent to our team (#1)" in chat.text
     assert len(staff.sent) == 1 and "what is the weather tomorrow" in staff.sent[0]
-    rows = await store.db.execute_fetchall("SELECT question, status FROM question_tickets")
+    rows = await data.rows(store, "question_tickets", "question, status")
     assert rows == [("what is the weather tomorrow", "open")]
     await chat.payload("q:ask:offer")  # a second tap
     assert "already with our team" in chat.text and len(staff.sent) == 1
@@ -168,4 +169,4 @@ async def test_an_offer_closed_by_moving_on_sends_nothing_old(staffed: Engine, s
     await chat("/menu")
     await chat.payload("q:ask:offer")  # the old button, after the person moved on
     assert "Write your question in one message" in chat.text
-    assert staff.sent == [] and await store.db.execute_fetchall("SELECT * FROM question_tickets") == []
+    assert staff.sent == [] and await data.count(store, "question_tickets") == 0

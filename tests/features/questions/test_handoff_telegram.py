@@ -10,7 +10,7 @@ import itertools
 import time
 from typing import Any
 
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from tests.channels.telegram.conftest import Harness, TelegramUser
 from tests.channels.telegram.fake_botapi import BOT_USER, user
 from tests.features.questions.conftest import STAFF_CHAT
@@ -70,7 +70,7 @@ async def test_round_trip_by_replying_to_the_forwarded_ticket(telegram_staffed: 
     assert "#1" in to_newcomer[0].params["text"]
     # Staff see that it was delivered, in the staff chat.
     assert "Sent to the person who asked #1" in h.api.calls_of("sendMessage", STAFF_CHAT)[-1].params["text"]
-    ticket = await QuestionStore(h.channel.engine.store).ticket(1)
+    ticket = await questions_of(h.channel.engine.store).ticket(1)
     assert ticket is not None and ticket.status == "answered"
 
 

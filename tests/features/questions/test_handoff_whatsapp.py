@@ -13,7 +13,7 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel, TelegramSettings
 from bot.content import ContentTree
-from bot.features.questions import install
+from bot.features.questions import FEATURE
 from bot.i18n import Catalogs
 from bot.web import WebServer
 from tests.channels.telegram.conftest import Harness, telegram_settings
@@ -33,7 +33,7 @@ async def both(fake_api: FakeBotAPI, db_path: Path, sample_tree: ContentTree,
     await graph.start()
     wa = await WhatsAppHarness(graph, db_path, sample_tree, catalogs).start()
     env = telegram_settings(fake_api, MARHABA_STAFF_CHAT=str(STAFF_CHAT))
-    install(wa.engine, env)
+    wa.engine.add_feature(FEATURE, env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), wa.engine, WebServer("127.0.0.1", 0))
     tg = Harness(fake_api, channel)
     await channel.start()

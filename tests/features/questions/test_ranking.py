@@ -6,7 +6,7 @@ import pytest
 
 from bot.content import ContentTree
 from bot.core import Engine
-from bot.features.questions import QuestionIndex, question_index, rank
+from bot.features.questions import QuestionIndex, rank
 from bot.i18n import Catalogs
 from tests.features.questions.conftest import feature_of
 
@@ -74,9 +74,9 @@ def test_example_questions_of_the_language_are_indexed(index: QuestionIndex, sam
 
 async def test_index_rebuilds_when_content_or_catalogs_are_swapped(
         qengine: Engine, sample_tree: ContentTree, tmp_path) -> None:
-    first = question_index(qengine)
-    assert question_index(qengine) is first
     feature = feature_of(qengine)
+    first = feature.index()
+    assert feature.index() is first
     nodes = dict(sample_tree.nodes)
     clinic = nodes["health-migrant-clinic"]
     from dataclasses import replace

@@ -5,17 +5,18 @@ from __future__ import annotations
 import time
 
 from bot.core import Engine
-from bot.features.questions import QuestionStore, purge_unanswered
+from bot.features.questions import purge_unanswered, questions_of
 from bot.features.questions._store import purge_tickets
 from bot.store import SQLiteStore
 from tests.features.questions.conftest import english
+from tests.store import data
 
 
 async def test_unanswered_questions_belong_to_who_asked_but_are_listed_without_identity(store: SQLiteStore) -> None:
     tables = await store.user_tables()
     assert "unanswered_questions" in tables and "question_tickets" in tables  # so /forget reaches them
     assert "unanswered_counts" not in tables
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     a = await store.get_or_create_user("test", "a")
     b = await store.get_or_create_user("test", "b")
     await qs.record_unanswered(a.id, "Where is the bazaar?", "en", now=100)
@@ -30,7 +31,7 @@ async def test_unanswered_questions_belong_to_who_asked_but_are_listed_without_i
 
 
 async def test_purge_deletes_only_texts_older_than_the_retention(store: SQLiteStore) -> None:
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     user = await store.get_or_create_user("test", "u1")
     now = time.time()
     await qs.record_unanswered(user.id, "old question", "en", now=now - 40 * 86400)
@@ -45,7 +46,7 @@ async def test_purge_deletes_only_texts_older_than_the_retention(store: SQLiteSt
 
 
 async def test_asking_again_refreshes_the_stored_wording_and_time(store: SQLiteStore) -> None:
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     user = await store.get_or_create_user("test", "u1")
     now = time.time()
     await qs.record_unanswered(user.id, "Weather?", "en", now=now - 40 * 86400)
@@ -59,7 +60,7 @@ async def test_an_unanswered_question_is_offered_but_no_ticket_is_made(staffed: 
     chat = await english(staffed)
     await chat("what is the weather tomorrow")
     assert any(o.payload == "q:ask:offer" for m in chat.last for o in m.options)
-    assert await store.db.execute_fetchall("SELECT 1 FROM question_tickets", ()) == []
+    assert await data.count(store, "question_tickets") == 0
     user = await store.get_user("test", "u1")
     assert user is not None and user.pending == "q:offer:en:what is the weather tomorrow"
     await chat("/menu")  # the person moves on: the offer closes, its text goes
@@ -72,7 +73,7 @@ async def test_forget_deletes_the_users_questions(staffed: Engine, store: SQLite
     await chat("what is the weather tomorrow")
     user = await store.get_user("test", "u1")
     assert user is not None
-    await QuestionStore(store).create_ticket(user.id, "en", "a question for staff", status="open")
+    await questions_of(store).create_ticket(user.id, "en", "a question for staff", status="open")
     await store.forget(user.id)
-    assert not await store.db.execute_fetchall("SELECT 1 FROM question_tickets", ())
-    assert await QuestionStore(store).unanswered() == []
+    assert await data.count(store, "question_tickets") == 0
+    assert await questions_of(store).unanswered() == []

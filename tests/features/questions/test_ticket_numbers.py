@@ -7,13 +7,12 @@ to A's old ticket message was delivered to B.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.features.questions._store import purge_tickets
-from bot.store import SQLiteStore, migrations
+from bot.store import SQLiteStore
 from tests.channels.telegram.conftest import Harness, TelegramUser
 from tests.channels.whatsapp.conftest import WhatsAppHarness, reply_webhook, text_webhook
 from tests.features.questions.conftest import STAFF_CHAT
@@ -77,7 +76,7 @@ async def test_after_the_retention_purge_the_next_ticket_gets_a_new_number(teleg
     await newcomer_asks_a_person(h, 7121, UNMATCHED)
     # The purge runs as if 31 days had passed: A's ticket goes, A stays.
     await purge_tickets(store, 30 * 86400, now=time.time() + 31 * 86400)
-    assert await QuestionStore(store).ticket(1) is None
+    assert await questions_of(store).ticket(1) is None
 
     b = await newcomer_asks_a_person(h, 7122, "سؤال تاني ما إله جواب بالمحتوى قققق")
     assert "#2" in b.texts[-1]
@@ -91,7 +90,7 @@ async def test_after_the_retention_purge_the_next_ticket_gets_a_new_number(teleg
 
 async def test_inactive_users_purged_by_retention_close_their_tickets_as_expired(store: SQLiteStore) -> None:
     from bot.features.privacy._retention import purge_inactive_users
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     user = await store.get_or_create_user("telegram", "7131")
     ticket = await qs.create_ticket(user.id, "ar", "a question", status="open")
     assert await purge_inactive_users(store, -60) == 1  # everyone is "older" than the future cutoff
@@ -104,42 +103,21 @@ async def test_inactive_users_purged_by_retention_close_their_tickets_as_expired
 async def test_ticket_numbers_survive_a_restart(db_path: Path) -> None:
     async with SQLiteStore(db_path) as store:
         user = await store.get_or_create_user("telegram", "1")
-        first = await QuestionStore(store).create_ticket(user.id, "en", "q", status="open")
+        first = await questions_of(store).create_ticket(user.id, "en", "q", status="open")
         await store.forget(user.id)
     async with SQLiteStore(db_path) as store:
         user = await store.get_or_create_user("telegram", "2")
-        second = await QuestionStore(store).create_ticket(user.id, "en", "q", status="open")
+        second = await questions_of(store).create_ticket(user.id, "en", "q", status="open")
         assert second > first
-        assert await QuestionStore(store).closed_reason(first) == "forgotten"
+        assert await questions_of(store).closed_reason(first) == "forgotten"
 
 
 async def test_drafts_leave_no_closed_ticket_behind(store: SQLiteStore) -> None:
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     user = await store.get_or_create_user("telegram", "1")
     draft = await qs.create_ticket(user.id, "en", "never sent to staff")
     await store.forget(user.id)
     assert await qs.closed_reason(draft) is None
-
-
-async def test_upgrading_a_database_made_before_009_keeps_its_tickets_and_their_numbers(db_path: Path) -> None:
-    with sqlite3.connect(db_path) as raw:
-        raw.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    "applied_at REAL NOT NULL)")
-        for version, name, sql in (m for m in migrations() if m[0] < 9):
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
-        raw.execute("INSERT INTO users (id, channel, channel_user_id, created_at, last_seen) "
-                    "VALUES (3, 'telegram', '42', 1, 1)")
-        raw.execute("INSERT INTO question_tickets (id, user_id, locale, question, status, created_at, updated_at) "
-                    "VALUES (5, 3, 'ar', 'old question', 'open', 1, 1)")
-    async with SQLiteStore(db_path) as store:
-        qs = QuestionStore(store)
-        old = await qs.ticket(5)
-        assert old is not None and (old.user_id, old.question, old.status) == (3, "old question", "open")
-        await store.forget(3)
-        user = await store.get_or_create_user("telegram", "43")
-        assert await qs.create_ticket(user.id, "ar", "new", status="open") == 6
-        assert await qs.closed_reason(5) == "forgotten"
 
 
 async def test_a_whatsapp_newcomers_forgotten_ticket_is_not_answered_to_the_next_one(

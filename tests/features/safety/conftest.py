@@ -8,13 +8,13 @@ import pytest
 
 from bot.content import ContentTree
 from bot.core import Engine, Outgoing
-from bot.features.questions import QuestionIndex
-from bot.features.questions import install as install_questions
-from bot.features.safety import install as install_safety
+from bot.features import questions as questions_feature
+from bot.features import safety
+from bot.features.questions import QuestionFeature, QuestionIndex
 from bot.i18n import Catalogs, strip_bidi_controls
 from bot.settings import Settings
 from bot.store import SQLiteStore
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT, make_engine
 from tests.features.staff.conftest import project_copy, staff_engine  # noqa: F401  (fixtures for test_reload)
 
 CALLABLE = re.compile(r"^\+[1-9][0-9 ]{6,20}$")
@@ -30,19 +30,20 @@ _INDEXES: dict[tuple[int, int], QuestionIndex] = {}
 
 def install(engine: Engine, env: Settings) -> Engine:
     """Questions and safety on ``engine``; the question index of the shared sample tree is built once."""
-    questions = install_questions(engine, env)
+    questions = engine.add_feature(questions_feature.FEATURE, env)
+    assert isinstance(questions, QuestionFeature)
     key = (id(engine.content), id(engine.catalogs))
     if key not in _INDEXES:
         _INDEXES[key] = QuestionIndex(engine.content, engine.catalogs)
     questions._index = _INDEXES[key]
-    install_safety(engine, env)
+    engine.add_feature(safety.FEATURE, env)
     return engine
 
 
 @pytest.fixture
 async def sengine(sample_tree: ContentTree, catalogs: Catalogs, store: SQLiteStore) -> Engine:
     """An engine with questions and safety, no staff configured."""
-    return install(Engine(content=sample_tree, catalogs=catalogs, store=store), settings())
+    return install(make_engine(content=sample_tree, catalogs=catalogs, store=store), settings())
 
 
 def first_line(text: str) -> str:

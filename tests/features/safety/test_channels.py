@@ -12,7 +12,6 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel, TelegramSettings
 from bot.content import ContentTree
-from bot.core import Engine
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
 from bot.web import WebServer
@@ -20,7 +19,7 @@ from tests.channels.telegram.conftest import Harness, telegram_settings
 from tests.channels.telegram.fake_botapi import FakeBotAPI
 from tests.channels.whatsapp.conftest import WhatsAppHarness, text_webhook
 from tests.channels.whatsapp.fake_graph import FakeGraph
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, make_engine
 from tests.features.safety.conftest import CALLABLE, first_line, install, settings
 
 
@@ -38,7 +37,7 @@ def test_terminal_chat_leads_with_the_number(tmp_path: Path) -> None:
 async def telegram_safety(fake_api: FakeBotAPI, sample_tree: ContentTree, catalogs: Catalogs,
                           store: SQLiteStore) -> AsyncIterator[Harness]:
     env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"))
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store), env)
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store), env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)
     await channel.start()
@@ -108,7 +107,7 @@ async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catal
                            store: SQLiteStore) -> AsyncIterator[Harness]:
     env = telegram_settings(fake_api, MARHABA_CONTENT=str(PROJECT / "content"), MARHABA_STAFF_CHAT=str(STAFF_CHAT),
                             MARHABA_STAFF=f"telegram:{STAFF_USER}")
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store, staff=env.staff), env)
     channel = TelegramChannel(TelegramSettings.from_settings(env), engine, WebServer("127.0.0.1", 0))
     harness = Harness(fake_api, channel)
     await channel.start()
@@ -118,7 +117,7 @@ async def telegram_staffed(fake_api: FakeBotAPI, sample_tree: ContentTree, catal
 
 async def test_the_urgent_ticket_reaches_the_staff_chat_and_staff_users_and_forget_removes_it(
         telegram_staffed: Harness) -> None:
-    from bot.features.questions import QuestionStore
+    from bot.features.questions import questions_of
 
     h = telegram_staffed
     user = h.user(8201, "ar")
@@ -133,10 +132,10 @@ async def test_the_urgent_ticket_reaches_the_staff_chat_and_staff_users_and_forg
         assert "forced labour or a held passport" in forwarded[-1].params["text"]
         assert "جوازي" not in forwarded[-1].params["text"], "the person's words are not passed on or kept"
     store = h.channel.engine.store
-    assert await QuestionStore(store).ticket(1) is not None  # type: ignore[arg-type]
+    assert await questions_of(store).ticket(1) is not None  # type: ignore[arg-type]
     await user.send("/forget")
     await user.press("🗑")
-    assert await QuestionStore(store).ticket(1) is None  # type: ignore[arg-type]
+    assert await questions_of(store).ticket(1) is None  # type: ignore[arg-type]
 
 
 async def test_telegram_forget_is_answered_during_a_cooldown(telegram_safety: Harness) -> None:

@@ -8,18 +8,18 @@ text is stored.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.core import Engine, FloodControl, FloodLimits, Incoming
-from bot.features.questions import QuestionStore
+from bot.features.questions import questions_of
 from bot.features.safety import SafetyFeature
 from bot.features.safety._feature import SENTENCES, TALK_NOW, URGENT_HELP
-from tests.conftest import PROJECT, Chat
+from tests.conftest import PROJECT, Chat, make_engine
 from tests.features.safety.conftest import assert_leads_with_a_callable_number, install, settings
+from tests.store import data
 
 LOCALE = {"prs": "fa"}
 # One text per language, category and form, as written in the project's disclosure set.
@@ -75,8 +75,7 @@ async def test_nothing_of_the_text_is_stored_only_a_count(sengine: Engine, db_pa
     await sengine.store.close()
     raw = b"".join(p.read_bytes() for p in db_path.parent.glob("marhaba.db*"))
     assert b"zzqx" not in raw and b"kill myself" not in raw
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT category, locale, count FROM safety_matches").fetchall() == [("self-harm", "en", 1)]
+    assert data.file_rows(db_path, "safety_matches", "category, locale, count") == [("self-harm", "en", 1)]
     await sengine.store.open()
 
 
@@ -139,7 +138,7 @@ async def test_talk_to_a_person_now_opens_an_urgent_ticket_and_forget_removes_it
         async def send(self, user_id: str, messages: list) -> None:
             sent.extend((user_id, m.text) for m in messages)
 
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store),
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store),
                      settings(MARHABA_STAFF_CHAT="-100200300"))
     engine.senders["telegram"] = StaffChat()  # type: ignore[assignment]
     chat = Chat(engine)
@@ -150,14 +149,14 @@ async def test_talk_to_a_person_now_opens_an_urgent_ticket_and_forget_removes_it
     assert sent and sent[0][0] == "-100200300"
     assert sent[0][1].startswith("🚨 URGENT · Question #1")
     assert "suicide or self-harm" in sent[0][1] and "suicider" not in sent[0][1]
-    assert (await QuestionStore(store).ticket(1)) is not None
+    assert (await questions_of(store).ticket(1)) is not None
     await chat("/forget")
     await chat.payload("forget:yes")
-    assert await QuestionStore(store).ticket(1) is None
+    assert await questions_of(store).ticket(1) is None
 
 
 async def test_staff_are_not_screened(sample_tree, catalogs, store) -> None:
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store), settings())
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store), settings())
     engine.staff = frozenset({("test", "staff1")})
     out = await engine.handle(Incoming("test", "staff1", text="if he threatens you again, call 112"))
     assert not out or not out[0].text.startswith("+90")
@@ -171,7 +170,7 @@ async def test_a_disclosure_while_writing_to_a_person_gets_emergency_help_and_st
         async def send(self, user_id: str, messages: list) -> None:
             sent.extend(m.text for m in messages)
 
-    engine = install(Engine(content=sample_tree, catalogs=catalogs, store=store),
+    engine = install(make_engine(content=sample_tree, catalogs=catalogs, store=store),
                      settings(MARHABA_STAFF_CHAT="-100200300"))
     engine.senders["telegram"] = StaffChat()  # type: ignore[assignment]
     chat = Chat(engine)

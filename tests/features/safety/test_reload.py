@@ -5,19 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core import Engine
-from bot.features.safety import install as install_safety
-from bot.features.staff import RELOADER, Reloader
+from bot.features import safety
+from bot.features.staff import Reloader
 from bot.settings import Settings
 from tests.conftest import Chat
+from tests.features.staff.conftest import reloader_of
 from tests.features.staff.test_reload import edit
 
 NEW_PHRASE = "zzsafeword"
 
 
 async def test_an_edited_rule_goes_live_and_a_broken_one_is_refused(staff_engine: Engine, project_copy: Path) -> None:
-    install_safety(staff_engine, Settings.from_env({"MARHABA_ENV_FILE": ""}, content_dir=project_copy / "content",
+    staff_engine.add_feature(safety.FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}, content_dir=project_copy / "content",
                                                    locales_dir=project_copy / "locales"))
-    reloader = staff_engine.extensions[RELOADER]
+    reloader = reloader_of(staff_engine)
     assert isinstance(reloader, Reloader)
     chat = Chat(staff_engine)
     await chat.payload("lang:en")

@@ -13,7 +13,7 @@ async def test_stats_show_matches_per_category_and_language(sengine: Engine) -> 
         chat = Chat(sengine, user_id=user)
         await chat.payload(f"lang:{lang}")
         await chat(text)
-    stats = await gather(sengine.store, sengine.content)  # type: ignore[arg-type]
+    stats = await gather(sengine.store, sengine.content, features=sengine.features)  # type: ignore[arg-type]
     assert stats.safety == {"self-harm": {"ar": 1, "en": 1}, "threats": {"en": 1}}
     report = text_report(stats)
     assert "self-harm                2   ar 1, en 1" in report

@@ -10,11 +10,12 @@ import pytest
 
 from bot.content import load_content
 from bot.core import Engine, Outgoing, Sender
-from bot.features.staff import install
+from bot.features import staff
+from bot.features.staff import Reloader, StaffTools
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from bot.store import SQLiteStore
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, make_engine
 
 STAFF = ("test", "boss")
 
@@ -44,8 +45,15 @@ class RecordingSender(Sender):
 async def staff_engine(project_copy: Path, store: SQLiteStore) -> AsyncIterator[Engine]:
     settings = Settings.from_env({"MARHABA_ENV_FILE": ""}, content_dir=project_copy / "content",
                                  locales_dir=project_copy / "locales")
-    engine = Engine(content=load_content(settings.content_dir).tree, catalogs=Catalogs(settings.locales_dir),
-                    store=store, staff=frozenset({STAFF}))
-    install(engine, settings)
+    engine = make_engine(content=load_content(settings.content_dir).tree, catalogs=Catalogs(settings.locales_dir),
+                         store=store, staff=frozenset({STAFF}))
+    engine.add_feature(staff.FEATURE, settings)
     engine.senders["test"] = RecordingSender()
     yield engine
+
+
+def reloader_of(engine: Engine) -> Reloader:
+    """The reloader of the staff tools set up on ``engine`` (what ``/reload`` and the live-reload job use)."""
+    tools = engine.commands["reload"].handler.__self__  # type: ignore[attr-defined]
+    assert isinstance(tools, StaffTools)
+    return tools.reloader

@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bot.core import Engine
-from bot.features.broadcast import install as install_events
+from bot.features import broadcast
 from bot.features.preview import Preview
 from bot.i18n import content_context
 from bot.settings import Settings
@@ -26,7 +26,7 @@ __all__ = ["browser"]
 @pytest.fixture
 async def preview(staff_engine: Engine, project_copy: Path) -> AsyncIterator[str]:
     """The preview with the events feature too (for "Add to my calendar")."""
-    install_events(staff_engine, Settings.from_env({"MARHABA_ENV_FILE": ""}, content_dir=project_copy / "content",
+    staff_engine.add_feature(broadcast.FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}, content_dir=project_copy / "content",
                                                    locales_dir=project_copy / "locales"))
     web = WebServer("127.0.0.1", 0)
     Preview(staff_engine, web, project_copy / "locales")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.core import Engine
-from bot.features.staff import RELOADER, Reloader
+from bot.features.staff import Reloader
 from tests.conftest import Chat
-from tests.features.staff.conftest import STAFF, RecordingSender
+from tests.features.staff.conftest import STAFF, RecordingSender, reloader_of
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
@@ -26,7 +26,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 @pytest.fixture
 async def watching(staff_engine: Engine) -> AsyncIterator[Reloader]:
     """The live-reload job running, polling fast."""
-    reloader = staff_engine.extensions[RELOADER]
+    reloader = reloader_of(staff_engine)
     assert isinstance(reloader, Reloader)
     reloader.poll_seconds = 0.05
     task = asyncio.create_task(reloader.run())
@@ -107,7 +107,7 @@ async def test_a_user_on_a_removed_node_lands_on_the_nearest_surviving_parent(
     text = path.read_text(encoding="utf-8")
     start, end = text.index("  - id: health-clinics\n"), text.index("  - id: health-vaccinations\n")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    result = await staff_engine.extensions[RELOADER].reload()  # type: ignore[attr-defined]
+    result = await reloader_of(staff_engine).reload()
     assert result.ok, result.problems
     assert "health-clinics" not in staff_engine.content
     await chat("something nobody understands")
@@ -142,7 +142,7 @@ async def test_a_translation_with_a_broken_placeholder_is_refused(staff_engine: 
                   encoding="utf-8")
     mo_before = po.with_suffix(".mo").read_bytes()
     catalogs = staff_engine.catalogs
-    result = await staff_engine.extensions[RELOADER].reload()  # type: ignore[attr-defined]
+    result = await reloader_of(staff_engine).reload()
     assert not result.ok
     (problem,) = result.problems
     assert problem.path.endswith("fr/LC_MESSAGES/ui.po") and problem.line == line
@@ -160,7 +160,7 @@ async def test_a_typed_word_equal_to_another_buttons_translation_is_refused(staf
     msgstr_end = text.index("\n", text.index("msgstr", start))
     po.write_text(text[:start] + 'msgid "Cancel"\nmsgstr "Jooji"' + text[msgstr_end:], encoding="utf-8")
     catalogs = staff_engine.catalogs
-    result = await staff_engine.extensions[RELOADER].reload()  # type: ignore[attr-defined]
+    result = await reloader_of(staff_engine).reload()
     assert not result.ok
     (problem,) = result.problems
     assert problem.path.endswith("so/LC_MESSAGES/ui.po") and problem.line == line and "jooji" in problem.message

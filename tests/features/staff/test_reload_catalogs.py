@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.core import Engine
-from bot.features.staff import RELOADER
 from bot.i18n import Catalogs
 from tests.conftest import Chat
-from tests.features.staff.conftest import STAFF, RecordingSender
+from tests.features.staff.conftest import STAFF, RecordingSender, reloader_of
 from tests.i18n.test_broken_catalogs import broken
 
 
@@ -30,7 +29,7 @@ async def test_live_reload_refuses_tells_staff_and_keeps_serving(staff_engine: E
     mo_before = po.with_suffix(".mo").read_bytes()
     catalogs = staff_engine.catalogs
     line, says = broken(po, name)
-    reloader = staff_engine.extensions[RELOADER]
+    reloader = reloader_of(staff_engine)
     with caplog.at_level(logging.WARNING, logger="marhaba.reload"):
         result = await reloader.check()  # type: ignore[attr-defined]
     assert result is not None and not result.ok

@@ -17,6 +17,7 @@ from bot.features.staff import gather, html_report
 from bot.store import SQLiteStore
 from tests.conftest import Chat
 from tests.features.staff.conftest import STAFF
+from tests.store import data
 
 
 async def visitor(engine: Engine, user: str, channel: str, lang: str, *pages: str) -> Chat:
@@ -36,7 +37,7 @@ async def used(engine: Engine) -> Engine:
     await visitor(engine, "d", "whatsapp", "so")
     old = await engine.store.get_or_create_user("telegram", "e")  # seen 40 days ago, never chose a language
     assert isinstance(engine.store, SQLiteStore)
-    await engine.store.write(("UPDATE users SET last_seen = ? WHERE id = ?", (time.time() - 40 * 86_400, old.id)))
+    await data.update(engine.store, "users", {"last_seen": time.time() - 40 * 86_400}, where={"id": old.id})
     return engine
 
 
@@ -58,11 +59,11 @@ async def test_gather_counts_people_not_clicks(used: Engine, sample_tree: Conten
 
 async def test_unanswered_questions_are_counted_and_the_count_outlives_the_askers(
         used: Engine, sample_tree: ContentTree) -> None:
-    from bot.features.questions import QuestionStore
+    from bot.features.questions import questions_of
 
     store = used.store
     assert isinstance(store, SQLiteStore)
-    qs = QuestionStore(store)
+    qs = questions_of(store)
     for user_id, question, locale in (("s1", "a", "ar"), ("s2", "b", "ar"), ("s1", "c", "fa")):
         user = await store.get_or_create_user("test", user_id)
         await qs.record_unanswered(user.id, question, locale)
@@ -71,7 +72,7 @@ async def test_unanswered_questions_are_counted_and_the_count_outlives_the_asker
         await store.forget(user.id)
     assert await qs.unanswered() == [], "their words went with them"
     # The counts name no one and hold no text: what was asked, by whom, is not kept for statistics.
-    columns = {r[1] for r in await store.db.execute_fetchall("PRAGMA table_info(unanswered_counts)")}
+    columns = set(await data.columns(store, "unanswered_counts"))
     assert columns == {"day", "locale", "count"}
     stats = await gather(store, sample_tree)
     assert stats.unanswered == 3
@@ -113,11 +114,11 @@ async def test_stats_command_for_staff(staff_engine: Engine) -> None:
 
 async def test_usage_over_time_not_sure_shares_handoff_pages_and_reactions(
         used: Engine, sample_tree: ContentTree, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.features import questions
     from bot.features.feedback import PageFeedback
-    from bot.features.questions import install as install_questions
     from bot.settings import Settings
 
-    install_questions(used, Settings.from_env({"MARHABA_ENV_FILE": ""}))
+    used.add_feature(questions.FEATURE, Settings.from_env({"MARHABA_ENV_FILE": ""}))
     asker = Chat(used, user_id="a", channel="telegram")
     await asker("أين المستشفى")  # answered with a topic
     await asker("qwxz vbnm plkj")  # "not sure"

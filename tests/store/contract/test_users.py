@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.errors import StoreError
-from bot.store import Store
+from bot.store import RepositoryKey, Store
 from tests.store.contract.conftest import NewStore, RowsAbout
 
 
@@ -168,3 +168,21 @@ async def test_a_closed_store_refuses_reads_and_writes_with_a_store_error(new_st
         await store.get_user("telegram", "1")
     with pytest.raises(StoreError):
         await store.get_or_create_user("telegram", "2")
+
+
+async def test_locale_pending_and_visits_are_kept(store: Store) -> None:
+    user = await store.get_or_create_user("telegram", "1")
+    await store.set_locale(user.id, "ar")
+    await store.set_pending(user.id, "forget")
+    assert (await store.get_user("telegram", "1")).pending == "forget"  # type: ignore[union-attr]
+    await store.record_visit(user.id, "health")
+    await store.record_visit(user.id, "health-card")
+    got = await store.get_user("telegram", "1")
+    assert got is not None
+    assert (got.locale, got.current_node, got.pending) == ("ar", "health-card", None), "a visit clears pending"
+    assert await store.visited(user.id) == {"health", "health-card"}
+
+
+async def test_an_unknown_repository_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError):
+        store.repository(RepositoryKey[object]("no-such-repository"))

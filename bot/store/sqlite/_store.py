@@ -6,36 +6,50 @@ import asyncio
 import contextlib
 import fcntl
 import logging
-import re
 import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.errors import StoreError
-from bot.store._base import Store, User
+from bot.errors import (
+    MigrationError,
+    StoreError,
+    StoreIntegrityError,
+    StoreUnavailable,
+    UserChanged,
+)
+from bot.store._backend import Repositories, numbered_migrations
+from bot.store._base import R, RepositoryKey, Store, User
 
 log = logging.getLogger("marhaba.store")
 
 _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
-_MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+REPOSITORIES = {
+    "inbox": "bot.store.sqlite._inbox:SQLiteInbox",
+    "leases": "bot.store.sqlite._leases:SQLiteLeases",
+    "broadcast": "bot.store.sqlite.broadcast:SQLiteBroadcasts",
+    "questions": "bot.store.sqlite.questions:SQLiteQuestions",
+    "feedback": "bot.store.sqlite.feedback:SQLiteFeedback",
+    "usage": "bot.store.sqlite.usage:SQLiteUsage",
+    "safety": "bot.store.sqlite.safety:SQLiteSafety",
+    "whatsapp": "bot.store.sqlite.whatsapp:SQLiteWhatsApp",
+    "privacy": "bot.store.sqlite.privacy:SQLitePrivacy",
+    "staff": "bot.store.sqlite.staff:SQLiteStaff",
+}
+"""Repository key name -> ``module:class`` of its SQLite implementation, imported on first use (the
+implementations import the features' protocols, which import this package)."""
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """The numbered SQL migrations shipped in ``bot/store/migrations``, in order."""
-    out = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
-        m = _MIGRATION_RE.match(entry.name)
-        if m:
-            out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(out)
+    """The numbered SQL migrations shipped in ``bot/store/sqlite/migrations``, in order."""
+    return numbered_migrations("bot.store.sqlite")
 
 
 Statement = tuple[str, tuple[object, ...]]
@@ -91,20 +105,20 @@ class GroupCommitter:
         ``False`` when a reader kept part of it (after the busy timeout); the next checkpoint copies it.
         """
         if not self._open or self._db is None:
-            raise StoreError("the store is not open")
+            raise StoreUnavailable("the store is not open")
         db = self._db
         # On the writer thread, so it runs between two commits; the caller's own commit is done already.
         busy, _log, _done = await self._call(lambda: db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
         return not busy
 
-    def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple]]:
+    def submit(self, statements: list[Statement], *, returning: bool = False) -> asyncio.Future[list[tuple[Any, ...]]]:
         """Queue ``statements`` to run atomically; the future resolves once they are committed.
 
         With ``returning``, the future's result is the rows of the last statement.
         """
-        future: asyncio.Future[list[tuple]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[tuple[Any, ...]]] = asyncio.get_running_loop().create_future()
         if not self._open:
-            future.set_exception(StoreError("the store is not open"))
+            future.set_exception(StoreUnavailable("the store is not open"))
             return future
         key = tuple(sql for sql, _ in statements) + (("\x00returning",) if returning else ())
         self._queue.append(_Write(key, statements, future, returning))
@@ -133,22 +147,22 @@ class GroupCommitter:
                     self._resolve([item], await self._call(self._commit, [item]))
                 except sqlite3.Error as exc:
                     if not item.future.done():
-                        item.future.set_exception(StoreError(f"write failed: {exc}"))
+                        item.future.set_exception(_write_error(exc))
             return
         self._resolve(batch, results)
 
-    def _resolve(self, batch: list[_Write], results: dict[int, list[tuple]]) -> None:
+    def _resolve(self, batch: list[_Write], results: dict[int, list[tuple[Any, ...]]]) -> None:
         self._after_commit()
         for item in batch:
             if not item.future.done():
                 item.future.set_result(results.get(id(item), []))
 
-    def _commit(self, batch: list[_Write]) -> dict[int, list[tuple]]:
+    def _commit(self, batch: list[_Write]) -> dict[int, list[tuple[Any, ...]]]:
         """One transaction for ``batch``, run on the writer thread; the rows of ``returning`` writes by id."""
         db = self._db
         assert db is not None
         groups: dict[tuple[str, ...], list[_Write]] = {}
-        results: dict[int, list[tuple]] = {}
+        results: dict[int, list[tuple[Any, ...]]] = {}
         for item in batch:
             groups.setdefault(item.key, []).append(item)
         db.execute("BEGIN IMMEDIATE")
@@ -168,6 +182,13 @@ class GroupCommitter:
         return results
 
 
+class SQLiteRepository:
+    """Base of the SQLite repositories: reads on :attr:`SQLiteStore.db`, writes through its group commit."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+
+
 def _changed(user: User, **changes: object) -> User:
     """``dataclasses.replace`` for the user cache without its per-call introspection (most turns run it)."""
     new = object.__new__(User)
@@ -175,7 +196,7 @@ def _changed(user: User, **changes: object) -> User:
     return new
 
 
-def _consume(future: asyncio.Future[list[tuple]]) -> None:
+def _consume(future: asyncio.Future[list[tuple[Any, ...]]]) -> None:
     # A fire-and-forget write (last_seen) that failed is not worth a warning per turn.
     if not future.cancelled():
         future.exception()
@@ -185,7 +206,7 @@ def _consume(future: asyncio.Future[list[tuple]]) -> None:
 class _Write:
     key: tuple[str, ...]
     statements: list[Statement]
-    future: asyncio.Future[list[tuple]]
+    future: asyncio.Future[list[tuple[Any, ...]]]
     returning: bool
 
 
@@ -208,11 +229,15 @@ class SQLiteStore(Store):
         self._known: dict[tuple[str, int], frozenset[str]] = {}
         """Done steps and visited pages of cached users, by ("steps" | "visited", user id):
         read once, then kept up to date by this store's own writes."""
+        self._repositories = Repositories(self, "SQLite", REPOSITORIES)
+
+    def repository(self, key: RepositoryKey[R]) -> R:
+        return self._repositories.get(key)
 
     @property
     def db(self) -> aiosqlite.Connection:
         if self._db is None:
-            raise StoreError("the store is not open")
+            raise StoreUnavailable("the store is not open")
         return self._db
 
     async def open(self) -> None:
@@ -221,7 +246,7 @@ class SQLiteStore(Store):
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create the folder for the database {parent}: {exc.strerror}") from None
+                raise StoreUnavailable(f"cannot create the folder for the database {parent}: {exc.strerror}") from None
         try:
             self._db = await self._connect()
             await self._migrate()
@@ -231,7 +256,7 @@ class SQLiteStore(Store):
             raise
         except sqlite3.DatabaseError as exc:
             await self.close()
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+            raise StoreUnavailable(f"cannot open the database {self.path}: {exc}") from None
 
     _PRAGMAS = (
         # First: a process that opens a new database while another creates it waits for the
@@ -284,14 +309,14 @@ class SQLiteStore(Store):
     async def _user_write(self, user_id: int, *statements: Statement) -> None:
         try:
             await self.write(*statements)
-        except StoreError:
-            # Most likely the user was deleted meanwhile by another process (a retention purge):
-            # forget the cached row so the next turn reads the truth.
+        except StoreIntegrityError as exc:
+            # The user was deleted meanwhile by another process (a retention purge, /forget):
+            # forget the cached row so the turn, run again, reads the truth.
             self._uncache(user_id)
-            raise
+            raise UserChanged(f"user {user_id} changed during the turn: {exc}") from None
 
     async def write_returning(self, sql: str, params: tuple[object, ...],
-                              before: tuple[Statement, ...] = ()) -> list[tuple]:
+                              before: tuple[Statement, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one write statement with ``RETURNING`` and give back its rows, once committed.
 
         ``before`` runs first, in the same transaction.
@@ -305,6 +330,7 @@ class SQLiteStore(Store):
         async with self.db.execute("SELECT version FROM schema_migrations") as cur:
             done = {row[0] for row in await cur.fetchall()}
         pending = [m for m in migrations() if m[0] not in done]
+        self.migrations_applied = ()
         if not pending:
             return
         # Foreign keys off while migrating, so that a table can be rebuilt without its
@@ -313,13 +339,15 @@ class SQLiteStore(Store):
         await self.db.execute("PRAGMA foreign_keys=OFF")
         try:
             for version, name, sql in pending:
-                await self._apply(version, name, sql)
+                if await self._apply(version, name, sql):
+                    self.migrations_applied += (name,)
         finally:
             await self.db.execute("PRAGMA foreign_keys=ON")
 
-    async def _apply(self, version: int, name: str, sql: str) -> None:
+    async def _apply(self, version: int, name: str, sql: str) -> bool:
         """One migration in one ``BEGIN IMMEDIATE`` transaction: a crash leaves the schema at a known
-        version, and of several processes starting at once on one file, exactly one applies it."""
+        version, and of several processes starting at once on one file, exactly one applies it.
+        False when another process had applied it."""
         try:
             # The version row is written first, under the write lock: a process that lost the race
             # finds it there (a UNIQUE failure) and skips the migration its rival applied.
@@ -329,16 +357,24 @@ class SQLiteStore(Store):
         except sqlite3.IntegrityError as exc:
             await self._rollback()
             if "schema_migrations" in str(exc):
-                return
-            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
+                return False
+            raise MigrationError(f"migration {name} failed: {exc}; nothing was changed") from None
         except sqlite3.Error as exc:
             await self._rollback()
-            raise StoreError(f"migration {name} failed: {exc}; nothing was changed") from None
-        broken = await self.db.execute_fetchall("PRAGMA foreign_key_check")
+            raise MigrationError(f"migration {name} failed: {exc}; nothing was changed") from None
+        broken = list(await self.db.execute_fetchall("PRAGMA foreign_key_check"))
         if broken:
             await self._rollback()
-            raise StoreError(f"migration {name} would break {len(broken)} references; nothing was changed")
+            raise MigrationError(f"migration {name} would break {len(broken)} references; nothing was changed")
         await self.db.execute("COMMIT")
+        return True
+
+    async def schema_version(self) -> int:
+        rows = await self.db.execute_fetchall("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return int(next(iter(rows))[0])
+
+    def describe(self) -> str:
+        return f"SQLite {self.path}"
 
     async def _rollback(self) -> None:
         if self.db.in_transaction:
@@ -375,14 +411,14 @@ class SQLiteStore(Store):
             await db.close()
 
     @staticmethod
-    def _user(row: tuple, is_new: bool = False) -> User:
+    def _user(row: tuple[Any, ...], is_new: bool = False) -> User:
         return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bool(row[8]), is_new)
 
     async def get_user(self, channel: str, channel_user_id: str) -> User | None:
         rows = await self.db.execute_fetchall(
             f"SELECT {_USER_COLUMNS} FROM users WHERE channel = ? AND channel_user_id = ?", (channel, channel_user_id)
         )
-        return self._user(next(iter(rows))) if rows else None
+        return next((self._user(tuple(row)) for row in rows), None)
 
     USER_CACHE_SIZE = 20_000
     USER_CACHE_SECONDS = 30.0
@@ -409,8 +445,8 @@ class SQLiteStore(Store):
 
     def _update_cached(self, user_id: int, **changes: object) -> None:
         key = self._user_keys.get(user_id)
-        entry = self._users.get(key) if key else None
-        if entry is not None:
+        entry = self._users.get(key) if key is not None else None
+        if key is not None and entry is not None:
             self._users[key] = (_changed(entry[0], **changes), entry[1])
 
     def _uncache(self, user_id: int) -> None:
@@ -424,7 +460,7 @@ class SQLiteStore(Store):
         cached = self._users.get((channel, channel_user_id))
         if cached is not None and self.clock() - cached[1] < self.USER_CACHE_SECONDS:
             user, read_at = cached
-            touch = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
+            touch: list[Statement] = [("UPDATE users SET last_seen = ?, active = 1 WHERE id = ?", (now, user.id))]
             if not user.active:
                 # A user who blocked us wrote again: they must be messageable from now on.
                 await self._writer.submit(touch)
@@ -557,13 +593,20 @@ def serving_lock(db_path: str | Path) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+")  # noqa: SIM115 - held open for the life of the server
     except OSError as exc:
-        raise StoreError(f"cannot create {path}: {exc.strerror}") from None
+        raise StoreUnavailable(f"cannot create {path}: {exc.strerror}") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StoreError(f"another `marhaba run` is already serving {db_path}; stop it first "
+            raise StoreUnavailable(f"another `marhaba run` is already serving {db_path}; stop it first "
                              "(one process per SQLite database; several workers need PostgreSQL)") from None
         yield
     finally:
         handle.close()
+
+
+def _write_error(exc: sqlite3.Error) -> StoreError:
+    """A failed write as the store's error: a refused constraint, or a database that cannot be written."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return StoreIntegrityError(f"write refused: {exc}")
+    return StoreUnavailable(f"write failed: {exc}")

@@ -1,0 +1,28 @@
+"""``marhaba run``: serve the configured channels and the features' background jobs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from typing import Any
+
+from bot.logs import protect_logging
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import serve
+    from bot.settings import Settings
+
+    settings = Settings.from_env()
+    logging.getLogger().setLevel(settings.log.level or "INFO")
+    protect_logging()
+    asyncio.run(serve(settings, args.channels))
+    return 0
+
+
+def register_cli(sub: Any) -> None:
+    """Add ``marhaba run``."""
+    run = sub.add_parser("run", help="serve Telegram and/or WhatsApp (all configured channels by default)")
+    run.add_argument("channels", nargs="*", metavar="CHANNEL", help="telegram, whatsapp")
+    run.set_defaults(func=cmd_run)

@@ -1,0 +1,44 @@
+"""The usage counters (migration ``011_feedback_and_usage.sql``)."""
+
+from __future__ import annotations
+
+from bot.store.sqlite._store import SQLiteRepository
+
+
+class SQLiteUsage(SQLiteRepository):
+    """:class:`~bot.features.usage._repository.UsageRepository` on SQLite."""
+
+    async def record_question(self, week: str, locale: str, answered: bool) -> None:
+        column = "answered" if answered else "not_sure"
+        await self.store.write(
+            ("INSERT INTO usage_weeks (week, questions) VALUES (?, 1) "
+             "ON CONFLICT (week) DO UPDATE SET questions = questions + 1", (week,)),
+            (f"INSERT INTO question_outcomes (locale, {column}) VALUES (?, 1) "
+             f"ON CONFLICT (locale) DO UPDATE SET {column} = {column} + 1", (locale,)),
+        )
+
+    async def record_handoff(self, node_id: str) -> None:
+        await self.store.write(("INSERT INTO handoff_origins (node_id, count) VALUES (?, 1) "
+                                "ON CONFLICT (node_id) DO UPDATE SET count = count + 1", (node_id,)))
+
+    async def count_active(self, week: str, since: float) -> None:
+        await self.store.write(
+            ("INSERT INTO usage_weeks (week, active_users) "
+             "SELECT ?, COUNT(*) FROM users WHERE last_seen >= ? "
+             "ON CONFLICT (week) DO UPDATE SET active_users = MAX(active_users, excluded.active_users)",
+             (week, since)))
+
+    async def weeks(self, limit: int) -> list[tuple[str, int, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT week, active_users, questions FROM usage_weeks ORDER BY week DESC LIMIT ?", (limit,))
+        return [(str(w), int(a), int(q)) for w, a, q in rows]
+
+    async def outcomes(self) -> list[tuple[str, int, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT locale, answered, not_sure FROM question_outcomes ORDER BY answered + not_sure DESC, locale")
+        return [(str(loc), int(a), int(n)) for loc, a, n in rows]
+
+    async def handoff_origins(self, limit: int) -> list[tuple[str, int]]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT node_id, count FROM handoff_origins ORDER BY count DESC, node_id LIMIT ?", (limit,))
+        return [(str(node), int(n)) for node, n in rows]
