@@ -35,6 +35,7 @@ _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, cr
 REPOSITORIES = {
     "inbox": "bot.store.postgres._inbox:PostgresInbox",
     "leases": "bot.store.postgres._leases:PostgresLeases",
+    "broadcast": "bot.store.postgres.broadcast:PostgresBroadcasts",
 }
 """Repository key name -> ``module:class`` of its PostgreSQL implementation, imported on first use (the
 implementations import the features' protocols, which import :mod:`bot.store`)."""
@@ -152,7 +153,7 @@ class PostgresStore(Store):
         rows = await self.fetch(sql, *args)
         return rows[0][0] if rows else None
 
-    async def _user_fetch(self, user_id: int, sql: str, *args: object) -> list[asyncpg.Record]:
+    async def user_fetch(self, user_id: int, sql: str, *args: object) -> list[asyncpg.Record]:
         """:meth:`fetch` of a write about ``user_id``: a refused reference means they were deleted meanwhile
         (/forget, the retention purge, on this worker or another): :class:`UserChanged`, so the turn runs again."""
         try:
@@ -188,15 +189,15 @@ class PostgresStore(Store):
         return self._user(rows[0], is_new=bool(rows[0]["inserted"]))
 
     async def set_locale(self, user_id: int, locale: str) -> None:
-        await self._user_fetch(user_id, "UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
+        await self.user_fetch(user_id, "UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
 
     async def set_pending(self, user_id: int, pending: str | None) -> None:
-        await self._user_fetch(user_id, "UPDATE users SET pending = $1 WHERE id = $2", pending, user_id)
+        await self.user_fetch(user_id, "UPDATE users SET pending = $1 WHERE id = $2", pending, user_id)
 
     async def record_visit(self, user_id: int, node_id: str) -> None:
         # Both writes in one statement (so one transaction and one round trip); the update waits on the
         # insert, so a forgotten user's visit fails on its foreign key instead of touching nothing.
-        await self._user_fetch(
+        await self.user_fetch(
             user_id,
             "WITH visit AS (INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES ($1, $2, $3, $3) "
             "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = EXCLUDED.last_at, count = visits.count + 1 "
@@ -206,7 +207,7 @@ class PostgresStore(Store):
 
     async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
         if done:
-            await self._user_fetch(user_id, "INSERT INTO steps_done (user_id, node_id, done_at) VALUES ($1, $2, $3) "
+            await self.user_fetch(user_id, "INSERT INTO steps_done (user_id, node_id, done_at) VALUES ($1, $2, $3) "
                               "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
         else:
             await self.fetch("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
