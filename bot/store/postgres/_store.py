@@ -36,6 +36,7 @@ REPOSITORIES = {
     "inbox": "bot.store.postgres._inbox:PostgresInbox",
     "leases": "bot.store.postgres._leases:PostgresLeases",
     "broadcast": "bot.store.postgres.broadcast:PostgresBroadcasts",
+    "questions": "bot.store.postgres.questions:PostgresQuestions",
 }
 """Repository key name -> ``module:class`` of its PostgreSQL implementation, imported on first use (the
 implementations import the features' protocols, which import :mod:`bot.store`)."""
