@@ -37,6 +37,7 @@ REPOSITORIES = {
     "leases": "bot.store.postgres._leases:PostgresLeases",
     "broadcast": "bot.store.postgres.broadcast:PostgresBroadcasts",
     "questions": "bot.store.postgres.questions:PostgresQuestions",
+    "whatsapp": "bot.store.postgres.whatsapp:PostgresWhatsApp",
 }
 """Repository key name -> ``module:class`` of its PostgreSQL implementation, imported on first use (the
 implementations import the features' protocols, which import :mod:`bot.store`)."""
