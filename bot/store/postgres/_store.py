@@ -38,6 +38,9 @@ REPOSITORIES = {
     "broadcast": "bot.store.postgres.broadcast:PostgresBroadcasts",
     "questions": "bot.store.postgres.questions:PostgresQuestions",
     "whatsapp": "bot.store.postgres.whatsapp:PostgresWhatsApp",
+    "feedback": "bot.store.postgres.feedback:PostgresFeedback",
+    "usage": "bot.store.postgres.usage:PostgresUsage",
+    "safety": "bot.store.postgres.safety:PostgresSafety",
 }
 """Repository key name -> ``module:class`` of its PostgreSQL implementation, imported on first use (the
 implementations import the features' protocols, which import :mod:`bot.store`)."""
