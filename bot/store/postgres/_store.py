@@ -41,6 +41,8 @@ REPOSITORIES = {
     "feedback": "bot.store.postgres.feedback:PostgresFeedback",
     "usage": "bot.store.postgres.usage:PostgresUsage",
     "safety": "bot.store.postgres.safety:PostgresSafety",
+    "privacy": "bot.store.postgres.privacy:PostgresPrivacy",
+    "staff": "bot.store.postgres.staff:PostgresStaff",
 }
 """Repository key name -> ``module:class`` of its PostgreSQL implementation, imported on first use (the
 implementations import the features' protocols, which import :mod:`bot.store`)."""
