@@ -81,7 +81,8 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    with serving_lock(settings.db_path):
+    # One server per SQLite file (a file lock); a PostgreSQL database has no file to lock.
+    with serving_lock(settings.db_path) if not settings.database_url else contextlib.nullcontext():
         await _serve(settings, classes, stop)
 
 
@@ -90,7 +91,7 @@ async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio
     async with open_engine(settings, features) as engine:
         web = web_server(settings)
         channels = [cls.from_settings(settings, engine, web) for cls in classes]
-        warn_without_own_key(settings, settings.db_path)  # once the configuration is known to be good
+        warn_without_own_key(settings, engine.store.path)  # once the configuration is known to be good
         await web.start()
         started: list[Channel] = []
         jobs: list[asyncio.Task[None]] = []

@@ -431,7 +431,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,
                  content_dir: Path | None = None, locales_dir: Path | None = None) -> Settings:
         """Parse the environment (default: the process's, with ``.env``); the paths given (command-line
-        options such as ``--db``) replace the variables'."""
+        options such as ``--db``) replace the variables' (a ``db_path`` given is the store, even when
+        ``MARHABA_DATABASE_URL`` is set: :meth:`on_sqlite`)."""
         env = environment(environ)
         settings = cls(
             db_path=Path(env["MARHABA_DB"]).expanduser() if env.get("MARHABA_DB") else default_db_path(env),
@@ -450,5 +451,11 @@ class Settings:
             whatsapp=WhatsAppSection.from_env(env),
             database=Secret.from_env(env, "MARHABA_DATABASE_URL"),
         )
-        return replace(settings, db_path=db_path or settings.db_path, content_dir=content_dir or settings.content_dir,
-                       locales_dir=locales_dir or settings.locales_dir)
+        settings = replace(settings, content_dir=content_dir or settings.content_dir,
+                           locales_dir=locales_dir or settings.locales_dir)
+        return settings.on_sqlite(db_path) if db_path else settings
+
+    def on_sqlite(self, db_path: Path) -> Settings:
+        """These settings with the store in the SQLite file ``db_path`` (``--db``, the preview's temporary
+        database), whatever ``MARHABA_DATABASE_URL`` says."""
+        return replace(self, db_path=db_path, database=Secret("MARHABA_DATABASE_URL"))

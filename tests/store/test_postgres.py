@@ -153,6 +153,38 @@ def test_a_wrong_or_unreachable_database_url_is_one_clear_line(tmp_path: Path) -
     assert len(down.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize("command, says", [
+    (["broadcast", "list"], "No broadcasts yet."),
+    (["privacy", "purge"], "inactive users: 0 deleted"),
+    (["questions", "unanswered"], ""),
+    (["stats"], ""),
+])
+def test_the_commands_work_on_postgresql_and_never_write_a_sqlite_file(
+        command: list[str], says: str, postgres_url: str, tmp_path: Path) -> None:
+    db = tmp_path / "unused.db"
+    result = marhaba(*command, MARHABA_DATABASE_URL=postgres_url, MARHABA_DB=str(db), MARHABA_SECRET_KEY="k" * 32)
+    assert result.returncode == 0, result.stderr
+    assert says in result.stdout
+    assert not db.exists()
+
+
+def test_chat_in_the_terminal_keeps_its_user_in_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    db = tmp_path / "unused.db"
+    env = clean_env(MARHABA_DATABASE_URL=postgres_url, MARHABA_DB=str(db), MARHABA_SECRET_KEY="k" * 32)
+    result = subprocess.run([sys.executable, "-m", "bot", "chat", "--lang", "en"], input="/start\n1\n", env=env,
+                            cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not db.exists()
+
+    async def stored() -> str | None:
+        async with PostgresStore(postgres_url) as store:
+            user = await store.get_user("terminal", "local")
+            assert user is not None, "the terminal's user is in PostgreSQL"
+            return user.locale
+
+    assert asyncio.run(stored()), "the language picked (option 1) is kept"
+
+
 async def test_two_engines_on_one_postgresql_database_answer_one_user_alike(
         postgres_url: str, sample_tree: ContentTree, catalogs: Catalogs) -> None:
     # The measured failure of #19: Arabic picked on worker A, the language picker again on worker B;
@@ -183,5 +215,8 @@ def test_the_database_url_may_come_from_a_private_file_and_its_password_is_a_sec
     assert settings.database_url == "postgresql://marhaba:pw-from-file@db.example.org/marhaba"
     assert "pw-from-file" in known_secrets()  # redacted from logs even when printed on its own
     assert isinstance(open_store(settings.store_database), PostgresStore)
+    explicit = Settings.from_env({"MARHABA_DATABASE_URL_FILE": str(url_file), "MARHABA_ENV_FILE": ""},
+                                 db_path=tmp_path / "given.db")
+    assert explicit.store_database == tmp_path / "given.db", "--db names the SQLite file to use, URL or not"
     assert isinstance(open_store(Settings.from_env({"MARHABA_DB": str(tmp_path / "m.db"),
                                                     "MARHABA_ENV_FILE": ""}).store_database), SQLiteStore)

@@ -27,7 +27,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from bot.store import open_store
 
     settings = _settings(args)
-    if not settings.db_path.is_file():
+    if not settings.database_url and not settings.db_path.is_file():
         raise ConfigError(f"no database at {settings.db_path}; pass --db or set MARHABA_DB")
     tree = load_content(settings.content_dir).tree
 
