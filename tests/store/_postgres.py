@@ -111,13 +111,52 @@ class PostgresServer:
         return self.url(name)
 
 
+FOLDER_PREFIX = "marhaba-pg-"
+OWNER_FILE = "owner.pid"
+"""In each server's folder: the id of the process that started it (the test session or a benchmark)."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_abandoned_servers(bin_dir: Path) -> list[Path]:
+    """Stop and delete the servers of sessions that died without stopping theirs (a SIGKILL, a power cut);
+    the folders it cleared. A live session's server is left alone."""
+    cleared = []
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # being created right now, or not ours
+        if _alive(owner):
+            continue
+        with contextlib.suppress(RuntimeError, OSError, subprocess.TimeoutExpired):
+            PostgresServer(bin_dir, folder).stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        cleared.append(folder)
+    return cleared
+
+
 @contextlib.contextmanager
 def postgres_server(durable: bool = False) -> Iterator[PostgresServer]:
-    """Start a server for the session (a clear error when PostgreSQL is missing), stop and delete it after."""
+    """Start a server for the session (a clear error when PostgreSQL is missing), stop and delete it after.
+
+    It listens on a free port of 127.0.0.1 in a new temporary folder, so a server left running by a
+    killed session never blocks this one; such a server is stopped first (:func:`stop_abandoned_servers`).
+    """
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise RuntimeError(INSTALL_HINT)
-    folder = Path(tempfile.mkdtemp(prefix="marhaba-pg-"))
+    stop_abandoned_servers(bin_dir)
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+    (folder / OWNER_FILE).write_text(str(os.getpid()))
     server = PostgresServer(bin_dir, folder, durable)
     try:
         server.start()
