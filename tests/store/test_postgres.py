@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot.logs import known_secrets
 from bot.settings import Settings
 from bot.store import SQLiteStore, open_store
 from bot.store.postgres import PostgresStore, migrations
+from tests.channels.telegram.fake_botapi import TOKEN, FakeBotAPI, callback_update, message_update
 from tests.conftest import Chat, make_engine
 from tests.store._postgres import PostgresServer, free_port
 
@@ -220,3 +222,33 @@ def test_the_database_url_may_come_from_a_private_file_and_its_password_is_a_sec
     assert explicit.store_database == tmp_path / "given.db", "--db names the SQLite file to use, URL or not"
     assert isinstance(open_store(Settings.from_env({"MARHABA_DB": str(tmp_path / "m.db"),
                                                     "MARHABA_ENV_FILE": ""}).store_database), SQLiteStore)
+
+
+def test_marhaba_run_telegram_serves_from_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    api = FakeBotAPI().start()
+    db = tmp_path / "unused.db"
+    env = clean_env(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, MARHABA_DATABASE_URL=postgres_url,
+                    MARHABA_DB=str(db), MARHABA_PORT="0", MARHABA_SECRET_KEY="k" * 32, MARHABA_LOG_LEVEL="INFO")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], env=env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        api.wait_for_sync("getMe")
+        api.push(message_update(7001, "/start", "fa-IR"))
+        (picker,) = api.wait_for_sync("sendMessage")
+        api.push(callback_update(7001, "lang:fa", picker.result["message_id"], "fa-IR"))
+        (menu,) = api.wait_for_sync("editMessageText")
+        assert all(row[0]["callback_data"].startswith("n:") for row in menu.params["reply_markup"]["inline_keyboard"])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+        api.stop()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr and not db.exists()
+
+    async def stored() -> str | None:
+        async with PostgresStore(postgres_url) as store:
+            user = await store.get_user("telegram", "7001")
+            assert user is not None
+            return user.locale
+
+    assert asyncio.run(stored()) == "fa"
