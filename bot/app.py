@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
+from bot.channels import channel_profiles
 from bot.content import load_content
 from bot.core import DuplicateHandler, Engine, Feature, FloodControl, FloodLimits
-from bot.features import broadcast, feedback, navigation, privacy, questions, safety, staff, usage
+from bot.features import (
+    broadcast,
+    feedback,
+    navigation,
+    preview,
+    privacy,
+    questions,
+    safety,
+    staff,
+    usage,
+)
 from bot.features.privacy import check_limits, install_key, rules_of
 from bot.i18n import Catalogs
 from bot.settings import Settings
@@ -17,6 +28,7 @@ FEATURES: tuple[Feature, ...] = (
     safety.FEATURE,
     navigation.FEATURE,
     staff.FEATURE,
+    preview.FEATURE,
     questions.FEATURE,
     broadcast.FEATURE,
     feedback.FEATURE,
@@ -47,7 +59,7 @@ async def open_engine(settings: Settings, features: Sequence[Feature] = FEATURES
     try:
         await install_key(store, settings)
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood,
-                        features=features, settings=settings)
+                        channels=channel_profiles(), features=features, settings=settings)
         unwrapped = engine.router.unwrapped()
         if unwrapped:
             raise DuplicateHandler(f"a feature wraps {', '.join(unwrapped)}, which no feature registers; "

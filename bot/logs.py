@@ -15,6 +15,7 @@ import hmac
 import logging
 import secrets
 import traceback
+from collections.abc import Iterable
 
 __all__ = [
     "PSEUDONYM_HEX_CHARS",
@@ -67,8 +68,11 @@ def safe_traceback(exc: BaseException) -> str:
 
 REDACTED = "[redacted]"
 
-QUIET_LOGGERS = ("telegram", "httpx", "httpcore", "hpack", "aiosqlite", "tornado.access")
-"""Their DEBUG lines carry bot tokens in URLs, message texts, names, phone numbers and SQL parameters."""
+QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "aiosqlite", "tornado.access")
+"""Their DEBUG lines carry bot tokens in URLs, message texts, names, phone numbers and SQL parameters.
+
+Each channel adds its platform library's loggers through its registry entry
+(:func:`bot.channels.quiet_loggers`)."""
 
 MIN_SECRET_CHARS = 6
 """Shorter values (a test's "x") would redact ordinary words; real secrets are far longer."""
@@ -108,9 +112,9 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def protect_logging() -> None:
-    """Keep libraries' DEBUG output out of the logs and redact secrets on every root handler."""
-    for name in QUIET_LOGGERS:
+def protect_logging(quiet: Iterable[str] = ()) -> None:
+    """Keep libraries' DEBUG output (:data:`QUIET_LOGGERS` and ``quiet``) out of the logs; redact secrets."""
+    for name in (*QUIET_LOGGERS, *quiet):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < logging.INFO:
             logger.setLevel(logging.INFO)

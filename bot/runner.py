@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import signal
 from collections.abc import Sequence
-from typing import Protocol
 
 from bot.app import FEATURES, open_engine
-from bot.core import Engine, Feature
+from bot.channels import Channel, ChannelSpec, channel_spec, channel_specs
+from bot.core import Feature
 from bot.errors import ConfigError
 from bot.features.privacy import warn_without_own_key
 from bot.settings import Settings
@@ -20,61 +19,30 @@ from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")
 
-CHANNELS = {
-    "telegram": "bot.channels.telegram:TelegramChannel",
-    "whatsapp": "bot.channels.whatsapp:WhatsAppChannel",
-}
-"""Channel name -> the class that runs it (imported only when that channel runs)."""
-
-class Channel(Protocol):
-    """What ``marhaba run`` needs of a channel."""
-
-    name: str
-
-    @classmethod
-    def configured(cls, settings: Settings) -> bool:
-        """True when the environment has this channel's settings."""
-
-    @classmethod
-    def from_settings(cls, settings: Settings, engine: Engine, web: WebServer) -> Channel:
-        """Build the channel; raise :class:`ConfigError` for missing or malformed settings."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-def channel_class(name: str) -> type[Channel]:
-    if name not in CHANNELS:
-        raise ConfigError(f"unknown channel '{name}'; choose from: {', '.join(CHANNELS)}")
-    module, _, attr = CHANNELS[name].partition(":")
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        raise ConfigError(f"the {name} channel is not available in this build") from None
-
 
 def web_server(settings: Settings) -> WebServer:
     return WebServer(settings.web.host, settings.web.port)
 
 
-def _configured_channels(settings: Settings) -> list[type[Channel]]:
+def _configured_channels(settings: Settings) -> list[ChannelSpec]:
     found = []
-    for name in CHANNELS:
+    for spec in channel_specs():
         try:
-            cls = channel_class(name)
-        except ConfigError:
+            if spec.configured(settings):
+                found.append(spec)
+        except ConfigError:  # not available in this build
             continue
-        if cls.configured(settings):
-            found.append(cls)
     return found
 
 
 async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None = None) -> None:
     """Run the named channels (all configured ones when ``names`` is empty) until ``stop`` is set."""
-    classes = [channel_class(n) for n in names] if names else _configured_channels(settings)
-    if not classes:
-        raise ConfigError("no channel is configured: set TELEGRAM_TOKEN and/or the WHATSAPP_* variables "
+    specs = [channel_spec(n) for n in names] if names else _configured_channels(settings)
+    for spec in specs:
+        spec.channel_class()  # a channel missing from this build is refused before anything starts
+    if not specs:
+        hints = " and/or ".join(spec.setup_hint for spec in channel_specs())
+        raise ConfigError(f"no channel is configured: set {hints} "
                           "(see the README), or use `marhaba chat` for the terminal")
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -83,14 +51,14 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
             loop.add_signal_handler(sig, stop.set)
     # One server per SQLite file (a file lock); a PostgreSQL database has no file to lock.
     with serving_lock(settings.db_path) if not settings.database_url else contextlib.nullcontext():
-        await _serve(settings, classes, stop)
+        await _serve(settings, specs, stop)
 
 
-async def _serve(settings: Settings, classes: list[type[Channel]], stop: asyncio.Event,
+async def _serve(settings: Settings, specs: list[ChannelSpec], stop: asyncio.Event,
                  features: Sequence[Feature] = FEATURES) -> None:
     async with open_engine(settings, features) as engine:
         web = web_server(settings)
-        channels = [cls.from_settings(settings, engine, web) for cls in classes]
+        channels = [spec.build(settings, engine, web) for spec in specs]
         warn_without_own_key(settings, engine.store.path)  # once the configuration is known to be good
         await web.start()
         started: list[Channel] = []

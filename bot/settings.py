@@ -255,6 +255,10 @@ RETENTION_DEFAULTS = {
     "MARHABA_REACTION_DAYS": 3.0,
 }
 """Each retention variable and its default, in days (``0`` keeps the data for ever)."""
+WHATSAPP_INBOUND_DAYS = 7
+"""WhatsApp message ids: far longer than the Cloud API redelivers a webhook and than the 24-hour window."""
+WHATSAPP_STATUS_DAYS = 30
+"""Delivery statuses of sent WhatsApp messages: long enough to report on a broadcast."""
 
 
 @dataclass(frozen=True)

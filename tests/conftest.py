@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from bot.channels import channel_profiles
 from bot.content import ContentTree, load_content
 from bot.core import Engine, Feature, Incoming, Outgoing
 from bot.features import navigation
@@ -51,7 +52,9 @@ async def store(db_path: Path) -> AsyncIterator[SQLiteStore]:
 
 
 def make_engine(*args: Any, features: Sequence[Feature] = (navigation.FEATURE,), **kwargs: Any) -> Engine:
-    """An engine with the navigation feature (the built-in commands and buttons) and ``features``."""
+    """An engine with the navigation feature (the built-in commands and buttons) and ``features``,
+    knowing the registered channels' profiles as the application's engine does."""
+    kwargs.setdefault("channels", channel_profiles())
     return Engine(*args, features=features, **kwargs)
 
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
-from bot.cli import _chat, _content, _db, _run
+from bot.channels import quiet_loggers
+from bot.cli import _ask, _chat, _content, _db, _i18n, _run
 from bot.errors import ContentError, MarhabaError
-from bot.i18n._cli import register_cli as i18n_cli
 from bot.logs import protect_logging
 from bot.settings import LogSection, Settings
 
@@ -50,7 +50,8 @@ def build_parser(features: Sequence[Feature] | None = None) -> argparse.Argument
     _run.register_cli(sub)
     _content.register_cli(sub)
     _db.register_cli(sub)
-    i18n_cli(sub)
+    _i18n.register_cli(sub)
+    _ask.register_cli(sub)
     for feature in sorted(features, key=lambda f: f.cli_order):
         if feature.cli is not None:
             feature.cli(sub, features)
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         log_settings = Settings.from_env().log
         logging.basicConfig(level=log_settings.level or "WARNING",
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        protect_logging()
+        protect_logging(quiet_loggers())  # every command, as broadcasts send through the channels
         return func(args)
     except ContentError as exc:
         for problem in exc.problems:

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.content._schema import register_cli as content_schema_cli
 from bot.errors import ContentError
-from bot.features.links._cli import register_cli as links_cli
+from bot.features.links import register_cli as links_cli
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:

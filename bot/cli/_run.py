@@ -7,6 +7,7 @@ import asyncio
 import logging
 from typing import Any
 
+from bot.channels import channel_specs, quiet_loggers
 from bot.logs import protect_logging
 
 
@@ -16,13 +17,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     logging.getLogger().setLevel(settings.log.level or "INFO")
-    protect_logging()
+    protect_logging(quiet_loggers())
     asyncio.run(serve(settings, args.channels))
     return 0
 
 
 def register_cli(sub: Any) -> None:
     """Add ``marhaba run``."""
-    run = sub.add_parser("run", help="serve Telegram and/or WhatsApp (all configured channels by default)")
-    run.add_argument("channels", nargs="*", metavar="CHANNEL", help="telegram, whatsapp")
+    run = sub.add_parser("run", help="serve the messaging channels (all configured ones by default)")
+    run.add_argument("channels", nargs="*", metavar="CHANNEL", help=", ".join(s.name for s in channel_specs()))
     run.set_defaults(func=cmd_run)

@@ -30,9 +30,10 @@ from bot.core._render import (
     render_node,
     ui_option,
 )
-from bot.core._router import Command, DuplicateHandler, Handler, Middleware, Router
+from bot.core._router import Command, DuplicateHandler, Handler, Middleware, Reactions, Router
 
 __all__ = [
+    "Reactions",
     "MAIN_MENU",
     "MARK_DONE",
     "KEYWORDS",
@@ -82,3 +83,17 @@ __all__ += ["Blocked", "DeliveryError", "OutsideWindow", "RetryLater", "Sender",
 from bot.core._engine import DEEP_LINK, deep_link_payload, parse_deep_link  # noqa: E402
 
 __all__ += ["DEEP_LINK", "deep_link_payload", "parse_deep_link"]
+
+from bot.core._channel import FALLBACK_PROFILE, ChannelProfile  # noqa: E402
+from bot.core._conversation import (  # noqa: E402
+    REPLY_RETRY,
+    Deliver,
+    Isolation,
+    RetryPolicy,
+    deliver_reply,
+    mark_blocked,
+    retrying,
+)
+
+__all__ += ["FALLBACK_PROFILE", "REPLY_RETRY", "ChannelProfile", "Deliver", "Isolation", "RetryPolicy",
+            "deliver_reply", "mark_blocked", "retrying"]

@@ -8,7 +8,6 @@ payload prefixes and a free-text handler, so that this module stays small.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
 import re
@@ -19,12 +18,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.content import ROOT_ID, ContentTree, Node
+from bot.core._channel import FALLBACK_PROFILE, ChannelProfile
+from bot.core._conversation import Deliver, Isolation, deliver_reply
 from bot.core._delivery import Sender
 from bot.core._events import MAX_PAYLOAD_BYTES, Incoming, Option, Outgoing
 from bot.core._flood import FloodControl, Verdict
 from bot.core._keywords import Keywords
 from bot.core._render import render_node
-from bot.core._router import Command, Handler, Router, Unit
+from bot.core._router import Command, Handler, Reactions, Router, Unit
 from bot.errors import UserChanged
 from bot.i18n import (
     DEFAULT_LOCALE,
@@ -90,10 +91,6 @@ class Pending(enum.StrEnum):
 
     FORGET = "forget"
     """ "Delete everything stored about you?" was asked: a "yes" deletes."""
-
-
-ESSENTIAL_COMMANDS = frozenset({"start", "forget"})
-"""Answered even during a flood-control cool-down (a person who wants out, or to begin again)."""
 
 
 def typed_number(text: str) -> str | None:
@@ -193,8 +190,8 @@ class Engine:
     """Per-user token buckets, checked before a turn takes a lock or touches the store.
 
     Off by default; :func:`bot.app.open_engine` sets the configured limits."""
-    word_channels: set[str] = field(default_factory=set)
-    """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
+    channels: dict[str, ChannelProfile] = field(default_factory=dict)
+    """The registered channels' limits and traits by name (set by the application from the registry)."""
     features: Sequence[Feature] = ()
     """The features to set up now (in this order); more can be added with :meth:`add_feature`."""
     settings: Any = None
@@ -203,7 +200,8 @@ class Engine:
     """Every feature's handlers, included in feature order (see :mod:`bot.core._router`)."""
     retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Node ids that left the tree in a reload -> their old path from the root (see :meth:`swap`)."""
-    _locks: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
+    isolation: Isolation = field(default_factory=Isolation, repr=False)
+    """One lock per user: a turn and the sending of its replies run before that user's next turn."""
     _pages: RenderedPages | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -248,7 +246,7 @@ class Engine:
         return self.router.before_language
 
     @property
-    def reactions(self) -> Any:
+    def reactions(self) -> Reactions | None:
         """What counts reactions to sent pages (the feedback feature), or ``None``."""
         return self.router.reactions
 
@@ -282,6 +280,15 @@ class Engine:
         if catalogs is not None:
             self.catalogs = catalogs
 
+    def profile(self, channel: str) -> ChannelProfile:
+        """``channel``'s limits and traits (Telegram's, the stricter, for a channel not registered)."""
+        return self.channels.get(channel, FALLBACK_PROFILE)
+
+    @property
+    def word_channels(self) -> set[str]:
+        """Channels without slash commands (WhatsApp): their help lists the typed words instead."""
+        return {name for name, p in self.channels.items() if not p.slash_commands}
+
     def is_staff(self, channel: str, user_id: str) -> bool:
         return (channel, user_id) in self.staff
 
@@ -290,8 +297,12 @@ class Engine:
 
     # -- the turn ---------------------------------------------------------
 
-    async def handle(self, event: Incoming) -> list[Outgoing]:
+    async def handle(self, event: Incoming, deliver: Deliver | None = None) -> list[Outgoing]:
         """Answer one event. Never raises for bad input: a user gets a message, not an error.
+
+        With ``deliver``, the replies are sent through it before the user's lock is released, so
+        one user's replies arrive in the order of their messages; a failed delivery is logged and
+        a user who blocked the bot is marked inactive (see :mod:`bot.core._conversation`).
 
         A user who floods gets one notice and then nothing (``[]``) for a
         while; their messages cost neither a lock nor a database read. The
@@ -306,11 +317,14 @@ class Engine:
         verdict = self.flood.check(key, tap=tap)
         if verdict is not Verdict.ALLOW:
             if alert is not None and self.flood.urgent(key):
-                return await self._in_order(key, event, alert, silenced=True)
+                return await self._in_order(key, event, alert, deliver, silenced=True)
             if self._essential(event) and self.flood.essential(key):
-                return await self._in_order(key, event, None)
-            return await self._flooded(event) if verdict is Verdict.NOTICE else []
-        return await self._in_order(key, event, alert)
+                return await self._in_order(key, event, None, deliver)
+            notice = await self._flooded(event) if verdict is Verdict.NOTICE else []
+            if deliver is not None:  # outside the turns: a silenced user costs no lock
+                await deliver_reply(self.store, event, notice, deliver, pseudonym)
+            return notice
+        return await self._in_order(key, event, alert, deliver)
 
     def _alert(self, event: Incoming) -> object | None:
         if self.guard is None or event.text is None or event.payload is not None or self.is_staff(
@@ -323,28 +337,29 @@ class Engine:
             return None
 
     def _essential(self, event: Incoming) -> bool:
+        # What the features registered as essential (navigation: /start, /forget and its buttons).
         if event.payload is not None:
-            return event.payload in ("cmd:start", "cmd:forget") or event.payload.startswith("forget:")
-        command = (event.command or "").strip().lstrip("/").lower()
-        if not command and event.text:
-            text = clean_text(event.text)
-            command = text[1:].partition(" ")[0].lower() if text.startswith("/") else self.keyword_command(text)
-        return command in ESSENTIAL_COMMANDS
+            prefix, _, rest = event.payload.partition(":")
+            if prefix == "cmd":  # a button that runs a command
+                command = rest
+            else:
+                return prefix in self.router.essential
+        else:
+            command = (event.command or "").strip().lstrip("/").lower()
+            if not command and event.text:
+                text = clean_text(event.text)
+                command = text[1:].partition(" ")[0].lower() if text.startswith("/") else self.keyword_command(text)
+        found = self.commands.get(command or "")
+        return found is not None and found.essential
 
-    async def _in_order(self, key: tuple[str, str], event: Incoming, alert: object | None, *,
-                        silenced: bool = False) -> list[Outgoing]:
-        # One user's turns run in order; different users run concurrently.
-        entry = self._locks.get(key)
-        if entry is None:
-            entry = self._locks[key] = [asyncio.Lock(), 0]
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                return await self._answer(event, alert, silenced)
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                self._locks.pop(key, None)
+    async def _in_order(self, key: tuple[str, str], event: Incoming, alert: object | None,
+                        deliver: Deliver | None, *, silenced: bool = False) -> list[Outgoing]:
+        # One user's turns (and their replies, with ``deliver``) run in order; different users concurrently.
+        async with self.isolation.lock(key):
+            messages = await self._answer(event, alert, silenced)
+            if deliver is not None:
+                await deliver_reply(self.store, event, messages, deliver, pseudonym)
+            return messages
 
     async def _answer(self, event: Incoming, alert: object | None = None, silenced: bool = False) -> list[Outgoing]:
         try:
@@ -544,8 +559,8 @@ class Engine:
             text = t.gettext("Choose your language.")
         # Language names are short: a grid where the channel has one; a list cut into pages says
         # "more languages" on its last row (its description names the languages that follow).
-        extra = {"columns": "2", "more": "🌐 " + t.gettext(MORE_LANGUAGES)}
-        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl, extra=extra)
+        return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl, columns=2,
+                        more_label="🌐 " + t.gettext(MORE_LANGUAGES))
 
 
 # TRANSLATORS: the row of the language list that shows the other languages; at most 16 characters.

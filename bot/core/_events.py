@@ -78,10 +78,12 @@ class Outgoing:
     ``title`` is a heading the channel may emphasize, ``text`` the plain text
     (never markup: channels escape it), ``options`` the buttons, ``document``
     a file sent before the text. ``locale``
-    and ``rtl`` tell the channel how to lay it out. ``extra`` carries layout
-    hints a channel may use: ``columns`` (options per row where buttons form a
-    grid) and ``more`` (the label of the row that shows the next page of a long
-    list of options).
+    and ``rtl`` tell the channel how to lay it out; ``columns`` and
+    ``more_label`` are layout hints a channel may use.
+
+    A message is shared: the engine reuses one rendered page for every user of
+    a locale, so it carries nothing of one user or one channel (which page of a
+    long list a WhatsApp user is on is the WhatsApp channel's own state).
     """
 
     text: str
@@ -93,7 +95,10 @@ class Outgoing:
     rtl: bool = False
     node_id: str | None = None
     document: Document | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    columns: int = 1
+    """Options per row where buttons form a grid (the language picker asks for 2)."""
+    more_label: str = ""
+    """The label of the row that shows the next page of a long list of options (default: "More")."""
     keep_menu: bool = False
     """Send as a new message: never edit the menu the user pressed into this one (a flood notice)."""
 

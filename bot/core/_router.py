@@ -16,7 +16,7 @@ gets the turn and the handler it wraps.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -56,6 +56,20 @@ class Command:
     hidden: bool = False
     before_language: bool = False
     """Answered before a new user has chosen a language (``/forget``, ``/help``, ``/start``'s deep links)."""
+    essential: bool = False
+    """Answered even during a flood-control cool-down (a person who wants out, or to begin again)."""
+
+
+class Reactions(Protocol):
+    """What counts people's reactions to sent pages (the feedback feature); the channels report to it."""
+
+    async def shown(self, channel: str, chat_id: str, shown: Iterable[tuple[str, str | None, str]],
+                    now: float | None = None) -> None:
+        """Remember ``(message id, node id, locale)`` for messages just sent (or edited) to ``chat_id``."""
+
+    async def react(self, channel: str, chat_id: str, message_id: str, emoji: str,
+                    now: float | None = None) -> bool:
+        """Count ``emoji`` (``""`` = removed) on one sent message; ``False`` when it showed no page."""
 
 
 @dataclass
@@ -68,10 +82,12 @@ class Router:
     text_handlers: list[Handler] = field(default_factory=list)
     before_language: set[str] = field(default_factory=set)
     """Payload prefixes answered before a new user has chosen a language."""
+    essential: set[str] = field(default_factory=set)
+    """Payload prefixes answered even during a flood-control cool-down (see :attr:`Command.essential`)."""
     guard: Guard | None = None
     """Checks every typed text first (the safety check); at most one in an application."""
-    reactions: Any = None
-    """What counts reactions to sent pages (``shown``/``react``, see :mod:`bot.features.feedback`); at most one."""
+    reactions: Reactions | None = None
+    """What counts reactions to sent pages (see :class:`Reactions`); at most one in an application."""
     reload_hooks: list[ReloadHook] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     command_wrappers: dict[str, list[Middleware]] = field(default_factory=dict)
@@ -92,10 +108,13 @@ class Router:
         self._composed.clear()
 
     def add_command(self, name: str, handler: Handler, description: str, *, staff_only: bool = False,
-                    hidden: bool = False, before_language: bool = False) -> Command:
-        """Register ``/name``; raises :class:`DuplicateHandler` when it exists already."""
+                    hidden: bool = False, before_language: bool = False, essential: bool = False) -> Command:
+        """Register ``/name``; raises :class:`DuplicateHandler` when it exists already.
+
+        An ``essential`` command is answered even while flood control silences the user."""
         self._claim(f"/{name}", self.name)
-        command = self.commands[name] = Command(name, handler, description, staff_only, hidden, before_language)
+        command = self.commands[name] = Command(name, handler, description, staff_only, hidden, before_language,
+                                                essential)
         return command
 
     def command(self, name: str, description: str, *, staff_only: bool = False,
@@ -108,17 +127,21 @@ class Router:
 
         return register
 
-    def add_payload(self, prefix: str, handler: Handler, *, before_language: bool = False) -> None:
+    def add_payload(self, prefix: str, handler: Handler, *, before_language: bool = False,
+                    essential: bool = False) -> None:
         """Register a handler for button payloads ``prefix:...``.
 
         ``before_language`` lets the payload through before the user has chosen a language (urgent
         help, a channel's paging of the language picker); the handler must then cope with
-        ``turn.user.locale`` being ``None``.
+        ``turn.user.locale`` being ``None``. An ``essential`` prefix is answered even while flood
+        control silences the user (the confirmation buttons of ``/forget``).
         """
         self._claim(f"{prefix}:", self.name)
         self.payloads[prefix] = handler
         if before_language:
             self.before_language.add(prefix)
+        if essential:
+            self.essential.add(prefix)
 
     def add_text_handler(self, handler: Handler) -> None:
         """Register a handler for free text; the first (in feature order) that returns messages wins."""
@@ -129,7 +152,7 @@ class Router:
         self._claim("the guard", self.name)
         self.guard = guard
 
-    def set_reactions(self, sink: Any) -> None:
+    def set_reactions(self, sink: Reactions) -> None:
         """Make ``sink`` count reactions to sent pages (``shown`` and ``react``)."""
         self._claim("the reaction counter", self.name)
         self.reactions = sink
@@ -170,6 +193,7 @@ class Router:
             self.reactions = other.reactions
         self.text_handlers.extend(other.text_handlers)
         self.before_language |= other.before_language
+        self.essential |= other.essential
         self.reload_hooks.extend(other.reload_hooks)
         self.jobs.extend(other.jobs)
         for name, wrappers in other.command_wrappers.items():

@@ -9,6 +9,7 @@ a translator confirms it. Content entries carry the context
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ class LocaleStatus:
     reviewed: bool = False
     """Every catalog of the locale says ``X-Reviewed-By-Native-Speaker: yes``."""
     cut_labels: list[dict[str, Any]] = field(default_factory=list)
-    """Labels WhatsApp would cut: ``{"label", "limit", "where"}``; see :mod:`bot.i18n._labels`."""
+    """Labels WhatsApp would cut: ``{"label", "limit", "where"}``; see :mod:`bot.channels.whatsapp._labels`."""
 
     @property
     def total(self) -> int:
@@ -154,15 +155,18 @@ def _note(nodes: dict[str, list[str]], context: str) -> None:
         fields.append(field_name)
 
 
-def all_status(locales_dir: Path, locales: list[str] | None = None, *, labels: bool = True) -> list[LocaleStatus]:
-    """The status of each locale (every shipped locale by default), with the labels WhatsApp would cut."""
-    statuses = [locale_status(locales_dir, code) for code in (locales or SHIPPED)]
-    if labels:
-        from bot.i18n._labels import content_tree, cut_labels
+CutLabels = Callable[[str], Iterable[Any]]
+"""A locale -> the labels a channel would cut in it (dataclasses with ``label``, ``limit``, ``where``)."""
 
-        tree = content_tree(locales_dir.parent)
+
+def all_status(locales_dir: Path, locales: list[str] | None = None, *,
+               cut_labels: CutLabels | None = None) -> list[LocaleStatus]:
+    """The status of each locale (every shipped locale by default), with the labels ``cut_labels`` finds
+    (the WhatsApp channel's check, handed in by ``marhaba i18n status``)."""
+    statuses = [locale_status(locales_dir, code) for code in (locales or SHIPPED)]
+    if cut_labels is not None:
         for s in statuses:
-            s.cut_labels = [asdict(c) for c in cut_labels(locales_dir.parent, s.locale, tree)]
+            s.cut_labels = [asdict(c) for c in cut_labels(s.locale)]
     return statuses
 
 

@@ -8,7 +8,7 @@ from dataclasses import astuple
 import pytest
 
 from bot.content import ROOT_ID
-from bot.core import Engine, FloodControl, FloodLimits, Incoming, Verdict
+from bot.core import Engine, FloodControl, FloodLimits, Incoming, Router, Turn, Verdict
 from bot.core._engine import FLOOD_NOTICE
 from bot.errors import ConfigError
 from bot.settings import Settings
@@ -129,3 +129,28 @@ def test_taps_and_typing_have_separate_buckets() -> None:
     assert [flood.check(key) for _ in range(3)] == [Verdict.ALLOW] * 2 + [Verdict.NOTICE]
     assert flood.check(key, tap=True) is Verdict.DROP  # the cool-down silences both
     assert flood.essential(key) and flood.urgent(key) and not flood.urgent(key)
+
+
+async def test_what_a_feature_marks_essential_is_answered_in_a_cooldown_and_nothing_else(engine: Engine) -> None:
+    # The engine names no command: a feature's router says which of its commands and buttons get through.
+    router = Router("exit")
+
+    async def leave(turn: Turn) -> list:
+        return [engine.text_reply(turn, "left", ())]
+
+    router.add_command("leave", leave, "Leave", essential=True)
+    router.add_command("stay", leave, "Stay")
+    router.add_payload("bye", leave, essential=True)
+    engine.router.include(router)
+    engine.flood = FloodControl(FloodLimits(rate_per_minute=1, burst=2, cooldown_seconds=60), lambda: 1000.0)
+    chat = Chat(engine, user_id="fast")
+    await chat("/start")
+    await chat.press("English")
+    for i in range(4):  # the burst, the notice, then silence
+        await chat(f"spam {i}")
+    assert await engine.handle(Incoming("test", "fast", text="/stay")) == []
+    assert await engine.handle(Incoming("test", "fast", payload="cmd:stay")) == []
+    assert (await engine.handle(Incoming("test", "fast", text="/leave")))[0].text == "left"
+    assert (await engine.handle(Incoming("test", "fast", payload="cmd:leave")))[0].text == "left"
+    assert (await engine.handle(Incoming("test", "fast", payload="bye:now")))[0].text == "left"
+    assert (await engine.handle(Incoming("test", "fast", text="/start")))  # navigation marks /start essential

@@ -6,6 +6,9 @@ from bot.channels.telegram._commands import command_menus
 from bot.channels.telegram._config import TelegramSettings
 from bot.channels.telegram._sender import TelegramSender, TelegramUnavailable, standalone_sender
 
+channel_class = TelegramChannel
+"""What the channel registry runs (see :class:`bot.channels.ChannelSpec`)."""
+
 __all__ = [
     "Delivery",
     "TelegramChannel",
@@ -13,6 +16,7 @@ __all__ = [
     "TelegramSettings",
     "TelegramUnavailable",
     "callback_data",
+    "channel_class",
     "command_menus",
     "standalone_sender",
     "to_incoming",

@@ -39,7 +39,18 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels._text import split_text, utf16_length
-from bot.core import Blocked, Document, Incoming, Option, Outgoing, Place, RetryLater, Undeliverable
+from bot.core import (
+    Blocked,
+    Document,
+    Incoming,
+    Option,
+    Outgoing,
+    Place,
+    RetryLater,
+    RetryPolicy,
+    Undeliverable,
+    retrying,
+)
 
 log = logging.getLogger("marhaba.telegram")
 
@@ -173,8 +184,7 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     """
     if not message.options:
         return None
-    columns = message.extra.get("columns", "")
-    return _keyboard(message.options, max(1, min(int(columns) if columns.isdigit() else 1, MAX_GRID_COLUMNS)))
+    return _keyboard(message.options, max(1, min(message.columns, MAX_GRID_COLUMNS)))
 
 
 class _SerializedOnce:
@@ -280,6 +290,14 @@ def _plan_message(message: Outgoing) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+async def _flood_control(make: Callable[[], Awaitable[T]]) -> T:
+    """One Bot API call; Telegram's flood control (429) as the core's :class:`RetryLater`."""
+    try:
+        return await make()
+    except RetryAfter as exc:
+        raise RetryLater(retry_seconds(exc)) from None
+
+
 def retry_seconds(exc: RetryAfter) -> float:
     """``retry_after`` in seconds, whichever type this PTB version returns."""
     with warnings.catch_warnings():
@@ -361,22 +379,14 @@ class Delivery:
 
     async def call(self, make: Callable[[], Awaitable[T]]) -> T:
         """Run one Bot API call, waiting out flood control; map failures to delivery errors."""
-        waited = 0.0
-        while True:
-            try:
-                return await make()
-            except RetryAfter as exc:
-                seconds = retry_seconds(exc)
-                if waited + seconds > self.max_wait:
-                    raise RetryLater(seconds) from None
-                log.warning("Telegram flood control: waiting %.0f s", seconds)
-                await self._sleep(seconds)
-                waited += seconds
-            except Forbidden:
-                raise Blocked("the user blocked the bot or deleted their account") from None
-            except BadRequest as exc:
-                raise Undeliverable(exc.message) from None
-            except NetworkError:
-                raise RetryLater(NETWORK_RETRY_SECONDS) from None
-            except TelegramError as exc:
-                raise Undeliverable(type(exc).__name__) from None
+        try:
+            return await retrying(lambda: _flood_control(make), RetryPolicy(self.max_wait), sleep=self._sleep,
+                                  channel="Telegram")
+        except Forbidden:
+            raise Blocked("the user blocked the bot or deleted their account") from None
+        except BadRequest as exc:
+            raise Undeliverable(exc.message) from None
+        except NetworkError:
+            raise RetryLater(NETWORK_RETRY_SECONDS) from None
+        except TelegramError as exc:
+            raise Undeliverable(type(exc).__name__) from None

@@ -15,6 +15,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.channels._registry import channel_spec
 from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
 from bot.channels.telegram._config import WEBHOOK_PATH, TelegramSettings
@@ -23,10 +24,9 @@ from bot.channels.telegram._sender import (
     TelegramSender,
     initialize_checked,
 )
-from bot.core import Blocked, DeliveryError, Engine
+from bot.core import Engine, Incoming, Isolation, Outgoing
 from bot.errors import StoreError
-from bot.features.feedback import feedback_of
-from bot.logs import pseudonym, safe_traceback
+from bot.logs import safe_traceback
 from bot.settings import Settings
 from bot.store import Inbox
 from bot.web import Request, Response, WebServer
@@ -52,31 +52,22 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Process updates of different chats concurrently and each chat's updates in order.
 
-    The engine orders one user's turns; this also orders the replies, so a
-    fast double tap can never leave an older menu on screen.
+    Each update holds its chat's lock of the engine's :class:`~bot.core.Isolation` from the
+    start (answering a button's spinner included) to the last reply sent, the same lock the
+    engine's turn takes, so a fast double tap can never leave an older menu on screen.
     """
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, isolation: Isolation) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        self.isolation = isolation
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
-        entry = self._locks.get(chat.id)
-        if entry is None:
-            entry = self._locks[chat.id] = (asyncio.Lock(), [0])
-        lock, users = entry
-        users[0] += 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                self._locks.pop(chat.id, None)
+        async with self.isolation.lock((CHANNEL, str(chat.id))):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -131,7 +122,7 @@ class TelegramChannel:
             Application.builder()
             .token(config.token)
             .base_url(config.base_url)
-            .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+            .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, engine.isolation))
         )
         self._polling: PollingRequest | None = None
         if request is not None:
@@ -167,6 +158,7 @@ class TelegramChannel:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         app = self.application
         await initialize_checked(app)
+        self.engine.channels.setdefault(CHANNEL, channel_spec(CHANNEL).profile)
         await register_commands(app.bot, self.engine)
         sender_delivery = Delivery(app.bot, max_wait=SENDER_MAX_WAIT)
         self.engine.senders[CHANNEL] = TelegramSender(sender_delivery, self.engine.store)
@@ -230,27 +222,22 @@ class TelegramChannel:
         event = to_incoming(update, self._is_staff_chat)
         if event is None:
             return
-        messages = await self.engine.handle(event)
         pressed = query.message if query is not None and isinstance(query.message, Message) else None
-        if any(m.keep_menu for m in messages):
-            pressed = None
-        try:
-            shown = await self.delivery.send(int(event.user_id), messages, replace=pressed)
-            feedback = feedback_of(self.engine)
+
+        async def deliver(event: Incoming, messages: list[Outgoing]) -> None:
+            replace = None if any(m.keep_menu for m in messages) else pressed
+            shown = await self.delivery.send(int(event.user_id), messages, replace=replace)
+            feedback = self.engine.reactions
             if feedback is not None:  # an edited menu may now show another page, or none
                 await feedback.shown(CHANNEL, event.user_id, [
-                    (str(mid), m.node_id, m.locale) for mid, m in shown if m.node_id or pressed is not None])
-        except Blocked:
-            await self.engine.store.set_active(CHANNEL, event.user_id, False)
-            log.info("a Telegram user blocked the bot; marked inactive (user=%s)", pseudonym(CHANNEL, event.user_id))
-        except DeliveryError as exc:
-            log.warning("Telegram reply not delivered (user=%s): %s", pseudonym(CHANNEL, event.user_id),
-                        type(exc).__name__)
+                    (str(mid), m.node_id, m.locale) for mid, m in shown if m.node_id or replace is not None])
+
+        await self.engine.handle(event, deliver)
 
     async def _on_reaction(self, update: Update) -> None:
         """A reaction to one of the bot's messages: count it for the page it showed, answer nothing."""
         reaction = update.message_reaction
-        feedback = feedback_of(self.engine)
+        feedback = self.engine.reactions
         if reaction is None or feedback is None or reaction.chat.type != "private":
             return
         emoji = next((r.emoji for r in reaction.new_reaction if isinstance(r, ReactionTypeEmoji)), "")

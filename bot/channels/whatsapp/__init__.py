@@ -13,8 +13,12 @@ from bot.channels.whatsapp._channel import (
 )
 from bot.channels.whatsapp._client import CloudApiClient, CloudApiError
 from bot.channels.whatsapp._config import Template, Templates, WhatsAppConfig
+from bot.channels.whatsapp._paging import Pager, labels
 from bot.channels.whatsapp._store import DeliveryStatus, WhatsAppStore
 from bot.channels.whatsapp._webhook import language_hint, signature
+
+channel_class = WhatsAppChannel
+"""What the channel registry runs (see :class:`bot.channels.ChannelSpec`)."""
 
 __all__ = [
     "WEBHOOK_PATH",
@@ -27,6 +31,9 @@ __all__ = [
     "WhatsAppConfig",
     "WhatsAppSender",
     "WhatsAppStore",
+    "Pager",
+    "labels",
+    "channel_class",
     "language_hint",
     "signature",
     "standalone_sender",

@@ -6,15 +6,15 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any
 
+from bot.channels._registry import channel_spec
 from bot.channels.whatsapp._client import CloudApiClient
 from bot.channels.whatsapp._config import WhatsAppConfig
-from bot.channels.whatsapp._render import MAX_LIST_ROWS, PAYLOAD_PREFIX, Labels, render
+from bot.channels.whatsapp._paging import Pager, labels
+from bot.channels.whatsapp._render import PAYLOAD_PREFIX, render
 from bot.channels.whatsapp._store import DeliveryStatus, WhatsAppStore
 from bot.channels.whatsapp._webhook import (
     CHANNEL,
@@ -27,17 +27,13 @@ from bot.channels.whatsapp._webhook import (
     verify_challenge,
 )
 from bot.core import (
-    DeliveryError,
     Engine,
     Incoming,
     Outgoing,
     OutsideWindow,
     Sender,
-    Turn,
     Undeliverable,
 )
-from bot.features.feedback import feedback_of
-from bot.i18n import N_, Translator
 from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
 from bot.web import Request, Response, WebServer
@@ -49,28 +45,10 @@ PRUNE_INTERVAL_SECONDS = 3600
 """How often old inbound ids and statuses are deleted."""
 STOP_GRACE_SECONDS = 10.0
 """On shutdown, turns in progress get this long to send their replies."""
-MAX_PAGED_MESSAGES = 1000
-"""Long menus that are not content nodes are remembered (per user, in memory) for their "more" row."""
 MAX_TEMPLATE_PARAM_CHARS = 1024
 """A template body parameter is kept short; the Cloud API refuses newlines, tabs and runs of spaces in it."""
 
-MORE = N_("More")
-# TRANSLATORS: the last row of page 2 of a long WhatsApp list; it goes back to page 1.
-PREVIOUS = N_("Previous")
-# TRANSLATORS: the last row of the last page of a long WhatsApp list; it goes back to page 1.
-FIRST_PAGE = N_("First page")
-CHOOSE = N_("Options")
-PROMPT = N_("Choose an option below.")
-UNSUPPORTED = N_("I can read only text messages and button presses. Choose an option below.")
-
 _SPACES = re.compile(r"\s+")
-
-
-def labels(t: Translator) -> Labels:
-    """The words and digits the list renderer adds, in ``t``'s language."""
-    _ = t.gettext
-    return Labels(more=_(MORE), previous=_(PREVIOUS), first=_(FIRST_PAGE), choose=_(CHOOSE), prompt=_(PROMPT),
-                  numerals=t.numerals)
 
 
 class WhatsAppChannel:
@@ -87,8 +65,7 @@ class WhatsAppChannel:
         self.store: WhatsAppStore | None = None
         self.sender = WhatsAppSender(self)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._last_turn: dict[str, asyncio.Task[None]] = {}
-        self._paged: OrderedDict[str, Outgoing] = OrderedDict()
+        self.pager = Pager(engine)
         self._pruner: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
@@ -108,8 +85,8 @@ class WhatsAppChannel:
         """Open the tables, add the routes, and register the sender and the page payloads."""
         self.store = WhatsAppStore(self.engine.store, CHANNEL)
         await self.store.prune()
-        self.engine.add_payload(PAYLOAD_PREFIX, self._pl_channel, before_language=True)
-        self.engine.word_channels.add(CHANNEL)  # no slash commands: help lists the typed words
+        self.pager.install()
+        self.engine.channels.setdefault(CHANNEL, channel_spec(CHANNEL).profile)  # slash commands, limits
         self.engine.senders[CHANNEL] = self.sender
         self.web.add_route(WEBHOOK_PATH, self._route)
         self._pruner = asyncio.create_task(self._prune_forever())
@@ -170,30 +147,22 @@ class WhatsAppChannel:
         return task
 
     def _queue_turn(self, message: InboundMessage) -> None:
-        # One user's messages are answered in the order they came, replies included;
-        # different users are answered concurrently.
-        previous = self._last_turn.get(message.wa_id)
-        task = self._spawn(self._turn_after(previous, message))
-        self._last_turn[message.wa_id] = task
+        self._spawn(self._turn_in_order(message))
 
-        def forget(t: asyncio.Task[None], wa_id: str = message.wa_id) -> None:
-            if self._last_turn.get(wa_id) is t:
-                del self._last_turn[wa_id]
-
-        task.add_done_callback(forget)
-
-    async def _turn_after(self, previous: asyncio.Task[None] | None, message: InboundMessage) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
+    async def _turn_in_order(self, message: InboundMessage) -> None:
+        # One user's messages are answered in the order they came, replies included (the user's
+        # lock is taken before anything else, in the order the tasks were made, and held to the
+        # last reply); different users are answered concurrently.
         try:
-            await self._turn(message)
+            async with self.engine.isolation.lock((CHANNEL, message.wa_id)):
+                await self._turn(message)
         except Exception as exc:
             log.error("WhatsApp turn failed (user=%s): %s", pseudonym(CHANNEL, message.wa_id), safe_traceback(exc))
 
     async def _turn(self, message: InboundMessage) -> None:
         assert self.store is not None
         if message.reaction is not None:  # feedback on a page, never answered (a redelivery counts once)
-            feedback = feedback_of(self.engine)
+            feedback = self.engine.reactions
             if feedback is not None and message.reaction.message_id:
                 await feedback.react(CHANNEL, message.wa_id, message.reaction.message_id, message.reaction.emoji)
             return
@@ -202,16 +171,15 @@ class WhatsAppChannel:
             log.info("redelivered webhook message ignored")
             return
         event = message.event or Incoming(CHANNEL, message.wa_id, payload=f"{PAYLOAD_PREFIX}:unsupported")
-        replies = await self.engine.handle(event)
-        self._remember_long_menus(message.wa_id, replies)
-        feedback = feedback_of(self.engine)
-        try:
-            for out in replies:
-                ids = await self.deliver(message.wa_id, out)
-                if feedback is not None and out.node_id:
-                    await feedback.shown(CHANNEL, message.wa_id, [(i, out.node_id, out.locale) for i in ids if i])
-        except DeliveryError as exc:
-            log.warning("reply not delivered (user=%s): %s", pseudonym(CHANNEL, message.wa_id), type(exc).__name__)
+        await self.engine.handle(event, self._deliver_turn)
+
+    async def _deliver_turn(self, event: Incoming, replies: list[Outgoing]) -> None:
+        feedback = self.engine.reactions
+        rendered = self.pager.render((CHANNEL, event.user_id), replies)
+        for out, objects in zip(replies, rendered, strict=True):
+            ids = await self.deliver(event.user_id, out, objects)
+            if feedback is not None and out.node_id:
+                await feedback.shown(CHANNEL, event.user_id, [(i, out.node_id, out.locale) for i in ids if i])
 
     async def _statuses(self, batch: WebhookBatch) -> None:
         assert self.store is not None
@@ -227,52 +195,26 @@ class WhatsAppChannel:
             except Exception as exc:
                 log.error("pruning WhatsApp ids failed: %s", safe_traceback(exc))
 
-    async def deliver(self, wa_id: str, out: Outgoing) -> list[str]:
-        """Send one core message (its file first, uploaded to the media endpoint); the message ids."""
+    async def deliver(self, wa_id: str, out: Outgoing, objects: list[dict[str, Any]] | None = None) -> list[str]:
+        """Send one core message (its file first, uploaded to the media endpoint); the message ids.
+
+        ``objects`` are its Cloud API messages when already rendered (at a page of a long list).
+        """
         ids = []
         if out.document is not None:
             doc = out.document
             media_id = await self.client.upload(doc.data, doc.filename, doc.mime)
             ids.append(await self.client.send(wa_id, {"type": "document",
                                                       "document": {"id": media_id, "filename": doc.filename}}))
-        for obj in self.render(out):
+        for obj in self.render(out) if objects is None else objects:
             ids.append(await self.client.send(wa_id, obj))
         return ids
 
     # -- rendering and the channel's own payloads ---------------------------
 
     def render(self, out: Outgoing) -> list[dict[str, Any]]:
-        """The Cloud API message objects for ``out``, labels in its locale."""
-        page = int(out.extra.get("wa_page", "0") or 0)
-        return render(out, labels(self.engine.catalogs.get(out.locale)), page)
-
-    def _remember_long_menus(self, wa_id: str, replies: list[Outgoing]) -> None:
-        # A long menu that is not a node cannot be rebuilt from its "more" payload: keep it.
-        for out in replies:
-            if out.node_id is None and len(out.options) > MAX_LIST_ROWS:
-                self._paged[wa_id] = out
-                self._paged.move_to_end(wa_id)
-                while len(self._paged) > MAX_PAGED_MESSAGES:
-                    self._paged.popitem(last=False)
-
-    async def _pl_channel(self, turn: Turn) -> list[Outgoing]:
-        kind, _, rest = turn.payload.partition(":")
-        if turn.user.locale is None and not (kind == "p" and rest.startswith("~:")):
-            # Before a language is chosen only the pages of the language picker may be turned.
-            return self.engine.language_picker(turn, first_contact=True)
-        if kind == "unsupported":
-            return await turn.current(notice=turn.t.gettext(UNSUPPORTED))
-        if kind == "p":
-            node_id, _, page_text = rest.rpartition(":")
-            page = page_text if page_text.isdigit() and len(page_text) < 4 else "0"
-            if node_id == "~":
-                cached = self._paged.get(turn.event.user_id)
-                if cached is None:
-                    return await self.engine.stale(turn)
-                return [replace(cached, extra={**cached.extra, "wa_page": page})]
-            if node_id in turn.content:
-                return [replace(o, extra={**o.extra, "wa_page": page}) for o in await turn.show(node_id)]
-        return await self.engine.stale(turn)
+        """The Cloud API message objects for ``out`` (a long list at its first page), labels in its locale."""
+        return render(out, labels(self.engine.catalogs.get(out.locale)))
 
 
 class WhatsAppSender(Sender):

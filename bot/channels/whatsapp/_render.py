@@ -128,7 +128,7 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
             word, target = labels.more, page + 1
         else:  # the last page leads back to the first: say so, it is not "more"
             word, target = (labels.previous if pages == 2 else labels.first), 0
-        more_label = out.extra.get("more")
+        more_label = out.more_label
         # A menu that names its "more" row (the language picker) keeps that name on every page and
         # lists what the other pages hold under it, so that a newcomer finds their language at once.
         numbers = f"({labels.numerals(str(target + 1))}/{labels.numerals(str(pages))})"

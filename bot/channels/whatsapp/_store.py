@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from bot.channels.whatsapp._repository import WHATSAPP, DeliveryStatus
-from bot.features.privacy._retention import DAY_SECONDS, WHATSAPP_INBOUND_DAYS, WHATSAPP_STATUS_DAYS
+from bot.settings import DAY_SECONDS, WHATSAPP_INBOUND_DAYS, WHATSAPP_STATUS_DAYS
 from bot.store import Store
 
 INBOUND_RETENTION_SECONDS = WHATSAPP_INBOUND_DAYS * DAY_SECONDS

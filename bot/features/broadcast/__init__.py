@@ -22,15 +22,15 @@ from bot.features.broadcast._outbox import (
     outbox_of,
 )
 from bot.features.broadcast._reminders import Reminders, reminders_job
-from bot.features.broadcast._sender import DEFAULT_LIMITS, ChannelLimits, Drainer, Pacer, drain_all
+from bot.features.broadcast._sender import ChannelLimits, Drainer, Pacer, channel_limits, drain_all
 
 __all__ = [
-    "DEFAULT_LIMITS",
     "FEATURE",
     "Broadcast",
     "BroadcastRepository",
     "BroadcastSettings",
     "ChannelLimits",
+    "channel_limits",
     "Counts",
     "OutboxState",
     "Drainer",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -29,7 +28,7 @@ from bot.features.broadcast._outbox import (
     Row,
     outbox_of,
 )
-from bot.features.broadcast._sender import Drainer, channel_limits, resolve_text
+from bot.features.broadcast._sender import ChannelLimits, Drainer, channel_limits, resolve_text
 from bot.features.broadcast._text import event_text
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.settings import Settings
@@ -37,17 +36,25 @@ from bot.settings import Settings
 MAX_BROADCAST_CHARS = 4096
 """One message on every channel: Telegram's and WhatsApp's text limit (4096 characters)."""
 MAX_TEXT_FILE_BYTES = 64_000
-SENDERS = {
-    "telegram": "bot.channels.telegram",
-    "whatsapp": "bot.channels.whatsapp",
-}
-"""Channel -> the package whose ``standalone_sender`` builds its sender."""
+
+
+def _sending_channels() -> dict[str, Any]:
+    """The registered channels that can send from this command (``standalone_sender``), by name.
+
+    Read from the channel registry (:mod:`bot.channels`), imported here only: this command
+    composes a sender like ``marhaba run`` composes the channels.
+    """
+    from bot.channels import channel_specs
+
+    return {spec.name: spec for spec in channel_specs() if spec.standalone}
 
 
 def _configured(settings: Settings, channel: str) -> bool:
-    """True when ``channel``'s token is set (``TELEGRAM_TOKEN``, ``WHATSAPP_TOKEN``, or their ``_FILE``)."""
-    tokens = {"telegram": settings.telegram.token, "whatsapp": settings.whatsapp.token}
-    return channel in tokens and tokens[channel].configured
+    spec = _sending_channels().get(channel)
+    try:
+        return spec is not None and spec.configured(settings)
+    except ConfigError:  # not available in this build
+        return False
 
 
 def register_cli(subparsers: Any) -> None:
@@ -65,7 +72,7 @@ def register_cli(subparsers: Any) -> None:
     send.add_argument("--fallback-to-source", action="store_true",
                       help="send the source text to subscribers whose language has no text")
     _common(send)
-    send.add_argument("--channel", choices=sorted(SENDERS), help="only this channel's subscribers")
+    send.add_argument("--channel", choices=sorted(_sending_channels()), help="only this channel's subscribers")
     send.add_argument("--yes", action="store_true", help="send without asking")
     send.set_defaults(func=cmd_send)
 
@@ -80,7 +87,8 @@ def register_cli(subparsers: Any) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rate", type=float, help="messages per second (default: telegram 30, whatsapp 80)")
+    defaults = ", ".join(f"{name} {spec.profile.broadcast_rate:g}" for name, spec in _sending_channels().items())
+    p.add_argument("--rate", type=float, help=f"messages per second (default: {defaults})")
     p.add_argument("--db", help="SQLite file (default: $MARHABA_DB)")
 
 
@@ -96,22 +104,22 @@ async def _engine(args: argparse.Namespace, settings: Settings) -> AsyncIterator
         yield engine, events, outbox_of(engine.store)
 
 
-def _limits(settings: Settings, rate: float | None) -> dict[str, Any]:
+def _limits(settings: Settings, rate: float | None) -> dict[str, ChannelLimits]:
     if rate is not None and not 0 < rate <= 10_000:
         raise ConfigError("--rate must be a number of messages per second between 0 and 10000")
-    return channel_limits(settings.broadcast.rates)  # MARHABA_TELEGRAM_RATE, ... (--rate overrides these)
+    profiles = {name: spec.profile for name, spec in _sending_channels().items()}
+    return channel_limits(profiles, settings.broadcast.rates)  # MARHABA_TELEGRAM_RATE, ... (--rate overrides these)
 
 
 @asynccontextmanager
 async def _senders(settings: Settings, engine: Engine, channels: set[str]) -> AsyncIterator[dict[str, Sender]]:
     async with AsyncExitStack() as stack:
         senders: dict[str, Sender] = {}
+        specs = _sending_channels()
         for channel in sorted(channels):
-            module = SENDERS.get(channel)
-            if not module or not _configured(settings, channel):
+            if channel not in specs or not _configured(settings, channel):
                 continue
-            factory = importlib.import_module(module).standalone_sender
-            senders[channel] = await stack.enter_async_context(factory(settings, engine))
+            senders[channel] = await stack.enter_async_context(specs[channel].standalone_sender(settings, engine))
         yield senders
 
 
@@ -311,11 +319,12 @@ def cmd_resume(args: argparse.Namespace) -> int:
                 lease = settings.broadcast.outbox_lease_seconds
                 print(f"{held} messages are held by a sender that stopped or still runs; they are taken over "
                       f"when its claim runs out (within {lease:g} s).")
-            channels = set(SENDERS)
+            channels = set(_sending_channels())
             left = 0
             async with _senders(settings, engine, channels) as senders:
                 if not senders:
-                    raise ConfigError("no channel is configured: set TELEGRAM_TOKEN and/or the WHATSAPP_* variables")
+                    hints = " and/or ".join(spec.setup_hint for spec in _sending_channels().values())
+                    raise ConfigError(f"no channel is configured: set {hints}")
                 for broadcast in unfinished:
                     counts = await _drain(engine, outbox, senders, broadcast, limits, args.rate,
                                       settings.broadcast.outbox_lease_seconds)

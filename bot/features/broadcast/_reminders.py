@@ -38,8 +38,8 @@ class Reminders:
         self.config = config
         self.now = now
         self.outbox = outbox_of(engine.store)
-        self.drainer = Drainer(self.outbox, engine.store, engine.senders, limits=channel_limits(config.rates),
-                               lease_seconds=config.lease_seconds)
+        self.drainer = Drainer(self.outbox, engine.store, engine.senders,
+                               limits=channel_limits(engine.channels, config.rates), lease_seconds=config.lease_seconds)
 
     async def schedule(self) -> list[int]:
         """Create the reminder broadcasts that are due and do not exist yet; their ids."""

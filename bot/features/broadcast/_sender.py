@@ -23,12 +23,14 @@ from dataclasses import dataclass
 
 from bot.core import (
     Blocked,
+    ChannelProfile,
     DeliveryError,
     Outgoing,
     OutsideWindow,
     RetryLater,
     Sender,
     Undeliverable,
+    mark_blocked,
 )
 from bot.errors import StoreError
 from bot.features.broadcast._outbox import (
@@ -53,23 +55,18 @@ class ChannelLimits:
     per_chat_interval: float = 0.0
 
 
-DEFAULT_LIMITS = {
-    # Telegram: "no more than 30 messages per second" for broadcasts, and "avoid sending more than one
-    # message per second" to one chat (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
-    "telegram": ChannelLimits(30.0, 1.0),
-    # WhatsApp Cloud API: 80 messages per second per business phone number by default
-    # (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput).
-    "whatsapp": ChannelLimits(80.0, 0.0),
-}
 FALLBACK_LIMITS = ChannelLimits(30.0, 1.0)
-"""For a channel without limits of its own: Telegram's, the stricter."""
+"""For a channel without a profile of its own: Telegram's, the stricter."""
 
 
-def channel_limits(rates: Mapping[str, float]) -> dict[str, ChannelLimits]:
-    """The limits of the channels whose rate the operator set (``MARHABA_TELEGRAM_RATE``, ...: messages per
-    second), each keeping its channel's pause between two messages to one chat."""
-    return {channel: ChannelLimits(rate, DEFAULT_LIMITS.get(channel, FALLBACK_LIMITS).per_chat_interval)
-            for channel, rate in rates.items()}
+def channel_limits(profiles: Mapping[str, ChannelProfile],
+                   rates: Mapping[str, float] | None = None) -> dict[str, ChannelLimits]:
+    """Each channel's broadcast limits, from the channel registry's profiles (``engine.channels``); ``rates``
+    the operator set (``MARHABA_TELEGRAM_RATE``, ...: messages per second) override a channel's own rate."""
+    rates = rates or {}
+    return {name: ChannelLimits(rates.get(name, p.broadcast_rate), p.per_chat_interval)
+            for name, p in profiles.items()}
+
 
 PACING_MARGIN = 0.99
 """Slots are spaced for 99% of the cap; the answered-a-second-ago rule guards the rest."""
@@ -151,7 +148,11 @@ Progress = Callable[[Row, OutboxState], None]
 
 
 class Drainer:
-    """Drains outboxes through ``senders`` (channel -> :class:`Sender`) within each channel's limits."""
+    """Drains outboxes through ``senders`` (channel -> :class:`Sender`) within each channel's limits.
+
+    ``limits`` come from the channel registry (:func:`channel_limits`); a channel without any gets
+    :data:`FALLBACK_LIMITS`.
+    """
 
     def __init__(self, outbox: BroadcastRepository, store: Store, senders: dict[str, Sender], *,
                  limits: dict[str, ChannelLimits] | None = None, rate: float | None = None,
@@ -164,7 +165,7 @@ class Drainer:
         self._held: set[str] = set()
         self.store = store
         self.senders = senders
-        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.limits = dict(limits or {})
         self.rate = rate
         self.progress = progress
         self._pacers: dict[str, Pacer] = {}
@@ -304,10 +305,10 @@ class Drainer:
             await self.outbox.retry(row.id, time.time() + exc.retry_after, "rate limited")
             return OutboxState.PENDING, None
         except Blocked:
-            await self.store.set_active(row.channel, row.channel_user_id, False)
+            await mark_blocked(self.store, row.channel, row.channel_user_id)
             return OutboxState.BLOCKED, "blocked the bot"
         except Undeliverable as exc:
-            await self.store.set_active(row.channel, row.channel_user_id, False)
+            await mark_blocked(self.store, row.channel, row.channel_user_id)
             return OutboxState.FAILED, exc.reason[:200]
         except DeliveryError as exc:
             return OutboxState.FAILED, str(exc)[:200]

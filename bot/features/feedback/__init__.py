@@ -10,6 +10,7 @@ after ``MARHABA_REACTION_DAYS`` (default 3).
 
 from __future__ import annotations
 
+from bot.features.feedback._repository import FEEDBACK
 from bot.features.feedback._store import (
     DEFAULT_REACTION_DAYS,
     FEATURE,
@@ -18,4 +19,4 @@ from bot.features.feedback._store import (
     reaction_value,
 )
 
-__all__ = ["DEFAULT_REACTION_DAYS", "FEATURE", "PageFeedback", "feedback_of", "reaction_value"]
+__all__ = ["DEFAULT_REACTION_DAYS", "FEATURE", "FEEDBACK", "PageFeedback", "feedback_of", "reaction_value"]

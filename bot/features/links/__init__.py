@@ -6,6 +6,7 @@ as a first message with that text. The engine reads the payload (:func:`bot.core
 
 from __future__ import annotations
 
+from bot.features.links._cli import register_cli
 from bot.features.links._links import (
     EXAMPLE_NUMBER,
     EXAMPLE_USERNAME,
@@ -16,5 +17,5 @@ from bot.features.links._links import (
     write_qr_codes,
 )
 
-__all__ = ["EXAMPLE_NUMBER", "EXAMPLE_USERNAME", "TopicLinks", "telegram_link", "topic_links", "whatsapp_link",
+__all__ = ["register_cli", "EXAMPLE_NUMBER", "EXAMPLE_USERNAME", "TopicLinks", "telegram_link", "topic_links", "whatsapp_link",
            "write_qr_codes"]

@@ -38,20 +38,22 @@ class Navigation:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.router = r = Router("navigation")
-        r.add_command("start", self.cmd_start, N_("Start, or continue where you left off"), before_language=True)
+        r.add_command("start", self.cmd_start, N_("Start, or continue where you left off"), before_language=True,
+                      essential=True)
         r.add_command("menu", self.cmd_menu, N_("Main menu"))
         r.add_command("back", self.cmd_back, N_("Go back one step"))
         r.add_command("language", self.cmd_language, N_("Change the language"))
         r.add_command("progress", self.cmd_progress, N_("See your progress"))
         # "help" may be a plea: its answer (wrapped by the safety feature) offers urgent help first.
         r.add_command("help", self.cmd_help, N_("How to use this bot"), before_language=True)
-        r.add_command("forget", self.cmd_forget, N_("Delete everything stored about you"), before_language=True)
+        r.add_command("forget", self.cmd_forget, N_("Delete everything stored about you"), before_language=True,
+                      essential=True)
         r.add_payload("n", self.pl_node)
         r.add_payload("lang", self.pl_language, before_language=True)
         r.add_payload("step", self.pl_step)
         r.add_payload("undo", self.pl_step)
         r.add_payload("cmd", self.pl_command)
-        r.add_payload("forget", self.pl_forget)
+        r.add_payload("forget", self.pl_forget, essential=True)
 
     async def cmd_start(self, turn: Turn) -> list[Outgoing]:
         if turn.args:  # a deep link (t.me/<bot>?start=..., wa.me/...?text=/start ...)

@@ -18,15 +18,14 @@ import logging
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.channels.whatsapp._channel import labels as whatsapp_labels
-from bot.channels.whatsapp._render import PAYLOAD_PREFIX, render
+from bot.channels.whatsapp import Pager
 from bot.content import ROOT_ID, ContentTree
-from bot.core import Engine, Incoming, Outgoing
+from bot.core import Engine, Feature, Incoming, Outgoing
+from bot.features.preview._cli import register_cli
 from bot.i18n import LOCALES
 from bot.i18n._status import all_status
 from bot.settings import Settings
@@ -37,8 +36,6 @@ log = logging.getLogger("marhaba.preview")
 CHANNEL = "preview"
 MAX_REQUEST_BYTES = 16_000
 """A preview request is a short text or a payload; anything larger is refused."""
-MAX_REMEMBERED = 1000
-"""Preview users whose last long menu is kept (for WhatsApp's "More" row)."""
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
@@ -61,7 +58,9 @@ class Preview:
     def __init__(self, engine: Engine, web: WebServer, locales_dir: Path) -> None:
         self.engine = engine
         self.locales_dir = locales_dir
-        self._last: dict[str, Outgoing] = {}
+        self.pager = Pager(engine)
+        """WhatsApp's paging of long lists, exactly as the WhatsApp channel does it."""
+        self.pager.install()
         for path in STATIC:
             web.add_route(path, self._asset)
         web.add_route("/api/info", self._info)
@@ -87,34 +86,19 @@ class Preview:
                 raise ValueError
         except (ValueError, KeyError, TypeError):
             return _json({"error": "expected {user, text} or {user, payload}"}, 400)
-        replies = await self.turn(user, text if isinstance(text, str) else None,
-                                  payload if isinstance(payload, str) else None)
-        return _json({"messages": [self._message(m) for m in replies]})
+        rendered: list[dict[str, Any]] = []
 
-    async def turn(self, user: str, text: str | None, payload: str | None) -> list[Outgoing]:
-        """One turn of a preview user; WhatsApp's "More" rows are answered as the WhatsApp channel does."""
-        page = "0"
-        if payload and payload.startswith(f"{PAYLOAD_PREFIX}:p:"):
-            node_id, _, page = payload.removeprefix(f"{PAYLOAD_PREFIX}:p:").rpartition(":")
-            page = page if page.isdigit() and len(page) < 4 else "0"
-            if node_id == "~" and user in self._last:
-                return [self._paged(self._last[user], page)]
-            payload = f"n:{node_id}"
-        replies = await self.engine.handle(Incoming(CHANNEL, user, text=text, payload=payload))
-        replies = [self._paged(m, page) for m in replies]
-        for m in replies:
-            if len(m.options) > 3:
-                self._last[user] = m
-                if len(self._last) > MAX_REMEMBERED:
-                    self._last.pop(next(iter(self._last)))
-        return replies
+        async def deliver(event: Incoming, replies: list[Outgoing]) -> None:
+            # Inside the user's turn, as the WhatsApp channel renders: "More" rows page the same way.
+            pages = self.pager.render((CHANNEL, event.user_id), replies)
+            rendered.extend(self._message(m, page) for m, page in zip(replies, pages, strict=True))
+
+        await self.engine.handle(Incoming(CHANNEL, user, text=text if isinstance(text, str) else None,
+                                          payload=payload if isinstance(payload, str) else None), deliver)
+        return _json({"messages": rendered})
 
     @staticmethod
-    def _paged(message: Outgoing, page: str) -> Outgoing:
-        return replace(message, extra={**message.extra, "wa_page": page})
-
-    def _message(self, m: Outgoing) -> dict[str, Any]:
-        labels = whatsapp_labels(self.engine.catalogs.get(m.locale))
+    def _message(m: Outgoing, whatsapp: list[dict[str, Any]]) -> dict[str, Any]:
         place = None
         if m.location is not None:
             place = {"name": m.location.name, "address": m.location.address,
@@ -125,11 +109,11 @@ class Preview:
             "place": place,
             "file": ({"name": m.document.filename, "mime": m.document.mime,
                       "data": base64.b64encode(m.document.data).decode()} if m.document else None),
-            "whatsapp": render(m, labels, int(m.extra.get("wa_page", "0"))),
+            "whatsapp": whatsapp,
         }
 
     async def _map(self, req: Request) -> Response:
-        statuses = await asyncio.to_thread(all_status, self.locales_dir, labels=False)
+        statuses = await asyncio.to_thread(all_status, self.locales_dir)
         content = self.engine.content
         return _json({"locales": [s.locale for s in statuses],
                       "tree": _tree(content, ROOT_ID, statuses)})
@@ -173,3 +157,7 @@ async def serve_preview(settings: Settings, host: str, port: int,
                 with contextlib.suppress(asyncio.CancelledError):
                     await reload_task
                 await web.stop()
+
+
+FEATURE = Feature("preview", cli=register_cli, cli_order=25)
+"""The staff preview: only a command (``marhaba preview``); it sets up nothing on the bot's engine."""

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.features.privacy._repository import PRIVACY
 from bot.logs import safe_traceback
-from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
+from bot.settings import (
+    DAY_SECONDS,
+    RETENTION_DEFAULTS,
+    WHATSAPP_INBOUND_DAYS,
+    WHATSAPP_STATUS_DAYS,
+    Settings,
+)
 from bot.store import Store, purge_inbox
 
 if TYPE_CHECKING:
@@ -32,10 +38,6 @@ DEFAULT_QUESTION_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_QUESTION_RETENTION
 DEFAULT_BROADCAST_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_BROADCAST_RETENTION_DAYS"]
 UNSENT_QUESTION_DAYS = 1
 """An "Ask a person" offer nobody pressed within a day is closed, and its question text deleted."""
-WHATSAPP_INBOUND_DAYS = 7
-"""WhatsApp message ids: far longer than the Cloud API redelivers a webhook and than the 24-hour window."""
-WHATSAPP_STATUS_DAYS = 30
-"""Delivery statuses of sent WhatsApp messages: long enough to report on a broadcast."""
 
 Purge = Callable[[Store, float, float], Awaitable[int]]
 """``await purge(store, older_than_seconds, now)`` deletes what is older than ``now - older_than_seconds``

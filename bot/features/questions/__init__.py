@@ -3,9 +3,16 @@
 from bot.features.questions._cli import register_cli
 from bot.features.questions._detect import Detection, detect
 from bot.features.questions._feature import FEATURE, QuestionFeature
-from bot.features.questions._handoff import HandoffSettings
+from bot.features.questions._handoff import (
+    HANDOFF_NODE,
+    Handoff,
+    HandoffSettings,
+    opening_hours,
+    ticket_label,
+)
 from bot.features.questions._index import LocaleIndex, Match, QuestionIndex
 from bot.features.questions._rank import Ranking, rank
+from bot.features.questions._repository import QUESTIONS
 from bot.features.questions._store import (
     QuestionRepository,
     Ticket,
@@ -17,6 +24,11 @@ from bot.i18n._normalize import normalize, tokens
 
 __all__ = [
     "FEATURE",
+    "HANDOFF_NODE",
+    "QUESTIONS",
+    "Handoff",
+    "opening_hours",
+    "ticket_label",
     "Detection",
     "HandoffSettings",
     "LocaleIndex",

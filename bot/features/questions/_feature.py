@@ -303,12 +303,12 @@ def _with_options(message: Outgoing, extra: list[Option]) -> Outgoing:
 def setup(engine: Engine, settings: Settings) -> QuestionFeature:
     """Free-text questions, the ``q:`` buttons and ``/reply``.
 
-    A Telegram staff chat (``MARHABA_STAFF_CHAT``) becomes a staff identity,
+    A staff chat (``MARHABA_STAFF_CHAT``, on the channel whose profile takes one) becomes a staff identity,
     so its commands and replies to forwarded tickets reach the engine.
     """
-    handoff = HandoffSettings.from_settings(settings)
-    if handoff.staff_chat:
-        engine.staff = engine.staff | {("telegram", handoff.staff_chat)}
+    handoff = HandoffSettings.for_engine(engine, settings)
+    if handoff.staff_chat and handoff.staff_channel:
+        engine.staff = engine.staff | {(handoff.staff_channel, handoff.staff_chat)}
     return QuestionFeature(engine, handoff)
 
 

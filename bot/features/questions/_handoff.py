@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.content import ContentTree
 from bot.core import Blocked, DeliveryError, Engine, Option, Outgoing, OutsideWindow
+from bot.errors import ConfigError
 from bot.features.questions._store import QuestionRepository, questions_of
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, content_context
 from bot.settings import DAY_SECONDS, RETENTION_DEFAULTS, Settings
@@ -21,8 +22,6 @@ HOURS_NODES = (HANDOFF_NODE, "community-centers")
 
 DEFAULT_RETENTION_DAYS = RETENTION_DEFAULTS["MARHABA_QUESTION_RETENTION_DAYS"]
 """Unanswered questions and tickets are kept a month unless MARHABA_QUESTION_RETENTION_DAYS says otherwise."""
-STAFF_CHANNEL = "telegram"
-"""MARHABA_STAFF_CHAT is a Telegram chat id."""
 
 _TICKET_RE = re.compile(r"#(\d{1,12})\b")
 
@@ -33,6 +32,8 @@ class HandoffSettings:
     (``retention_seconds`` is ``None`` when they are kept for ever: ``MARHABA_QUESTION_RETENTION_DAYS=0``)."""
 
     staff_chat: str | None = None
+    staff_channel: str | None = None
+    """The channel :attr:`staff_chat` is on: the registered channel whose profile says ``staff_chat``."""
     staff: frozenset[tuple[str, str]] = frozenset()
     retention_seconds: float | None = DEFAULT_RETENTION_DAYS * DAY_SECONDS
 
@@ -42,13 +43,25 @@ class HandoffSettings:
 
     def recipients(self) -> list[tuple[str, str]]:
         """(channel, id) pairs a ticket is forwarded to: the staff chat first, then staff users."""
-        out = [(STAFF_CHANNEL, self.staff_chat)] if self.staff_chat else []
+        out = [(self.staff_channel, self.staff_chat)] if self.staff_chat and self.staff_channel else []
         return out + sorted(self.staff)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> HandoffSettings:
-        """``MARHABA_STAFF_CHAT``, ``MARHABA_STAFF`` and ``MARHABA_QUESTION_RETENTION_DAYS``, as parsed in settings."""
-        return cls(staff_chat=settings.questions.staff_chat, staff=settings.staff,
+    def for_engine(cls, engine: Engine, settings: Settings) -> HandoffSettings:
+        """:meth:`from_settings` with the staff chat on the engine's channel that takes one (Telegram's)."""
+        channel = next((name for name, p in engine.channels.items() if p.staff_chat), None)
+        handoff = cls.from_settings(settings, channel)
+        if handoff.staff_chat and channel is None:
+            raise ConfigError("MARHABA_STAFF_CHAT is set, but no channel that takes a staff chat is registered")
+        return handoff
+
+    @classmethod
+    def from_settings(cls, settings: Settings, staff_channel: str | None = None) -> HandoffSettings:
+        """``MARHABA_STAFF_CHAT``, ``MARHABA_STAFF`` and ``MARHABA_QUESTION_RETENTION_DAYS``, as parsed in settings.
+
+        ``staff_channel`` is the channel the staff chat is on (see :attr:`staff_channel`).
+        """
+        return cls(staff_chat=settings.questions.staff_chat, staff_channel=staff_channel, staff=settings.staff,
                    retention_seconds=settings.retention.max_age_seconds("MARHABA_QUESTION_RETENTION_DAYS"))
 
 

@@ -25,12 +25,12 @@ from typing import Any
 from bot.content import ContentTree
 from bot.core import Engine, Feature, Handler, Option, Outgoing, Router, Turn
 from bot.core._keywords import fold
-from bot.features.questions import questions_of
-from bot.features.questions._handoff import (
+from bot.features.questions import (
     HANDOFF_NODE,
     Handoff,
     HandoffSettings,
     opening_hours,
+    questions_of,
     ticket_label,
 )
 from bot.features.safety._load import EMERGENCY_TOPIC, load_safety
@@ -265,7 +265,7 @@ def setup(engine: Engine, settings: Settings) -> SafetyFeature:
     rules, warnings = load_safety(settings.content_dir, engine.content)
     for warning in warnings:
         log.warning("%s", warning)
-    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.from_settings(settings))
+    return SafetyFeature(engine, rules if rules.categories else EMPTY, HandoffSettings.for_engine(engine, settings))
 
 
 async def _stats(store: Any, content: ContentTree, now: float) -> dict[str, Any]:

@@ -46,19 +46,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_preview(args: argparse.Namespace) -> int:
-    from bot.features.preview import serve_preview
-
-    settings = _settings(args)
-    try:
-        asyncio.run(serve_preview(settings, args.host, args.port, args.open_engine, temporary_db=not args.db))
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    return 0
-
-
 def register_cli(subparsers: argparse._SubParsersAction, features: Sequence[Any] = ()) -> None:
-    """Add ``marhaba stats`` (with the figures of ``features``) and ``marhaba preview``."""
+    """Add ``marhaba stats`` (with the figures of ``features``)."""
     stats = subparsers.add_parser("stats", help="usage statistics (aggregates only)")
     stats.add_argument("--db", help="SQLite file (default: $MARHABA_DB)")
     stats.add_argument("--content", help="content folder (default: $MARHABA_CONTENT or the sample content)")
@@ -66,10 +55,3 @@ def register_cli(subparsers: argparse._SubParsersAction, features: Sequence[Any]
     out.add_argument("--html", metavar="FILE", help="write a self-contained HTML report with charts")
     out.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(func=_cmd_stats, features=features)
-
-    preview = subparsers.add_parser("preview", help="a local web page to try the bot as Telegram or WhatsApp shows it")
-    preview.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
-    preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    preview.add_argument("--db", help="SQLite file (default: a temporary one, removed at exit)")
-    preview.add_argument("--content", help="content folder (default: $MARHABA_CONTENT or the sample content)")
-    preview.set_defaults(func=_cmd_preview)

@@ -19,11 +19,10 @@ from typing import Any
 
 from bot.content import ContentTree
 from bot.core._render import node_title
-from bot.features.feedback._repository import FEEDBACK
-from bot.features.questions._repository import QUESTIONS
+from bot.features.feedback import FEEDBACK
+from bot.features.questions import QUESTIONS
 from bot.features.staff._repository import STAFF
-from bot.features.usage import week_of
-from bot.features.usage._repository import USAGE
+from bot.features.usage import USAGE, week_of
 from bot.i18n import LOCALES, Catalogs
 from bot.store import Store
 

@@ -19,6 +19,7 @@ from bot.features.usage._counters import (
     usage_job,
     week_of,
 )
+from bot.features.usage._repository import USAGE
 
-__all__ = ["ACTIVE_COUNT_INTERVAL_SECONDS", "FEATURE", "count_active_users", "record_handoff", "record_question", "usage_job",
+__all__ = ["ACTIVE_COUNT_INTERVAL_SECONDS", "FEATURE", "USAGE", "count_active_users", "record_handoff", "record_question", "usage_job",
            "week_of"]

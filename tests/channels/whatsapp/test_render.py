@@ -74,7 +74,7 @@ def test_every_option_of_a_long_menu_is_reachable_through_more_rows() -> None:
 
 def test_a_named_more_row_lists_what_follows_and_other_menus_keep_theirs() -> None:
     options = tuple(Option(f"Language {i}", f"lang:l{i}") for i in range(15))
-    picker = Outgoing(text="Choose", options=options, extra={"more": "🌐 More languages"})
+    picker = Outgoing(text="Choose", options=options, more_label="🌐 More languages")
     [first] = send_all(picker)
     rows = first["interactive"]["action"]["sections"][0]["rows"]
     assert rows[-1]["title"] == "🌐 More languages (2/2)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.channels import channel_profiles
 from bot.content import ContentTree
 from bot.core import Engine, Outgoing, Sender
 from bot.features.broadcast import (
@@ -110,7 +111,8 @@ async def test_reminders_are_paced_like_broadcasts_by_the_rate_settings(
     settings = Settings.from_env({"MARHABA_ENV_FILE": "", "MARHABA_TELEGRAM_RATE": "2", "MARHABA_WHATSAPP_RATE": "7",
                                   "MARHABA_OUTBOX_LEASE_SECONDS": "45"})
     async with SQLiteStore(tmp_path / "r.db") as store:
-        engine = Engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": RecordingSender()})
+        engine = Engine(content=sample_tree, catalogs=catalogs, store=store, senders={"telegram": RecordingSender()},
+                        channels=channel_profiles())
         reminders = Reminders(engine, load_events(tmp_path, sample_tree), BroadcastSettings.from_settings(settings))
         drainer = reminders.drainer
         # the limits `marhaba broadcast send` uses (MARHABA_TELEGRAM_RATE was ignored by reminders: #18 point 5)

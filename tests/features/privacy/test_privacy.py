@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels import quiet_loggers
 from bot.channels.whatsapp import WhatsAppSender
 from bot.core import Engine, Incoming, Turn
 from bot.features.privacy import install_key
@@ -51,7 +52,7 @@ def user_refs(db_path: Path, user_id: int) -> dict[str, int]:
 async def test_whatsapp_session_logs_no_phone_number_name_or_text_and_forget_leaves_no_row(
         wa: WhatsAppHarness, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    protect_logging()  # as `marhaba run` does
+    protect_logging(quiet_loggers())  # as `marhaba run` does
     first = text_webhook(PHONE, SECRET_TEXT, "wamid.p1")
     first["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] = NAME
     await wa.post(first)
@@ -90,7 +91,7 @@ async def _turn(engine: Engine) -> Turn:
 async def test_telegram_session_logs_no_text_or_name_and_forget_leaves_no_row(
         telegram: Harness, engine: Engine, db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    protect_logging()  # as `marhaba run` does
+    protect_logging(quiet_loggers())  # as `marhaba run` does
     user = telegram.user(55501234, "tr")
     await user.send("/start")
     await user.press("English")

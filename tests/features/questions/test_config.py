@@ -19,7 +19,7 @@ from tests.features.questions.conftest import english, settings
 
 def test_staff_chat_staff_users_and_retention_are_parsed() -> None:
     hs = HandoffSettings.from_settings(settings(MARHABA_STAFF_CHAT="-100123", MARHABA_STAFF="whatsapp:4915",
-                                                MARHABA_QUESTION_RETENTION_DAYS="7"))
+                                                MARHABA_QUESTION_RETENTION_DAYS="7"), "telegram")
     assert hs.recipients() == [("telegram", "-100123"), ("whatsapp", "4915")]
     assert hs.retention_seconds == 7 * 86400 and hs.configured
     default = HandoffSettings.from_settings(settings())

@@ -61,9 +61,13 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from bot.channels.whatsapp._labels import content_tree, cut_labels
     from bot.i18n._status import all_status, status_text
 
-    statuses = all_status(_project(args) / "locales", _locales(args.locales))
+    project = _project(args)
+    tree = content_tree(project)  # read once for every locale
+    statuses = all_status(project / "locales", _locales(args.locales),
+                          cut_labels=lambda locale: cut_labels(project, locale, tree))
     if args.json:
         json.dump({s.locale: s.as_dict() for s in statuses}, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -1,0 +1,96 @@
+"""Which page of a long list each WhatsApp user is on: the channel's own state, never the message's.
+
+A WhatsApp list shows at most 10 rows, so a longer menu is cut into pages whose last row
+("More", "Previous") sends ``wa:p:<node-id>:<page>``. The engine's pages are shared by every user
+of a locale, so the page a user asked for is kept here, per user, for the one turn that answers the
+row (the user's lock is held from the turn to its last reply: see :mod:`bot.core._conversation`).
+The WhatsApp channel and the preview (``marhaba preview``) both page through this class.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from bot.channels.whatsapp._render import MAX_LIST_ROWS, PAYLOAD_PREFIX, Labels, render
+from bot.core import Engine, Outgoing, Turn
+from bot.i18n import N_, Translator
+
+MAX_PAGED_MESSAGES = 1000
+"""Long menus that are not content nodes are remembered (per user, in memory) for their "more" row."""
+MAX_PAGE_DIGITS = 3
+"""A page number longer than this is a forged payload: the first page is shown."""
+
+MORE = N_("More")
+# TRANSLATORS: the last row of page 2 of a long WhatsApp list; it goes back to page 1.
+PREVIOUS = N_("Previous")
+# TRANSLATORS: the last row of the last page of a long WhatsApp list; it goes back to page 1.
+FIRST_PAGE = N_("First page")
+CHOOSE = N_("Options")
+PROMPT = N_("Choose an option below.")
+UNSUPPORTED = N_("I can read only text messages and button presses. Choose an option below.")
+
+Key = tuple[str, str]
+"""(channel, user id): the preview pages its users as WhatsApp would, under its own channel name."""
+
+
+def labels(t: Translator) -> Labels:
+    """The words and digits the list renderer adds, in ``t``'s language."""
+    _ = t.gettext
+    return Labels(more=_(MORE), previous=_(PREVIOUS), first=_(FIRST_PAGE), choose=_(CHOOSE), prompt=_(PROMPT),
+                  numerals=t.numerals)
+
+
+class Pager:
+    """Answers the ``wa:`` payloads and renders each user's replies at the page they asked for."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._long: OrderedDict[Key, Outgoing] = OrderedDict()
+        self._asked: dict[Key, int] = {}
+
+    def install(self) -> None:
+        """Answer ``wa:`` payloads on the engine (page rows may be turned before a language is chosen)."""
+        self.engine.add_payload(PAYLOAD_PREFIX, self.on_payload, before_language=True)
+
+    def render(self, key: Key, replies: list[Outgoing]) -> list[list[dict[str, Any]]]:
+        """The Cloud API message objects of one turn's replies, each list at the page the turn asked for.
+
+        Call once per turn, after :meth:`Engine.handle`: the page asked for is used up here.
+        """
+        self._remember(key, replies)
+        page = self._asked.pop(key, 0)
+        return [render(out, labels(self.engine.catalogs.get(out.locale)), page) for out in replies]
+
+    def _remember(self, key: Key, replies: list[Outgoing]) -> None:
+        # A long menu that is not a node cannot be rebuilt from its "more" payload: keep it.
+        for out in replies:
+            if out.node_id is None and len(out.options) > MAX_LIST_ROWS:
+                self._long[key] = out
+                self._long.move_to_end(key)
+                while len(self._long) > MAX_PAGED_MESSAGES:
+                    self._long.popitem(last=False)
+
+    async def on_payload(self, turn: Turn) -> list[Outgoing]:
+        """``wa:p:<node>:<page>`` (a page of a long list) and ``wa:unsupported`` (a photo, a sticker...)."""
+        kind, _, rest = turn.payload.partition(":")
+        if turn.user.locale is None and not (kind == "p" and rest.startswith("~:")):
+            # Before a language is chosen only the pages of the language picker may be turned.
+            return self.engine.language_picker(turn, first_contact=True)
+        if kind == "unsupported":
+            return await turn.current(notice=turn.t.gettext(UNSUPPORTED))
+        if kind == "p":
+            key = (turn.event.channel, turn.event.user_id)
+            node_id, _, page_text = rest.rpartition(":")
+            page = int(page_text) if page_text.isdigit() and len(page_text) <= MAX_PAGE_DIGITS else 0
+            if node_id == "~":
+                cached = self._long.get(key)
+                if cached is None:
+                    return await self.engine.stale(turn)
+                self._asked[key] = page
+                return [cached]
+            if node_id in turn.content:
+                replies = await turn.show(node_id)
+                self._asked[key] = page
+                return replies
+        return await self.engine.stale(turn)
