@@ -62,11 +62,7 @@ class TelegramSender(Sender):
         user = await self.store.get_user(CHANNEL, user_id)
         if user is not None and not user.active:
             raise Blocked("the user blocked the bot")
-        try:
-            await self.delivery.send(chat_id, messages)
-        except Blocked:
-            await self.store.set_active(CHANNEL, user_id, False)
-            raise
+        await self.delivery.send(chat_id, messages)  # Blocked: the caller marks the user (bot.core.mark_blocked)
 
 
 @asynccontextmanager

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.content import ContentTree
-from bot.core import Blocked, DeliveryError, Engine, Option, Outgoing, OutsideWindow
+from bot.core import Blocked, DeliveryError, Engine, Option, Outgoing, OutsideWindow, mark_blocked
 from bot.errors import ConfigError
 from bot.features.questions._store import QuestionRepository, questions_of
 from bot.i18n import DEFAULT_LOCALE, LOCALES, N_, Translator, content_context
@@ -158,6 +158,7 @@ class Handoff:
         except OutsideWindow:
             return _("Not delivered: on WhatsApp we can answer only within 24 hours of the person's last message.")
         except Blocked:
+            await mark_blocked(self.engine.store, ticket.channel, ticket.channel_user_id)
             return _("Not delivered: the person blocked the bot or deleted their account.")
         except DeliveryError:
             return _("Not delivered now. Please try again later.")

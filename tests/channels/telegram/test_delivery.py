@@ -43,14 +43,16 @@ async def test_blocked_user_is_marked_inactive_and_not_messaged_until_they_write
     assert telegram.api.calls_of("sendMessage", 5201)[-1].params["text"] == "A new event"
 
 
-async def test_sender_marks_a_user_who_blocked_the_bot_inactive(telegram: Harness) -> None:
+async def test_the_sender_reports_a_block_and_leaves_the_marking_to_the_core(telegram: Harness) -> None:
+    # Blocked -> inactive lives in bot.core.mark_blocked, called by whoever sent (a turn's replies, a
+    # broadcast, a staff answer); the channel's sender only says what happened.
     user = telegram.user(5202, "en")
     await user.send("/start")
     telegram.api.fail("sendMessage", 403, BLOCKED, chat_id=5202)
     with pytest.raises(Blocked):
         await telegram.channel.engine.senders["telegram"].send("5202", [Outgoing(text="Reminder")])
     stored = await telegram.channel.engine.store.get_user("telegram", "5202")
-    assert stored is not None and not stored.active
+    assert stored is not None and stored.active
 
 
 # PTB itself reads the deprecated int ``retry_after`` when it builds the exception.

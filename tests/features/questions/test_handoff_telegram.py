@@ -102,3 +102,13 @@ async def test_other_groups_still_cannot_reply(telegram_staffed: Harness) -> Non
     await h.deliver(update)
     assert h.api.calls_of("sendMessage", 7003)[before:] == []
     assert h.api.calls_of("sendMessage", -555) == []
+
+
+async def test_a_staff_answer_to_a_person_who_blocked_the_bot_marks_them_inactive(telegram_staffed: Harness) -> None:
+    h = telegram_staffed
+    await newcomer_asks_a_person(h, 7003, "سؤال عن شي ما موجود بالمحتوى أبداً ققق")
+    h.api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=7003)
+    await h.deliver(staff_update("/reply 1 We can help you."))
+    assert "blocked the bot" in h.api.calls_of("sendMessage", STAFF_CHAT)[-1].params["text"]
+    stored = await h.channel.engine.store.get_user("telegram", "7003")
+    assert stored is not None and not stored.active  # no reminder or broadcast is tried on them again
