@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,7 +26,7 @@ from bot.content import load_content  # noqa: E402
 from bot.core import Engine, Incoming  # noqa: E402
 from bot.features.navigation import FEATURE as NAVIGATION  # noqa: E402
 from bot.i18n import LOCALES, Catalogs  # noqa: E402
-from bot.store import SQLiteStore  # noqa: E402
+from bot.store import SQLiteStore, Store  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -51,16 +52,18 @@ def script_for(user: int, tree, turns: int, rng: random.Random) -> list[Incoming
     return events
 
 
-async def run_once(users: int, turns: int, seed: int, rate: float = 0.0) -> dict[str, float]:
+async def run_once(users: int, turns: int, seed: int, rate: float = 0.0,
+                   new_store: Callable[[Path], Store] | None = None) -> dict[str, float]:
     """Drive ``users`` concurrent users; ``rate`` > 0 paces them to that many turns/s in total
-    (each user waits a random think time between turns), otherwise they send as fast as answered."""
+    (each user waits a random think time between turns), otherwise they send as fast as answered.
+    ``new_store(folder)`` gives the store to run on (default: a SQLite file in ``folder``)."""
     tree = load_content(PROJECT / "content").tree
     catalogs = Catalogs(PROJECT / "locales")
     rng = random.Random(seed)
     scripts = [script_for(u, tree, turns, rng) for u in range(users)]
     latencies: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        async with SQLiteStore(Path(tmp) / "bench.db") as store:
+        async with (new_store or (lambda folder: SQLiteStore(folder / "bench.db")))(Path(tmp)) as store:
             engine = Engine(tree, catalogs, store, features=(NAVIGATION,))
 
             user_rng = random.Random(seed + 1)

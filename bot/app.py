@@ -54,7 +54,7 @@ async def open_engine(settings: Settings, features: Sequence[Feature] = FEATURES
     check_limits(settings, rules_of(features))
     loaded = load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir, settings.digits)
-    store = open_store(settings.db_path)
+    store = open_store(settings.store_database)
     await store.open()
     try:
         await install_key(store, settings)

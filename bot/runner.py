@@ -49,7 +49,8 @@ async def serve(settings: Settings, names: list[str], stop: asyncio.Event | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    with serving_lock(settings.db_path):
+    # One server per SQLite file (a file lock); a PostgreSQL database has no file to lock.
+    with serving_lock(settings.db_path) if not settings.database_url else contextlib.nullcontext():
         await _serve(settings, specs, stop)
 
 
@@ -58,7 +59,7 @@ async def _serve(settings: Settings, specs: list[ChannelSpec], stop: asyncio.Eve
     async with open_engine(settings, features) as engine:
         web = web_server(settings)
         channels = [spec.build(settings, engine, web) for spec in specs]
-        warn_without_own_key(settings, settings.db_path)  # once the configuration is known to be good
+        warn_without_own_key(settings, engine.store.path)  # once the configuration is known to be good
         await web.start()
         started: list[Channel] = []
         jobs: list[asyncio.Task[None]] = []

@@ -39,6 +39,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 from bot.logs import remember_secret  # every secret read is redacted from the logs
@@ -462,12 +463,33 @@ class Settings:
     whatsapp: WhatsAppSection = field(default_factory=WhatsAppSection)
     webchat: WebChatSection = field(default_factory=WebChatSection)
     messenger: MessengerSection = field(default_factory=MessengerSection)
+    database: Secret = field(default_factory=lambda: Secret("MARHABA_DATABASE_URL"))
+    """``MARHABA_DATABASE_URL`` (or ``_FILE``): see :attr:`database_url`."""
+
+    @property
+    def database_url(self) -> str:
+        """``postgresql://user:password@host:port/db`` puts the store in PostgreSQL; "" (unset) keeps the
+        SQLite file of ``MARHABA_DB``. A secret: it may hold a password, which is redacted from logs too."""
+        url = self.database.read()
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError("MARHABA_DATABASE_URL must start with postgresql:// "
+                              "(leave it unset to keep the SQLite file of MARHABA_DB)")
+        password = urlsplit(url).password if url else None
+        if password:
+            remember_secret(password)
+        return url
+
+    @property
+    def store_database(self) -> str | Path:
+        """What :func:`bot.store.open_store` opens: ``MARHABA_DATABASE_URL`` when set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, db_path: Path | None = None,
                  content_dir: Path | None = None, locales_dir: Path | None = None) -> Settings:
         """Parse the environment (default: the process's, with ``.env``); the paths given (command-line
-        options such as ``--db``) replace the variables'."""
+        options such as ``--db``) replace the variables' (a ``db_path`` given is the store, even when
+        ``MARHABA_DATABASE_URL`` is set: :meth:`on_sqlite`)."""
         env = environment(environ)
         settings = cls(
             db_path=Path(env["MARHABA_DB"]).expanduser() if env.get("MARHABA_DB") else default_db_path(env),
@@ -486,6 +508,13 @@ class Settings:
             whatsapp=WhatsAppSection.from_env(env),
             webchat=WebChatSection.from_env(env),
             messenger=MessengerSection.from_env(env),
+            database=Secret.from_env(env, "MARHABA_DATABASE_URL"),
         )
-        return replace(settings, db_path=db_path or settings.db_path, content_dir=content_dir or settings.content_dir,
-                       locales_dir=locales_dir or settings.locales_dir)
+        settings = replace(settings, content_dir=content_dir or settings.content_dir,
+                           locales_dir=locales_dir or settings.locales_dir)
+        return settings.on_sqlite(db_path) if db_path else settings
+
+    def on_sqlite(self, db_path: Path) -> Settings:
+        """These settings with the store in the SQLite file ``db_path`` (``--db``, the preview's temporary
+        database), whatever ``MARHABA_DATABASE_URL`` says."""
+        return replace(self, db_path=db_path, database=Secret("MARHABA_DATABASE_URL"))

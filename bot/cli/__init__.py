@@ -1,6 +1,6 @@
 """The ``marhaba`` command: argument parsing only; the work is done by the packages.
 
-One module per built-in command group (``_chat``, ``_run``, ``_content``); every feature adds its own
+One module per built-in command group (``_chat``, ``_run``, ``_content``, ``_db``); every feature adds its own
 group through ``Feature.cli`` (see :data:`bot.app.FEATURES`).
 
 Errors a person can cause print a clear message (``file:line:col`` for
@@ -18,7 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
 from bot.channels import quiet_loggers
-from bot.cli import _ask, _chat, _content, _i18n, _run
+from bot.cli import _ask, _chat, _content, _db, _i18n, _run
 from bot.errors import ContentError, MarhabaError
 from bot.logs import protect_logging
 from bot.settings import LogSection, Settings
@@ -49,6 +49,7 @@ def build_parser(features: Sequence[Feature] | None = None) -> argparse.Argument
     _chat.register_cli(sub)
     _run.register_cli(sub)
     _content.register_cli(sub)
+    _db.register_cli(sub)
     _i18n.register_cli(sub)
     _ask.register_cli(sub)
     for feature in sorted(features, key=lambda f: f.cli_order):

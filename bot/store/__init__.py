@@ -1,7 +1,8 @@
 """Persistence behind small async interfaces: the users/progress :class:`Store` and the repositories.
 
 The protocols live here and beside each feature (``bot/features/<name>/_repository.py``); the SQL
-lives only in :mod:`bot.store.sqlite` (``SQLiteStore``, re-exported here for callers that open one).
+lives only in the backends: :mod:`bot.store.sqlite` (``SQLiteStore``, re-exported here for callers that
+open one) and :mod:`bot.store.postgres` (``PostgresStore``, for ``MARHABA_DATABASE_URL=postgresql://...``).
 """
 
 from __future__ import annotations
@@ -16,17 +17,28 @@ from bot.store._leases import LEASES, LeaseRepository, Leases
 if TYPE_CHECKING:
     from bot.store.sqlite import SQLiteStore, migrations, serving_lock
 
-__all__ = ["INBOX", "LEASES", "Inbox", "InboxRepository", "LeaseRepository", "Leases", "RepositoryKey",
-           "SQLiteStore", "Store", "User", "migrations", "open_store", "purge_inbox", "serving_lock"]
+__all__ = ["INBOX", "LEASES", "Inbox", "InboxRepository", "LeaseRepository", "Leases", "POSTGRES_SCHEMES",
+           "RepositoryKey", "SQLiteStore", "Store", "User", "migrations", "open_store", "purge_inbox", "serving_lock"]
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+"""How a PostgreSQL URL starts (``MARHABA_DATABASE_URL``); anything else is a SQLite file."""
 
 
 def open_store(database: str | Path) -> Store:
-    """The store for ``database`` (not yet opened: ``async with open_store(path) as store``).
+    """The store for ``database`` (not yet opened: ``async with open_store(where) as store``).
 
-    Today every database is a SQLite file (or ``:memory:``); a second backend is chosen here by its URL.
+    A ``postgresql://`` URL is a PostgreSQL database; anything else a SQLite file (or ``:memory:``),
+    also written ``sqlite:///path``. Each backend is imported only when it is used.
     """
+    if isinstance(database, str) and database.startswith(POSTGRES_SCHEMES):
+        from bot.store.postgres import PostgresStore
+
+        return PostgresStore(database)
     from bot.store.sqlite import SQLiteStore
 
+    if isinstance(database, str) and database.startswith("sqlite://"):
+        database = database.removeprefix("sqlite://")
     return SQLiteStore(database)
 
 

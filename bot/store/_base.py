@@ -47,9 +47,22 @@ class Store(abc.ABC):
     """The database file (SQLite), beside which the pseudonym key file is kept by default; ``":memory:"``
     for a store without one (then the key must come from ``MARHABA_SECRET_KEY`` or its ``_FILE``)."""
 
+    migrations_applied: tuple[str, ...] = ()
+    """The migrations (file names) the last :meth:`open` applied itself; those another process applied
+    meanwhile are not among them (``marhaba db migrate`` reports them)."""
+
     @abc.abstractmethod
     async def open(self) -> None:
         """Connect and apply pending migrations."""
+
+    @abc.abstractmethod
+    async def schema_version(self) -> int:
+        """The highest migration applied to the database."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Which database this is, for messages: ``SQLite <path>`` or ``PostgreSQL host:port/db`` (never a
+        password)."""
 
     @abc.abstractmethod
     async def close(self) -> None: ...

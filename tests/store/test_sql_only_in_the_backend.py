@@ -1,5 +1,5 @@
-"""Only ``bot/store/sqlite/`` holds SQL; tests reach data through repositories, except the backend's own
-tests here in ``tests/store/`` (issue #18, rule 3)."""
+"""Only the backends (``bot/store/sqlite/``, ``bot/store/postgres/``) hold SQL; tests reach data through
+repositories, except the backends' own tests here in ``tests/store/`` (issue #18, rule 3)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import tokenize
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
-ALLOWED = (PROJECT / "bot" / "store" / "sqlite", PROJECT / "tests" / "store")
+BACKENDS = (PROJECT / "bot" / "store" / "sqlite", PROJECT / "bot" / "store" / "postgres")
+ALLOWED = (*BACKENDS, PROJECT / "tests" / "store")
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|SELECT\s+\d|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM"
                  r"|(CREATE|DROP|ALTER)\s+(TABLE|INDEX|TRIGGER|VIEW)|PRAGMA\s+\w+|ON\s+CONFLICT)\b"
                  r"|\b(json_each|sqlite_master)\b", re.S)
@@ -50,6 +51,6 @@ def test_the_scan_finds_sql(tmp_path: Path) -> None:
         sample.unlink()
 
 
-def test_no_sql_outside_the_sqlite_backend_and_its_tests() -> None:
+def test_no_sql_outside_the_backends_and_their_tests() -> None:
     sites = [site for path in python_files() for site in sql_sites(path)]
-    assert not sites, "SQL outside bot/store/sqlite/ and tests/store/:\n" + "\n".join(sites)
+    assert not sites, "SQL outside bot/store/sqlite/, bot/store/postgres/ and tests/store/:\n" + "\n".join(sites)

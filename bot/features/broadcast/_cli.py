@@ -341,7 +341,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     async def run() -> int:
         from bot.store import open_store
 
-        async with open_store(settings.db_path) as store:
+        async with open_store(settings.store_database) as store:
             outbox = outbox_of(store)
             rows = await outbox.recent(max(1, args.limit))
             if not rows:

@@ -18,7 +18,6 @@ import logging
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -143,7 +142,7 @@ async def serve_preview(settings: Settings, host: str, port: int,
     with contextlib.ExitStack() as stack:
         if temporary_db:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="marhaba-preview-")))
-            settings = replace(settings, db_path=tmp / "preview.db")
+            settings = settings.on_sqlite(tmp / "preview.db")
         async with open_engine(settings) as engine:
             web = WebServer(host, port)
             Preview(engine, web, settings.locales_dir)

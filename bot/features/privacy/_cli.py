@@ -43,7 +43,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     check_limits(settings, rules)
 
     async def run() -> dict[str, int]:
-        async with open_store(settings.db_path) as store:
+        async with open_store(settings.store_database) as store:
             return await purge(store, settings, rules=rules)
 
     done = asyncio.run(run())

@@ -69,6 +69,11 @@ def warn_without_own_key(settings: Settings, database: str | Path) -> None:
     (``MARHABA_SECRET_KEY`` or ``MARHABA_SECRET_KEY_FILE``), so the key lies beside the database."""
     if settings.privacy.secret_key.configured:
         return
+    if key_file(settings, database) is None:  # PostgreSQL: no database file to keep the key beside
+        log.warning("%s is not set: log pseudonyms are keyed with a random key of this process only, so they "
+                    "change at every restart and differ between workers; set %s or %s_FILE",
+                    SECRET_KEY_VARIABLE, SECRET_KEY_VARIABLE, SECRET_KEY_VARIABLE)
+        return
     log.warning("%s is not set: log pseudonyms are keyed with %s, beside the database; keep that file out of "
                 "the database's backups, or set %s_FILE to a key file kept elsewhere",
                 SECRET_KEY_VARIABLE, key_file(settings, database), SECRET_KEY_VARIABLE)

@@ -26,7 +26,7 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def run() -> list[Any]:
-        async with open_store(settings.db_path) as store:
+        async with open_store(settings.store_database) as store:
             return await questions_of(store).unanswered(args.limit)
 
     rows = asyncio.run(run())

@@ -27,12 +27,12 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from bot.store import open_store
 
     settings = _settings(args)
-    if not settings.db_path.is_file():
+    if not settings.database_url and not settings.db_path.is_file():
         raise ConfigError(f"no database at {settings.db_path}; pass --db or set MARHABA_DB")
     tree = load_content(settings.content_dir).tree
 
     async def run() -> None:
-        async with open_store(settings.db_path) as store:
+        async with open_store(settings.store_database) as store:
             stats = await gather(store, tree, features=args.features)
         if args.html:
             Path(args.html).write_text(html_report(stats), encoding="utf-8")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import importlib
 import logging
-import re
 import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,12 +24,12 @@ from bot.errors import (
     StoreUnavailable,
     UserChanged,
 )
+from bot.store._backend import Repositories, numbered_migrations
 from bot.store._base import R, RepositoryKey, Store, User
 
 log = logging.getLogger("marhaba.store")
 
 _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
-_MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 REPOSITORIES = {
     "inbox": "bot.store.sqlite._inbox:SQLiteInbox",
@@ -53,12 +50,7 @@ implementations import the features' protocols, which import this package)."""
 
 def migrations() -> list[tuple[int, str, str]]:
     """The numbered SQL migrations shipped in ``bot/store/sqlite/migrations``, in order."""
-    out = []
-    for entry in resources.files("bot.store.sqlite").joinpath("migrations").iterdir():
-        m = _MIGRATION_RE.match(entry.name)
-        if m:
-            out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(out)
+    return numbered_migrations("bot.store.sqlite")
 
 
 Statement = tuple[str, tuple[object, ...]]
@@ -238,17 +230,10 @@ class SQLiteStore(Store):
         self._known: dict[tuple[str, int], frozenset[str]] = {}
         """Done steps and visited pages of cached users, by ("steps" | "visited", user id):
         read once, then kept up to date by this store's own writes."""
-        self._repositories: dict[str, object] = {}
+        self._repositories = Repositories(self, "SQLite", REPOSITORIES)
 
     def repository(self, key: RepositoryKey[R]) -> R:
-        found = self._repositories.get(key.name)
-        if found is None:
-            where = REPOSITORIES.get(key.name)
-            if where is None:
-                raise StoreError(f"the SQLite store has no {key.name!r} repository")
-            module, name = where.split(":")
-            found = self._repositories[key.name] = getattr(importlib.import_module(module), name)(self)
-        return found  # type: ignore[return-value]  # REPOSITORIES maps each key to its protocol's class
+        return self._repositories.get(key)
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -346,6 +331,7 @@ class SQLiteStore(Store):
         async with self.db.execute("SELECT version FROM schema_migrations") as cur:
             done = {row[0] for row in await cur.fetchall()}
         pending = [m for m in migrations() if m[0] not in done]
+        self.migrations_applied = ()
         if not pending:
             return
         # Foreign keys off while migrating, so that a table can be rebuilt without its
@@ -354,13 +340,15 @@ class SQLiteStore(Store):
         await self.db.execute("PRAGMA foreign_keys=OFF")
         try:
             for version, name, sql in pending:
-                await self._apply(version, name, sql)
+                if await self._apply(version, name, sql):
+                    self.migrations_applied += (name,)
         finally:
             await self.db.execute("PRAGMA foreign_keys=ON")
 
-    async def _apply(self, version: int, name: str, sql: str) -> None:
+    async def _apply(self, version: int, name: str, sql: str) -> bool:
         """One migration in one ``BEGIN IMMEDIATE`` transaction: a crash leaves the schema at a known
-        version, and of several processes starting at once on one file, exactly one applies it."""
+        version, and of several processes starting at once on one file, exactly one applies it.
+        False when another process had applied it."""
         try:
             # The version row is written first, under the write lock: a process that lost the race
             # finds it there (a UNIQUE failure) and skips the migration its rival applied.
@@ -370,7 +358,7 @@ class SQLiteStore(Store):
         except sqlite3.IntegrityError as exc:
             await self._rollback()
             if "schema_migrations" in str(exc):
-                return
+                return False
             raise MigrationError(f"migration {name} failed: {exc}; nothing was changed") from None
         except sqlite3.Error as exc:
             await self._rollback()
@@ -380,6 +368,14 @@ class SQLiteStore(Store):
             await self._rollback()
             raise MigrationError(f"migration {name} would break {len(broken)} references; nothing was changed")
         await self.db.execute("COMMIT")
+        return True
+
+    async def schema_version(self) -> int:
+        rows = await self.db.execute_fetchall("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return int(next(iter(rows))[0])
+
+    def describe(self) -> str:
+        return f"SQLite {self.path}"
 
     async def _rollback(self) -> None:
         if self.db.in_transaction:

@@ -1,0 +1,270 @@
+"""The PostgreSQL implementation of :class:`~bot.store.Store` (asyncpg, a connection pool).
+
+Several worker processes may share one database, so nothing about a user is cached in the
+process: every read asks the database, and a change one worker makes is what the next
+worker reads. Each write method runs in one transaction that is committed before it returns.
+Each feature's repository protocol has its implementation in ``bot/store/postgres/<feature>.py``
+(:data:`REPOSITORIES`), handed out by :meth:`PostgresStore.repository`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, TypeAlias
+from urllib.parse import urlsplit
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from bot.errors import (
+    MigrationError,
+    StoreError,
+    StoreIntegrityError,
+    StoreUnavailable,
+    UserChanged,
+)
+from bot.store._backend import Repositories, numbered_migrations
+from bot.store._base import R, RepositoryKey, Store, User
+
+Connection: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
+
+_USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, created_at, last_seen, active"
+
+REPOSITORIES = {
+    "inbox": "bot.store.postgres._inbox:PostgresInbox",
+    "leases": "bot.store.postgres._leases:PostgresLeases",
+    "broadcast": "bot.store.postgres.broadcast:PostgresBroadcasts",
+    "questions": "bot.store.postgres.questions:PostgresQuestions",
+    "whatsapp": "bot.store.postgres.whatsapp:PostgresWhatsApp",
+    "webchat": "bot.store.postgres.webchat:PostgresWebChat",
+    "feedback": "bot.store.postgres.feedback:PostgresFeedback",
+    "usage": "bot.store.postgres.usage:PostgresUsage",
+    "safety": "bot.store.postgres.safety:PostgresSafety",
+    "privacy": "bot.store.postgres.privacy:PostgresPrivacy",
+    "staff": "bot.store.postgres.staff:PostgresStaff",
+}
+"""Repository key name -> ``module:class`` of its PostgreSQL implementation, imported on first use (the
+implementations import the features' protocols, which import :mod:`bot.store`)."""
+
+MIGRATION_LOCK = 0x6D61_7268_6162_61  # "marhaba": the advisory lock key of migrations
+"""Held (``pg_advisory_xact_lock``) by the transaction that applies a migration: of any number of
+processes starting at once on one database, one applies each migration and the others wait,
+then find it applied."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered PostgreSQL migrations shipped in ``bot/store/postgres/migrations``, in order."""
+    return numbered_migrations("bot.store.postgres")
+
+
+def describe(url: str) -> str:
+    """``host:port/database`` of a URL, for messages: never its user name or password."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the database of MARHABA_DATABASE_URL"
+    return f"{host}{port}{parts.path or '/'}"
+
+
+class PostgresStore(Store):
+    """Users and progress in a PostgreSQL database (``url`` as ``postgresql://user@host:port/db``)."""
+
+    def __init__(self, url: str, min_connections: int = 1, max_connections: int = 10) -> None:
+        self.url = url
+        self.min_connections = min_connections
+        self.max_connections = max_connections
+        self._pool: asyncpg.Pool[asyncpg.Record] | None = None
+        self._repositories = Repositories(self, "PostgreSQL", REPOSITORIES)
+
+    def repository(self, key: RepositoryKey[R]) -> R:
+        return self._repositories.get(key)
+
+    def describe(self) -> str:
+        return f"PostgreSQL {describe(self.url)}"
+
+    @property
+    def pool(self) -> asyncpg.Pool[asyncpg.Record]:
+        if self._pool is None:
+            raise StoreUnavailable("the store is not open")
+        return self._pool
+
+    async def open(self) -> None:
+        await self.connect()
+        try:
+            self.migrations_applied = tuple(await self.migrate())
+        except BaseException:
+            await self.close()
+            raise
+
+    async def connect(self) -> None:
+        """Open the pool without migrating (``marhaba db migrate`` reports what :meth:`migrate` applies)."""
+        try:
+            self._pool = await asyncpg.create_pool(self.url, min_size=self.min_connections,
+                                                   max_size=self.max_connections, reset=_no_session_state)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise StoreUnavailable(f"cannot connect to PostgreSQL at {describe(self.url)}: {_reason(exc)}") from None
+        except ValueError as exc:  # a malformed URL
+            raise StoreUnavailable(f"MARHABA_DATABASE_URL is not a valid PostgreSQL URL: {exc}") from None
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A pooled connection in a transaction, committed on leaving; database errors as :class:`StoreError`."""
+        try:
+            async with self.pool.acquire() as db, db.transaction():
+                yield db
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _store_error(exc) from None
+
+    async def migrate(self) -> list[str]:
+        """Apply the pending migrations, each in one transaction under the migration lock; their names."""
+        applied = []
+        for version, name, sql in migrations():
+            try:
+                async with self.pool.acquire() as db, db.transaction():
+                    await db.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                    # Created under the lock: two processes creating it at once would collide.
+                    await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                                     "name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)")
+                    if await db.fetchval("SELECT 1 FROM schema_migrations WHERE version = $1", version):
+                        continue
+                    await db.execute(sql)
+                    await db.execute("INSERT INTO schema_migrations VALUES ($1, $2, $3)", version, name, time.time())
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise MigrationError(f"migration {name} failed: {_reason(exc)}; nothing of it was applied") from None
+            applied.append(name)
+        return applied
+
+    async def schema_version(self) -> int:
+        """The highest migration applied (0 on an empty database)."""
+        async with self.transaction() as db:
+            exists = await db.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+            return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) if exists else 0
+
+    async def fetch(self, sql: str, *args: object) -> list[asyncpg.Record]:
+        """One statement, on its own (one round trip, its own transaction); database errors as StoreError."""
+        try:
+            return await self.pool.fetch(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _store_error(exc) from None
+
+    async def fetchval(self, sql: str, *args: object) -> Any:
+        """The first column of the first row of one statement (``None`` without rows)."""
+        rows = await self.fetch(sql, *args)
+        return rows[0][0] if rows else None
+
+    async def user_fetch(self, user_id: int, sql: str, *args: object) -> list[asyncpg.Record]:
+        """:meth:`fetch` of a write about ``user_id``: a refused reference means they were deleted meanwhile
+        (/forget, the retention purge, on this worker or another): :class:`UserChanged`, so the turn runs again."""
+        try:
+            return await self.fetch(sql, *args)
+        except StoreIntegrityError as exc:
+            raise UserChanged(f"user {user_id} changed during the turn: {exc}") from None
+
+    @staticmethod
+    def _user(row: asyncpg.Record, is_new: bool = False) -> User:
+        return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], is_new)
+
+    async def get_user(self, channel: str, channel_user_id: str) -> User | None:
+        rows = await self.fetch(f"SELECT {_USER_COLUMNS} FROM users WHERE channel = $1 AND channel_user_id = $2",
+                                 channel, channel_user_id)
+        return self._user(rows[0]) if rows else None
+
+    TOUCH_SECONDS = 60.0
+    """``last_seen`` is written at most this often per user (as on SQLite): it feeds day-scale statistics
+    and the retention purge, and writing it on every turn would add a commit to every turn."""
+
+    async def get_or_create_user(self, channel: str, channel_user_id: str) -> User:
+        now = time.time()
+        known = await self.get_user(channel, channel_user_id)  # read fresh: another worker may have changed them
+        if known is not None and known.active and now - known.last_seen < self.TOUCH_SECONDS:
+            return known
+        # One statement reads the user, creating them on first contact, and marks them seen and active;
+        # xmax is 0 only in a row version this statement inserted (not updated).
+        rows = await self.fetch(
+            "INSERT INTO users (channel, channel_user_id, created_at, last_seen) VALUES ($1, $2, $3, $3) "
+            "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
+            f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
+            channel, channel_user_id, now)
+        return self._user(rows[0], is_new=bool(rows[0]["inserted"]))
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self.user_fetch(user_id, "UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
+
+    async def set_pending(self, user_id: int, pending: str | None) -> None:
+        await self.user_fetch(user_id, "UPDATE users SET pending = $1 WHERE id = $2", pending, user_id)
+
+    async def record_visit(self, user_id: int, node_id: str) -> None:
+        # Both writes in one statement (so one transaction and one round trip); the update waits on the
+        # insert, so a forgotten user's visit fails on its foreign key instead of touching nothing.
+        await self.user_fetch(
+            user_id,
+            "WITH visit AS (INSERT INTO visits (user_id, node_id, first_at, last_at) VALUES ($1, $2, $3, $3) "
+            "ON CONFLICT (user_id, node_id) DO UPDATE SET last_at = EXCLUDED.last_at, count = visits.count + 1 "
+            "RETURNING user_id) "
+            "UPDATE users SET current_node = $2, pending = NULL, last_seen = $3, active = TRUE "
+            "WHERE id = (SELECT user_id FROM visit)", user_id, node_id, time.time())
+
+    async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
+        if done:
+            await self.user_fetch(user_id, "INSERT INTO steps_done (user_id, node_id, done_at) VALUES ($1, $2, $3) "
+                              "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
+        else:
+            await self.fetch("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
+
+    async def steps_done(self, user_id: int) -> set[str]:
+        return {r[0] for r in await self.fetch("SELECT node_id FROM steps_done WHERE user_id = $1", user_id)}
+
+    async def visited(self, user_id: int) -> set[str]:
+        return {r[0] for r in await self.fetch("SELECT node_id FROM visits WHERE user_id = $1", user_id)}
+
+    async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
+        await self.fetch("UPDATE users SET active = $1 WHERE channel = $2 AND channel_user_id = $3",
+                          active, channel, channel_user_id)
+
+    async def forget(self, user_id: int) -> None:
+        # ON DELETE CASCADE removes the user's rows in every table that references users, in this
+        # one transaction: a crash leaves either all of them or none.
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM users WHERE id = $1", user_id)
+
+    async def user_tables(self) -> list[str]:
+        async with self.transaction() as db:
+            rows = await db.fetch(
+                "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c "
+                "WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass")
+        return ["users", *sorted(r[0] for r in rows)]
+
+
+async def _no_session_state(_connection: asyncpg.Connection[asyncpg.Record]) -> None:
+    """What a connection back in the pool needs beyond asyncpg's own rollback of an open transaction:
+    nothing, as the store keeps no session state (no LISTEN, cursors, SET or session advisory locks).
+    The default would send a reset query (``RESET ALL`` ...) on every release: a round trip per statement."""
+
+
+class PostgresRepository:
+    """Base of the PostgreSQL repositories: statements through :attr:`store` (:meth:`PostgresStore.fetch`,
+    :meth:`PostgresStore.transaction`)."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+
+def _store_error(exc: BaseException) -> StoreError:
+    """A failed statement as the store's error: a refused constraint, or a database that cannot be reached."""
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        return StoreIntegrityError(f"write refused: {_reason(exc)}")
+    return StoreUnavailable(f"database error: {_reason(exc)}")
+
+
+def _reason(exc: BaseException) -> str:
+    """The database's own words (never the URL, which may hold a password)."""
+    return str(exc).strip() or type(exc).__name__
