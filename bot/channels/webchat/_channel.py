@@ -32,7 +32,9 @@ from bot.channels.webchat._page import (
     CLOSE,
     FORGET_PATH,
     TITLE,
+    BROKEN,
     TOO_FAST,
+    TOO_LONG,
     chat_page,
     forget_page,
     forgotten_page,
@@ -259,7 +261,9 @@ class WebChatChannel:
     async def _form(self, req: Request) -> Response:
         """A form post (scripts off): run the turn, then redirect to the chat (post, redirect, get)."""
         if len(req.body) > MAX_FORM_BYTES:
-            return Response(413, "too large")
+            session = self._session(req)
+            t = self._translator(req, await self._user(session))
+            return self._page(chat_page(t, [], after=0, notice=t.gettext(TOO_LONG)), 413)
         fields = {k: v[-1] for k, v in parse_qs(req.body.decode("utf-8", "replace")).items()}
         event_kw = {"payload": fields["p"]} if "p" in fields else {"text": fields.get("text", "")}
         session = self._session(req)
@@ -277,15 +281,17 @@ class WebChatChannel:
         """The script's post: ``{"text": ...}`` or ``{"payload": ...}``, with the script's own ``id``."""
         if req.method != "POST":
             return Response(405, "use POST")
+        session = self._session(req)
         if len(req.body) > MAX_FORM_BYTES:
-            return _json({"error": "too large"}, 413)
+            t = self._translator(req, await self._user(session))
+            return _json({"error": t.gettext(TOO_LONG)}, 413)
         try:
             data = json.loads(req.body)
             if not isinstance(data, dict):
                 raise ValueError
-        except ValueError:
-            return _json({"error": "expected a JSON object"}, 400)
-        session = self._session(req)
+        except ValueError:  # never the chat's own script: a person still reads their language
+            t = self._translator(req, await self._user(session))
+            return _json({"error": t.gettext(BROKEN)}, 400)
         if not self._address_ok(req):
             t = self._translator(req, await self._user(session))
             return _json({"error": t.gettext(TOO_FAST)}, 429)

@@ -45,6 +45,10 @@ DOWNLOAD = N_("Download {name}")
 OPEN_MAP = N_("Open the map")
 # TRANSLATORS: shown in the web chat while there is no connection; typed messages wait.
 OFFLINE = N_("No connection. Your messages will be sent when the connection is back.")
+# TRANSLATORS: the web chat refused a message longer than it takes.
+TOO_LONG = N_("Your message is too long. Please send a shorter one.")
+BROKEN = "Sorry, something went wrong on our side. Please try again."
+"""The engine's error message (already translated), for a post the chat's own script would never send."""
 TOO_FAST = "You are sending messages very fast. Please wait a minute, then try again."
 """The engine's flood notice (already translated), also sent when an address sends too much."""
 

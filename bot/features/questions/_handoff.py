@@ -156,7 +156,9 @@ class Handoff:
         try:
             await sender.send(ticket.channel_user_id, [message])
         except OutsideWindow:
-            return _("Not delivered: on WhatsApp we can answer only within 24 hours of the person's last message.")
+            # TRANSLATORS: to staff; {channel} is the channel's name (whatsapp, messenger).
+            return _("Not delivered ({channel}): we can answer only within 24 hours of the person's last "
+                     "message.").format(channel=ticket.channel)
         except Blocked:
             await mark_blocked(self.engine.store, ticket.channel, ticket.channel_user_id)
             return _("Not delivered: the person blocked the bot or deleted their account.")

@@ -118,3 +118,19 @@ async def test_a_calendar_file_is_a_download_for_its_session_only(webchat: WebCh
     await press(stranger, "lang:en")
     assert (await stranger.get(link[1])).status_code == 404
     await stranger.aclose()
+
+
+async def test_an_overlong_or_broken_post_is_refused_in_the_persons_language(webchat: WebChat) -> None:
+    t = webchat.engine.catalogs.get("ar")
+    await press(webchat.client, "lang:ar")
+    resp = await webchat.client.post("/chat", data={"text": "x" * 30_000})  # scripts off: past the field's limit
+    assert resp.status_code == 413
+    assert t.gettext("Your message is too long. Please send a shorter one.") in unescape(resp.text)
+    assert '<html lang="ar" dir="rtl">' in resp.text
+    resp = await webchat.client.post("/chat/send", content=b'{"text": "' + b"x" * 30_000 + b'"}')
+    assert resp.status_code == 413
+    assert resp.json()["error"] == t.gettext("Your message is too long. Please send a shorter one.")
+    resp = await webchat.client.post("/chat/send", content=b"[1, 2]")
+    assert resp.status_code == 400
+    assert resp.json()["error"] == t.gettext("Sorry, something went wrong on our side. Please try again.")
+    assert resp.json()["error"] != "Sorry, something went wrong on our side. Please try again."  # translated

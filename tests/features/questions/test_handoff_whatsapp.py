@@ -83,4 +83,5 @@ async def test_outside_the_whatsapp_window_staff_are_told(both: tuple[WhatsAppHa
     await wa.post(reply_webhook(WA_ID, ask, "wamid.w4"))
     wa.fake.closed_window.add(WA_ID)
     await tg.deliver(staff_update("/reply 1 Merhaba"))
-    assert "24 hours" in tg.api.calls_of("sendMessage", STAFF_CHAT)[-1].params["text"]
+    told = tg.api.calls_of("sendMessage", STAFF_CHAT)[-1].params["text"]
+    assert "Not delivered (whatsapp): we can answer only within 24 hours" in told  # the channel, by name
