@@ -60,6 +60,10 @@ async def _serve(settings: Settings, specs: list[ChannelSpec], stop: asyncio.Eve
         web = web_server(settings)
         channels = [spec.build(settings, engine, web) for spec in specs]
         warn_without_own_key(settings, engine.store.path)  # once the configuration is known to be good
+        starting = [ch.name for ch in channels]
+        # /healthz says 503 until every channel has started (its routes added, its sender set): a load
+        # balancer or a test sends nothing to a process that would answer 404.
+        web.health_checks["channels starting"] = lambda: not starting
         await web.start()
         started: list[Channel] = []
         jobs: list[asyncio.Task[None]] = []
@@ -67,6 +71,7 @@ async def _serve(settings: Settings, specs: list[ChannelSpec], stop: asyncio.Eve
             for ch in channels:
                 await ch.start()
                 started.append(ch)
+                starting.remove(ch.name)
                 log.info("channel %s started", ch.name)
             # The features' background jobs (live reload, reminders, retention, usage counts).
             jobs = [asyncio.create_task(job()) for job in engine.router.jobs]

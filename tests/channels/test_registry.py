@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from bot import runner
 from bot.channels import ChannelSpec, channel_profiles, channel_spec, registered
 from bot.core import ChannelProfile, Engine
 from bot.features.broadcast import Drainer, channel_limits, outbox_of
@@ -16,6 +18,7 @@ from bot.features.broadcast._cli import _limits, _senders, _sending_channels
 from bot.features.questions import HandoffSettings
 from bot.runner import _configured_channels, serve
 from bot.settings import Settings
+from bot.web import WebServer
 from tests.channels import fakechat
 
 SPEC = ChannelSpec(
@@ -30,6 +33,8 @@ SPEC = ChannelSpec(
 def fake() -> Iterator[ChannelSpec]:
     fakechat.SENT.clear()
     fakechat.STARTED.clear()
+    fakechat.ENTERED.clear()
+    fakechat.GATES.clear()
     fakechat.CONFIGURED[:] = [True]
     with registered(SPEC) as spec:
         yield spec
@@ -55,6 +60,34 @@ async def test_marhaba_run_starts_a_registered_channel_and_its_replies_go_out(
     # Its profile says "no slash commands": /help lists the typed words, not /menu.
     (user, text), = fakechat.SENT
     assert user == "u1" and "/menu" not in text and "menu" in text.lower()
+
+
+async def test_healthz_says_503_until_every_channel_has_started(
+        fake: ChannelSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    servers: list[WebServer] = []
+
+    def web_server(env: Settings) -> WebServer:
+        servers.append(WebServer("127.0.0.1", 0))
+        return servers[-1]
+
+    monkeypatch.setattr(runner, "web_server", web_server)
+    entered, gate, started, stop = asyncio.Event(), asyncio.Event(), asyncio.Event(), asyncio.Event()
+    fakechat.ENTERED.append(entered)
+    fakechat.GATES.append(gate)
+    fakechat.STARTED.append(started)
+    task = asyncio.create_task(serve(settings(tmp_path), [fakechat.NAME], stop))
+    try:
+        await asyncio.wait_for(entered.wait(), 30)  # the server listens; the channel is still starting
+        async with httpx.AsyncClient(base_url=servers[0].url, timeout=10) as client:
+            starting = await client.get("/healthz")
+            assert (starting.status_code, starting.text) == (503, "unhealthy: channels starting")
+            gate.set()
+            await asyncio.wait_for(started.wait(), 30)
+            assert (await client.get("/healthz")).status_code == 200
+    finally:
+        gate.set()
+        stop.set()
+        await asyncio.wait_for(task, 30)
 
 
 async def test_marhaba_broadcast_sends_through_a_registered_channel_at_its_rate(

@@ -22,6 +22,9 @@ CONFIGURED: list[bool] = []
 """The fake channel counts as configured while this holds ``True`` (it has no settings section)."""
 STARTED: list[asyncio.Event] = []
 """Set once the channel has started (the test puts an event here)."""
+ENTERED: list[asyncio.Event] = []
+"""Set when the channel's start begins; it then waits for every event in :data:`GATES`."""
+GATES: list[asyncio.Event] = []
 
 
 class FakeSender(Sender):
@@ -46,6 +49,10 @@ class FakeChannel:
         return cls(engine)
 
     async def start(self) -> None:
+        for event in ENTERED:
+            event.set()
+        for gate in GATES:  # a platform slow to answer at start (Telegram's getMe, Meta's profile call)
+            await gate.wait()
         self.engine.senders[NAME] = FakeSender()
         # One turn, as a platform update would bring it: its replies go out through the sender.
         await self.engine.handle(Incoming(NAME, "u1", command="help"), self._deliver)
