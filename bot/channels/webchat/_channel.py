@@ -28,11 +28,11 @@ from urllib.parse import parse_qs, urlsplit
 from bot.channels._registry import channel_spec
 from bot.channels.webchat._config import WebChatConfig
 from bot.channels.webchat._page import (
+    BROKEN,
     CHAT_PATH,
     CLOSE,
     FORGET_PATH,
     TITLE,
-    BROKEN,
     TOO_FAST,
     TOO_LONG,
     chat_page,
