@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -53,28 +52,10 @@ class Isolation:
         """Keys with a holder or a waiter (0 when idle: nothing is kept per user)."""
         return len(self._locks)
 
-    @asynccontextmanager
-    async def lock(self, key: Hashable) -> AsyncIterator[None]:
-        """Hold ``key``'s lock for the body of the ``async with``."""
-        task = asyncio.current_task()
-        entry = self._locks.get(key)
-        if entry is not None and entry.owner is task and task is not None:
-            yield  # already held by this task (a channel's update around the engine's turn)
-            return
-        if entry is None:
-            entry = self._locks[key] = _Entry()
-        entry.users += 1
-        try:
-            async with entry.lock:
-                entry.owner = task
-                try:
-                    yield
-                finally:
-                    entry.owner = None
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                self._locks.pop(key, None)
+    def lock(self, key: Hashable) -> _Hold:
+        """Hold ``key``'s lock for the body of an ``async with`` (a plain object, not a generator: it is
+        taken twice on every update, by the channel and by the turn)."""
+        return _Hold(self, key)
 
 
 class _Entry:
@@ -84,6 +65,48 @@ class _Entry:
         self.lock = asyncio.Lock()
         self.owner: asyncio.Task[object] | None = None
         self.users = 0
+
+
+class _Hold:
+    """One ``async with isolation.lock(key)``: re-entrant for the task that holds the key."""
+
+    __slots__ = ("entry", "isolation", "key", "reentrant")
+
+    def __init__(self, isolation: Isolation, key: Hashable) -> None:
+        self.isolation, self.key = isolation, key
+        self.entry: _Entry | None = None
+        self.reentrant = False
+
+    async def __aenter__(self) -> None:
+        task = asyncio.current_task()
+        locks = self.isolation._locks
+        entry = locks.get(self.key)
+        if entry is not None and task is not None and entry.owner is task:
+            self.reentrant = True  # already held by this task (a channel's update around the engine's turn)
+            return
+        if entry is None:
+            entry = locks[self.key] = _Entry()
+        entry.users += 1
+        self.entry = entry
+        try:
+            await entry.lock.acquire()
+        except BaseException:  # cancelled while waiting: no longer a waiter
+            self._leave()
+            raise
+        entry.owner = task
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.reentrant or self.entry is None:
+            return
+        self.entry.owner = None
+        self.entry.lock.release()
+        self._leave()
+
+    def _leave(self) -> None:
+        assert self.entry is not None
+        self.entry.users -= 1
+        if self.entry.users == 0:
+            self.isolation._locks.pop(self.key, None)
 
 
 @dataclass(frozen=True)
