@@ -11,20 +11,20 @@ existing thread) and ``reaction``. Only this module knows that JSON.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels._meta import (  # noqa: F401 - the channel's API
+    SIGNATURE_HEADER,
+    signature,
+    signature_ok,
+    verify_challenge,
+)
+
 CHANNEL = "messenger"
 
-SIGNATURE_HEADER = "X-Hub-Signature-256"
-"""Meta signs every webhook POST: ``sha256=<hex HMAC-SHA256 of the raw body keyed with the app secret>``
-(https://developers.facebook.com/docs/messenger-platform/webhooks#validate-payloads)."""
-_SIGNATURE_PREFIX = "sha256="
 
 GET_STARTED = "cmd:start"
 """The Get Started button's postback payload: the engine's ``/start``."""
@@ -33,30 +33,6 @@ MAX_ID_CHARS = 256
 """Longer message ids are not Meta's (mids are about 100 characters); such events are ignored."""
 _PSID_RE = re.compile(r"\A[0-9]{1,32}\Z")
 """A page-scoped id is a string of digits."""
-
-
-def verify_challenge(query: Mapping[str, str], verify_token: str) -> str | None:
-    """The ``hub.challenge`` to echo when the subscription request carries our verify token, else ``None``.
-
-    https://developers.facebook.com/docs/messenger-platform/webhooks#verification-requests
-    """
-    if query.get("hub.mode") != "subscribe" or not verify_token:
-        return None
-    if not hmac.compare_digest(query.get("hub.verify_token", "").encode(), verify_token.encode()):
-        return None
-    return query.get("hub.challenge", "")
-
-
-def signature(body: bytes, app_secret: str) -> str:
-    """The ``X-Hub-Signature-256`` value for ``body`` (to check, and for tests to sign)."""
-    return _SIGNATURE_PREFIX + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def signature_ok(body: bytes, header: str, app_secret: str) -> bool:
-    """Constant-time check of the ``X-Hub-Signature-256`` header against the raw body."""
-    if not header.startswith(_SIGNATURE_PREFIX) or not app_secret:
-        return False
-    return hmac.compare_digest(header.strip().encode(), signature(body, app_secret).encode())
 
 
 class MalformedWebhook(ValueError):

@@ -9,23 +9,23 @@ dataclasses below.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import math
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.channels._meta import (  # noqa: F401 - the channel's API
+    SIGNATURE_HEADER,
+    signature,
+    signature_ok,
+    verify_challenge,
+)
 from bot.core import Incoming
 
 CHANNEL = "whatsapp"
 
-SIGNATURE_HEADER = "X-Hub-Signature-256"
-"""Meta signs every webhook POST: ``sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>``."""
-_SIGNATURE_PREFIX = "sha256="
 
 MAX_ID_CHARS = 256
 """Longer message or user ids are not from the Cloud API (wamids are about 60 characters); such items are ignored."""
@@ -79,28 +79,6 @@ def language_hint(wa_id: str) -> str | None:
         if locale:
             return ",".join((locale, *COUNTRY_MORE_LANGUAGES.get(prefix, ())))
     return None
-
-
-def verify_challenge(query: Mapping[str, str], verify_token: str) -> str | None:
-    """The ``hub.challenge`` to echo when the subscription request carries our verify token, else ``None``."""
-    if query.get("hub.mode") != "subscribe":
-        return None
-    given = query.get("hub.verify_token", "")
-    if not verify_token or not hmac.compare_digest(given.encode(), verify_token.encode()):
-        return None
-    return query.get("hub.challenge", "")
-
-
-def signature(body: bytes, app_secret: str) -> str:
-    """The ``X-Hub-Signature-256`` value for ``body`` (used to check, and by tests to sign)."""
-    return _SIGNATURE_PREFIX + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def signature_ok(body: bytes, header: str, app_secret: str) -> bool:
-    """Constant-time check of the ``X-Hub-Signature-256`` header against the raw body."""
-    if not header.startswith(_SIGNATURE_PREFIX) or not app_secret:
-        return False
-    return hmac.compare_digest(header.strip().encode(), signature(body, app_secret).encode())
 
 
 @dataclass(frozen=True)
