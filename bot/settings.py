@@ -25,9 +25,9 @@ The sections, with their variables (the README documents each; the names are a c
   ``TELEGRAM_WEBHOOK_SECRET``, ``MARHABA_TELEGRAM_BOT_USERNAME``
 * ``whatsapp`` (:class:`WhatsAppSection`): ``WHATSAPP_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID``, ``WHATSAPP_APP_SECRET``,
   ``WHATSAPP_VERIFY_TOKEN``, ``WHATSAPP_API_BASE_URL``, ``WHATSAPP_TEMPLATES``, ``MARHABA_WHATSAPP_NUMBER``
-* ``webchat`` (:class:`WebChatSection`): ``MARHABA_WEBCHAT``, ``MARHABA_WEBCHAT_ORIGINS``
+* ``webchat`` (:class:`WebChatSection`): ``MARHABA_WEBCHAT``, ``MARHABA_WEBCHAT_ORIGINS``, ``MARHABA_WEBCHAT_URL``
 * ``messenger`` (:class:`MessengerSection`): ``MESSENGER_PAGE_TOKEN``, ``MESSENGER_APP_SECRET``,
-  ``MESSENGER_VERIFY_TOKEN``, ``MESSENGER_API_BASE_URL``
+  ``MESSENGER_VERIFY_TOKEN``, ``MESSENGER_API_BASE_URL``, ``MARHABA_MESSENGER_PAGE``
 """
 
 from __future__ import annotations
@@ -400,10 +400,12 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$")
 @dataclass(frozen=True)
 class WebChatSection:
     """The web chat: ``MARHABA_WEBCHAT=1`` serves it in ``marhaba run``; ``MARHABA_WEBCHAT_ORIGINS`` lists the
-    sites (``https://example.org``, comma-separated) whose pages may embed it."""
+    sites (``https://example.org``, comma-separated) whose pages may embed it; ``url`` is
+    ``MARHABA_WEBCHAT_URL``, its public address for posters (checked by ``marhaba content links``)."""
 
     enabled: bool = False
     origins: tuple[str, ...] = ()
+    url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WebChatSection:
@@ -416,25 +418,26 @@ class WebChatSection:
             if item:
                 origins.append(origin)
         return cls(enabled=_flag(env, "MARHABA_WEBCHAT", False, "1 (serve the web chat) or 0"),
-                   origins=tuple(origins))
+                   origins=tuple(origins), url=_text(env, "MARHABA_WEBCHAT_URL"))
 
 
 @dataclass(frozen=True)
 class MessengerSection:
     """The Facebook Messenger channel's variables, as set (checked by the channel when it runs:
-    :class:`bot.channels.messenger.MessengerConfig`)."""
+    :class:`bot.channels.messenger.MessengerConfig`); ``page`` is ``MARHABA_MESSENGER_PAGE``."""
 
     page_token: Secret = field(default_factory=lambda: Secret("MESSENGER_PAGE_TOKEN"))
     app_secret: Secret = field(default_factory=lambda: Secret("MESSENGER_APP_SECRET"))
     verify_token: Secret = field(default_factory=lambda: Secret("MESSENGER_VERIFY_TOKEN"))
     api_base_url: str = ""
+    page: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MessengerSection:
         return cls(page_token=Secret.from_env(env, "MESSENGER_PAGE_TOKEN"),
                    app_secret=Secret.from_env(env, "MESSENGER_APP_SECRET"),
                    verify_token=Secret.from_env(env, "MESSENGER_VERIFY_TOKEN"),
-                   api_base_url=_text(env, "MESSENGER_API_BASE_URL"))
+                   api_base_url=_text(env, "MESSENGER_API_BASE_URL"), page=_text(env, "MARHABA_MESSENGER_PAGE"))
 
     @property
     def configured(self) -> bool:
