@@ -166,6 +166,8 @@ async def test_the_web_chat_rendering_shows_markup_as_text_and_its_options_answe
     await expect(page.locator("#chat .wc-page article h2").last).to_have_text(
         engine.content.nodes[health.children[0]].title)
     await expect(page.locator("#chat .wc-page form")).to_have_count(1)  # only the newest message's options
+    if SCREENSHOT:
+        await page.screenshot(path=SCREENSHOT.removesuffix(".png") + "-webchat.png", full_page=True)
 
 
 async def test_the_web_chat_rendering_links_a_phone_number_to_call(
