@@ -3,8 +3,16 @@ when it dies."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
+from bot.channels.telegram import TelegramChannel, TelegramSettings
+from bot.channels.telegram._channel import POLLING_LEASE
+from bot.core import Engine
+from bot.store import Leases
+from bot.web import WebServer
+from tests.channels.telegram.conftest import Harness, telegram_settings
 from tests.channels.telegram.fake_botapi import FakeBotAPI, message_update
 from tests.workers import Worker, wait_until, worker_env
 
@@ -39,3 +47,26 @@ def test_one_of_two_workers_long_polls_and_the_other_takes_over_when_it_is_kille
             worker.stop()
         api.stop()
     assert other.proc.returncode == 0 and "Traceback" not in log, log
+
+
+async def test_a_poller_that_lost_its_lease_stops_polling_and_polls_again_when_it_gets_it_back(
+        fake_api: FakeBotAPI, engine: Engine) -> None:
+    settings = TelegramSettings.from_settings(telegram_settings(fake_api, MARHABA_LEASE_SECONDS="1.5"))
+    channel = TelegramChannel(settings, engine, WebServer("127.0.0.1", 0))
+    harness = Harness(fake_api, channel)
+    await channel.start()
+    updater = channel.application.updater
+    assert updater is not None and updater.running
+    try:
+        # As if this process had stalled past its lease and another took polling over for two seconds:
+        now = time.time() + 1.6
+        assert await Leases(engine.store).acquire(POLLING_LEASE, "another-worker", 2.0, now=now)
+        async with asyncio.timeout(30):
+            while updater.running:
+                await asyncio.sleep(0.02)
+            while not updater.running:  # the other one's lease ran out: this one polls again
+                await asyncio.sleep(0.02)
+        await harness.deliver(message_update(9103, "/start"))
+        assert fake_api.calls_of("sendMessage", 9103)
+    finally:
+        await channel.stop()
