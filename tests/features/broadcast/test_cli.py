@@ -81,11 +81,7 @@ async def seed(db: Database) -> None:
 async def claimed_chats(db: Database) -> set[int]:
     """Chats whose outbox rows were being sent (claimed, not yet marked) by a killed sender."""
     async with db.open() as store:
-        if isinstance(store, PostgresStore):
-            rows = [tuple(r) for r in await store.fetch("SELECT channel_user_id FROM outbox WHERE state = 'sending'")]
-        else:
-            assert isinstance(store, SQLiteStore)
-            rows = await data.rows(store, "outbox", "channel_user_id", where={"state": "sending"})
+        rows = await data.rows(store, "outbox", "channel_user_id", where={"state": "sending"})
     return {int(r[0]) for r in rows}
 
 
