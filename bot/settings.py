@@ -11,7 +11,8 @@ are registered for redaction in the logs.
 The sections, with their variables (the README documents each; the names are a contract):
 
 * :class:`Settings` itself: ``MARHABA_DB``, ``MARHABA_CONTENT``, ``MARHABA_LOCALES``,
-  ``MARHABA_STAFF``, ``MARHABA_DIGITS`` (``XDG_DATA_HOME``/``HOME`` place the default database)
+  ``MARHABA_STAFF``, ``MARHABA_DIGITS``, ``MARHABA_LEASE_SECONDS`` (``XDG_DATA_HOME``/``HOME`` place the
+  default database)
 * ``log`` (:class:`LogSection`): ``MARHABA_LOG_LEVEL``, ``MARHABA_DEBUG``
 * ``web`` (:class:`WebSection`): ``MARHABA_HOST``, ``MARHABA_PORT``
 * ``flood`` (:class:`FloodSection`): ``MARHABA_FLOOD_RATE``, ``MARHABA_FLOOD_BURST``, ``MARHABA_FLOOD_COOLDOWN``
@@ -301,6 +302,9 @@ DEFAULT_REMINDER_LEAD_MINUTES = 24 * 60
 """Subscribers are reminded a day before an event starts."""
 DEFAULT_OUTBOX_LEASE_SECONDS = 30.0
 """How long a broadcast sender's claim on a message holds without renewal."""
+DEFAULT_LEASE_SECONDS = 15.0
+"""How long a process's lease on a singleton job or on Telegram long polling holds without renewal:
+how soon another ``marhaba run`` takes over when the holder dies."""
 RATE_VARIABLES = {"telegram": "MARHABA_TELEGRAM_RATE", "whatsapp": "MARHABA_WHATSAPP_RATE"}
 """Per-channel caps on broadcasts and reminders, in messages per second (defaults: the channel's own limits)."""
 
@@ -468,6 +472,8 @@ class Settings:
     messenger: MessengerSection = field(default_factory=MessengerSection)
     database: Secret = field(default_factory=lambda: Secret("MARHABA_DATABASE_URL"))
     """``MARHABA_DATABASE_URL`` (or ``_FILE``): see :attr:`database_url`."""
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    """``MARHABA_LEASE_SECONDS``: see :data:`DEFAULT_LEASE_SECONDS`."""
 
     @property
     def database_url(self) -> str:
@@ -512,6 +518,8 @@ class Settings:
             webchat=WebChatSection.from_env(env),
             messenger=MessengerSection.from_env(env),
             database=Secret.from_env(env, "MARHABA_DATABASE_URL"),
+            lease_seconds=_number(env, "MARHABA_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 1, 3600,
+                                  "a number of seconds from 1 to 3600"),
         )
         settings = replace(settings, content_dir=content_dir or settings.content_dir,
                            locales_dir=locales_dir or settings.locales_dir)

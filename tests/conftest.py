@@ -1,8 +1,8 @@
-"""Shared fixtures: the sample content, a real SQLite file, an engine on both."""
+"""Shared fixtures: the sample content, a real SQLite file, an engine on both, a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.core import Engine, Feature, Incoming, Outgoing
 from bot.features import navigation
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
+from tests.store._postgres import PostgresServer, postgres_server
 
 settings.register_profile(
     "ci",
@@ -38,6 +39,22 @@ def sample_tree() -> ContentTree:
 @pytest.fixture(scope="session")
 def catalogs() -> Catalogs:
     return Catalogs(PROJECT / "locales")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The session's throwaway PostgreSQL server (started on first use); a clear failure (never a skip) when PostgreSQL is not installed."""
+    try:
+        with postgres_server() as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """The URL of a new, empty database of its own for this test."""
+    return postgres.create_database()
 
 
 @pytest.fixture
