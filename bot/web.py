@@ -105,7 +105,8 @@ class _Connection(asyncio.Protocol):
         self.busy = False
         self.continued = False
         self.peer = ""
-        self.idle: asyncio.TimerHandle | None = None
+        self.since = asyncio.get_running_loop().time()
+        """When the connection last went idle (no request in hand): :meth:`WebServer._sweep` closes it later."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -113,23 +114,15 @@ class _Connection(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.peer = str(peer[0]) if isinstance(peer, tuple) else ""
         self.server._connections.add(self)
-        self._wait_idle()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server._connections.discard(self)
         self.transport = None
-        if self.idle is not None:
-            self.idle.cancel()
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         if not self.busy:
             self._next()
-
-    def _wait_idle(self) -> None:
-        if self.idle is not None:
-            self.idle.cancel()
-        self.idle = asyncio.get_running_loop().call_later(IDLE_SECONDS, self.close)
 
     def close(self) -> None:
         if self.transport is not None:
@@ -144,8 +137,6 @@ class _Connection(asyncio.Protocol):
             return
         if parsed is not None:
             self.busy = True
-            if self.idle is not None:
-                self.idle.cancel()
             request, keep_alive = parsed
             self.server._tasks.add(task := asyncio.ensure_future(self._answer(request, keep_alive)))
             task.add_done_callback(self.server._tasks.discard)
@@ -239,7 +230,7 @@ class _Connection(asyncio.Protocol):
             self.busy = False
         self._write(response, request.method, keep_alive)
         if keep_alive and self.transport is not None:
-            self._wait_idle()
+            self.since = asyncio.get_running_loop().time()
             if self.buffer:
                 self._next()
 
@@ -270,6 +261,7 @@ class WebServer:
         self._server: asyncio.Server | None = None
         self._connections: set[_Connection] = set()
         self._tasks: set[asyncio.Future[None]] = set()
+        self._sweeping: asyncio.TimerHandle | None = None
 
     def add_route(self, path: str, route: Route) -> None:
         self.routes[path] = route
@@ -297,9 +289,21 @@ class WebServer:
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(lambda: _Connection(self), self.host or None, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
+        self._sweep()
         log.info("serving on %s:%s", self.host, self.port)
 
+    def _sweep(self) -> None:
+        """Close the connections idle for :data:`IDLE_SECONDS`; again in a while (one timer, not one a request)."""
+        now = asyncio.get_running_loop().time()
+        for connection in list(self._connections):
+            if not connection.busy and now - connection.since >= IDLE_SECONDS:
+                connection.close()
+        self._sweeping = asyncio.get_running_loop().call_later(IDLE_SECONDS / 5, self._sweep)
+
     async def stop(self) -> None:
+        if self._sweeping is not None:
+            self._sweeping.cancel()
+            self._sweeping = None
         if self._server is not None:
             server, self._server = self._server, None
             server.close()

@@ -99,3 +99,26 @@ async def test_a_failing_route_answers_500_without_a_traceback_and_head_has_no_b
     answer = await reader.read()  # the server closes: everything it sent
     writer.close()
     assert answer.startswith(b"HTTP/1.1 200 OK") and b"Content-Length: 2" in answer and answer.endswith(b"\r\n\r\n")
+
+
+async def test_an_idle_connection_is_closed_but_not_one_with_a_request_in_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.web
+    monkeypatch.setattr(bot.web, "IDLE_SECONDS", 0.2)
+    web = WebServer("127.0.0.1", 0)
+    answer = asyncio.Event()
+
+    async def slow(req: Request) -> Response:
+        await answer.wait()
+        return Response(200, "late")
+
+    web.add_route("/slow", slow)
+    await web.start()
+    try:
+        idle_reader, _ = await asyncio.open_connection("127.0.0.1", web.port)
+        busy_reader, busy_writer = await asyncio.open_connection("127.0.0.1", web.port)
+        busy_writer.write(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert await asyncio.wait_for(idle_reader.read(), 10) == b"", "closed after it stayed idle"
+        answer.set()
+        assert (await busy_reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 200"), "the waiting request kept"
+    finally:
+        await web.stop()

@@ -22,7 +22,6 @@ import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -208,12 +207,11 @@ class WebChatChannel:
                 "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
 
     def _session(self, req: Request) -> Session | None:
-        cookie: SimpleCookie = SimpleCookie()
-        with contextlib.suppress(Exception):
-            cookie.load(req.header("cookie"))
-        morsel = cookie.get(COOKIE)
-        if morsel is not None and _TOKEN.match(morsel.value):
-            return Session(morsel.value)
+        # The token is plain URL-safe base64, never quoted: a split is all the parsing it needs.
+        for pair in req.header("cookie").split(";"):
+            name, _, value = pair.partition("=")
+            if name.strip() == COOKIE and _TOKEN.match(value.strip()):
+                return Session(value.strip())
         return None
 
     @staticmethod
