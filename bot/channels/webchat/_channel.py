@@ -381,12 +381,13 @@ class WebChatChannel:
             self._recheck = asyncio.create_task(self._recheck_loop())
         loop = asyncio.get_running_loop()
         deadline = loop.time() + POLL_SECONDS
+        messages: list[Stored] = []
         try:
-            while True:
+            while not self._stopping:
                 waiter.event.clear()  # before reading: a message stored meanwhile sets it again
                 messages = await self.store.after(user_id, after)
                 waiter.after = messages[-1].id if messages else after
-                if any(m.id not in waiter.answered for m in messages) or self._stopping:
+                if any(m.id not in waiter.answered for m in messages):
                     break
                 if loop.time() >= deadline:  # only what the page has: it need not ask for those again
                     return _json({"messages": [], "session": True, "after": waiter.after},
