@@ -221,6 +221,9 @@ async def main(args: argparse.Namespace) -> None:
                     "WHATSAPP_APP_SECRET": APP_SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
                     "WHATSAPP_API_BASE_URL": fake.url, **db_env})
         marhaba = await start_run(["whatsapp"], env, folder)
+        assert marhaba.proc.stderr is not None
+        # Its log is read as it comes: a full pipe would stop the server in the middle of the load.
+        drain_log = asyncio.create_task(marhaba.proc.stderr.read())
         base_proc = await asyncio.create_subprocess_exec(*me, "--role", "baseline", "--graph", fake.url,
                                                          stdout=asyncio.subprocess.PIPE)
         assert base_proc.stdout is not None
@@ -245,6 +248,8 @@ async def main(args: argparse.Namespace) -> None:
                 with contextlib.suppress(ProcessLookupError):
                     proc.send_signal(signal.SIGTERM)
             await asyncio.gather(marhaba.proc.wait(), base_proc.wait(), fake_proc.wait())
+            log = (await drain_log).decode()
+            assert "Traceback" not in log, log[-3000:]
     med = {name: {k: statistics.median(x[k] for x in runs) for k in runs[0]} for name, runs in results.items()}
     b, m = med["baseline"], med["marhaba"]
     store = "PostgreSQL" if args.postgres else "SQLite"
