@@ -249,6 +249,8 @@ async def main(args: argparse.Namespace) -> None:
                     proc.send_signal(signal.SIGTERM)
             await asyncio.gather(marhaba.proc.wait(), base_proc.wait(), fake_proc.wait())
             log = (await drain_log).decode()
+            if os.environ.get("BENCH_LOG"):
+                Path(os.environ["BENCH_LOG"]).write_text(log)
             assert "Traceback" not in log, log[-3000:]
     med = {name: {k: statistics.median(x[k] for x in runs) for k in runs[0]} for name, runs in results.items()}
     b, m = med["baseline"], med["marhaba"]
