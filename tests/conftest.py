@@ -1,8 +1,8 @@
-"""Shared fixtures: the sample content, a real SQLite file, an engine on both."""
+"""Shared fixtures: the sample content, a real SQLite file, an engine on both; the session's PostgreSQL server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.core import Engine, Feature, Incoming, Outgoing
 from bot.features import navigation
 from bot.i18n import Catalogs
 from bot.store import SQLiteStore
+from tests.store._postgres import PostgresServer, postgres_server
 
 settings.register_profile(
     "ci",
@@ -28,6 +29,23 @@ settings.load_profile("ci")
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE_CONTENT = PROJECT / "content"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server (``tests/store/_postgres.py``); a clear failure (never a skip) when
+    PostgreSQL is not installed."""
+    try:
+        with postgres_server() as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """The URL of a new, empty database of its own for this test."""
+    return postgres.create_database()
 
 
 @pytest.fixture(scope="session")
