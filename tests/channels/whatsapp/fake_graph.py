@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,7 +117,9 @@ class FakeGraph:
 
     ``fail[wa_id]`` is a list of error codes to answer, one per request, before succeeding;
     ``closed_window`` holds users whose 24-hour window is over (free-form -> 131047); while ``gate`` is
-    set and not open, a send waits for it before it is looked at (``waiting`` counts those sends).
+    set and not open, a send waits for it before it is looked at (``waiting`` counts those sends);
+    each answer takes up to ``latency`` seconds, more or less at random (the real API's take a few hundred
+    milliseconds, never all the same), so a send begun later may be answered first.
     """
 
     sent: list[dict[str, Any]] = field(default_factory=list)
@@ -127,7 +130,9 @@ class FakeGraph:
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
     url: str = ""
     gate: asyncio.Event | None = None
+    latency: float = 0.0
     waiting: int = 0
+    _jitter: random.Random = field(default_factory=lambda: random.Random(19))
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
     _changed: asyncio.Event | None = None
@@ -206,6 +211,8 @@ class FakeGraph:
                     await fake.gate.wait()
                     if self.request.connection.stream.closed():  # its sender was killed meanwhile: never arrived
                         return
+                if fake.latency:
+                    await asyncio.sleep(fake.latency * fake._jitter.random())
                 if self.request.path.endswith("/media"):
                     fields = {k: v[0].decode() for k, v in self.request.body_arguments.items()}
                     files = {k: {"filename": v[0].filename, "data": v[0].body, "content_type": v[0].content_type}
