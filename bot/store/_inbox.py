@@ -44,7 +44,7 @@ class InboxRepository(Protocol):
         accepted before ``unclaimed_before``."""
 
     async def done(self, channel: str, platform_id: str, now: float) -> None:
-        """The update's turn has run: forget its content, keep its id against redelivery."""
+        """The update's turn has run: forget its content and its user, keep its id against redelivery."""
 
     async def waiting(self, channel: str) -> list[tuple[str, str]]:
         """(platform id, payload) of updates received but not handled (a crash), oldest first."""
@@ -93,7 +93,7 @@ class Inbox:
         return await self._repository.orphans(self.channel, now, now - unclaimed_for)
 
     async def done(self, platform_id: str, now: float | None = None) -> None:
-        """The update's turn has run: forget its content, keep its id against redelivery."""
+        """The update's turn has run: forget its content and its user, keep its id against redelivery."""
         await self._repository.done(self.channel, platform_id, time.time() if now is None else now)
 
     async def waiting(self) -> list[tuple[str, str]]:

@@ -43,7 +43,7 @@ class PostgresInbox(PostgresRepository):
         return sorted(str(r[0]) for r in rows)
 
     async def done(self, channel: str, platform_id: str, now: float) -> None:
-        await self.store.fetch("UPDATE inbox SET payload = NULL, done_at = $1, claim_until = NULL "
+        await self.store.fetch("UPDATE inbox SET payload = NULL, done_at = $1, user_key = NULL, claimed_by = NULL, claim_until = NULL "
                                "WHERE channel = $2 AND platform_id = $3", now, channel, platform_id)
 
     async def waiting(self, channel: str) -> list[tuple[str, str]]:

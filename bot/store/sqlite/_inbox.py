@@ -51,7 +51,7 @@ class SQLiteInbox:
         return [str(r[0]) for r in rows]
 
     async def done(self, channel: str, platform_id: str, now: float) -> None:
-        await self.store.write(("UPDATE inbox SET payload = NULL, done_at = ?, claim_until = NULL "
+        await self.store.write(("UPDATE inbox SET payload = NULL, done_at = ?, user_key = NULL, claimed_by = NULL, claim_until = NULL "
                                 "WHERE channel = ? AND platform_id = ?",
                                 (now, channel, platform_id)))
         if self.store.forgets != self._forgets_at.pop((channel, platform_id), self._forgets_at_start):
