@@ -8,3 +8,6 @@ ALTER TABLE inbox ADD COLUMN user_key TEXT;
 ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE inbox ADD COLUMN claim_until DOUBLE PRECISION;
 CREATE INDEX inbox_user_waiting ON inbox (channel, user_key, id) WHERE done_at IS NULL;
+-- Messenger events waiting from before: their sender is the person (Telegram's stay as they were).
+UPDATE inbox SET user_key = (payload::jsonb) -> 'sender' ->> 'id'
+    WHERE channel = 'messenger' AND done_at IS NULL AND payload IS NOT NULL;
