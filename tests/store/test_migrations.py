@@ -40,16 +40,16 @@ async def test_upgrading_a_database_made_before_009_keeps_its_tickets_and_their_
         assert await qs.closed_reason(5) == "forgotten"
 
 
-async def test_upgrading_to_023_keeps_the_waiting_updates_and_gives_messengers_their_person(db_path: Path) -> None:
+async def test_upgrading_to_023_keeps_the_waiting_updates_and_gives_each_its_person(db_path: Path) -> None:
     with made_before(db_path, 23) as raw:
         raw.executemany("INSERT INTO inbox (channel, platform_id, payload, received_at, done_at) VALUES (?, ?, ?, ?, ?)",
                         [("messenger", "m_2", '{"sender": {"id": "psid-7"}, "message": {"text": "b"}}', 2, None),
                          ("messenger", "m_1", '{"sender": {"id": "psid-7"}, "message": {"text": "a"}}', 1, None),
-                         ("telegram", "1001", '{"update_id": 1001}', 3, None),
+                         ("telegram", "1001", '{"update_id": 1001, "message": {"chat": {"id": 42}}}', 3, None),
                          ("telegram", "1000", None, 0, 0.5)])
     async with SQLiteStore(db_path) as store:
         messenger, telegram = Inbox(store, "messenger"), Inbox(store, "telegram")
         assert await messenger.orphans(0, now=10) == ["psid-7"]
         assert (await messenger.claim_next("psid-7", "run", 10, now=10) or ("",))[0] == "m_1"  # the older first
-        assert await telegram.waiting() == [("1001", '{"update_id": 1001}')]
+        assert await telegram.orphans(0, now=10) == ["42"]  # its chat
         assert not await telegram.accept("1000", "{}")  # a handled id still refuses its redelivery

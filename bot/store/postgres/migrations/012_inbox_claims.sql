@@ -8,6 +8,11 @@ ALTER TABLE inbox ADD COLUMN user_key TEXT;
 ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE inbox ADD COLUMN claim_until DOUBLE PRECISION;
 CREATE INDEX inbox_user_waiting ON inbox (channel, user_key, id) WHERE done_at IS NULL;
--- Messenger events waiting from before: their sender is the person (Telegram's stay as they were).
+-- Updates waiting from before: Messenger's sender, or Telegram's chat, is the person.
 UPDATE inbox SET user_key = (payload::jsonb) -> 'sender' ->> 'id'
     WHERE channel = 'messenger' AND done_at IS NULL AND payload IS NOT NULL;
+UPDATE inbox SET user_key = COALESCE((payload::jsonb) #>> '{message,chat,id}',
+                                     (payload::jsonb) #>> '{callback_query,message,chat,id}',
+                                     (payload::jsonb) #>> '{message_reaction,chat,id}',
+                                     'update:' || platform_id)
+    WHERE channel = 'telegram' AND done_at IS NULL AND payload IS NOT NULL;

@@ -21,6 +21,11 @@ ALTER TABLE inbox_claimed RENAME TO inbox;
 CREATE INDEX inbox_waiting ON inbox (channel, received_at) WHERE done_at IS NULL;
 CREATE INDEX inbox_done ON inbox (done_at) WHERE done_at IS NOT NULL;
 CREATE INDEX inbox_user_waiting ON inbox (channel, user_key, id) WHERE done_at IS NULL;
--- Messenger events waiting from before: their sender is the person (Telegram's stay as they were).
+-- Updates waiting from before: Messenger's sender, or Telegram's chat, is the person.
 UPDATE inbox SET user_key = json_extract(payload, '$.sender.id')
     WHERE channel = 'messenger' AND done_at IS NULL AND json_valid(payload);
+UPDATE inbox SET user_key = CAST(COALESCE(json_extract(payload, '$.message.chat.id'),
+                                          json_extract(payload, '$.callback_query.message.chat.id'),
+                                          json_extract(payload, '$.message_reaction.chat.id'),
+                                          'update:' || platform_id) AS TEXT)
+    WHERE channel = 'telegram' AND done_at IS NULL AND json_valid(payload);
