@@ -18,10 +18,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
+from bot.store import Inbox
+from bot.store.postgres import PostgresStore
 from tests.channels.whatsapp.conftest import reply_webhook, text_webhook
 from tests.channels.whatsapp.fake_graph import FakeGraph
 from tests.channels.whatsapp.test_run import post, run_env, until_healthy
@@ -136,11 +137,8 @@ async def workers_on(url: str, count: int, fake: FakeGraph, tmp_path: Path) -> A
 
 async def unanswered(url: str) -> int:
     """Inbox rows not handled, across all workers."""
-    db = await asyncpg.connect(url)
-    try:
-        return int(await db.fetchval("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL"))
-    finally:
-        await db.close()
+    async with PostgresStore(url) as store:
+        return len(await Inbox(store, "whatsapp").waiting())
 
 
 def check_conversations(fake: FakeGraph) -> int:
