@@ -14,7 +14,7 @@ from bot.core import Feature
 from bot.errors import ConfigError
 from bot.features.privacy import warn_without_own_key
 from bot.settings import Settings
-from bot.store import serving_lock
+from bot.store import Leases, serving_lock
 from bot.web import WebServer
 
 log = logging.getLogger("marhaba.run")
@@ -73,8 +73,12 @@ async def _serve(settings: Settings, specs: list[ChannelSpec], stop: asyncio.Eve
                 started.append(ch)
                 starting.remove(ch.name)
                 log.info("channel %s started", ch.name)
-            # The features' background jobs (live reload, reminders, retention, usage counts).
+            # The features' background jobs: those of each process (live reload), and those run once
+            # per database (reminders, retention, usage counts), each in the process holding its lease.
             jobs = [asyncio.create_task(job()) for job in engine.router.jobs]
+            leases = Leases(engine.store)
+            jobs += [asyncio.create_task(leases.run_while_held(f"job:{name}", job, settings.lease_seconds))
+                     for name, job in engine.router.singleton_jobs.items()]
             await stop.wait()
         finally:
             for task in jobs:

@@ -11,7 +11,8 @@ are registered for redaction in the logs.
 The sections, with their variables (the README documents each; the names are a contract):
 
 * :class:`Settings` itself: ``MARHABA_DB``, ``MARHABA_CONTENT``, ``MARHABA_LOCALES``,
-  ``MARHABA_STAFF``, ``MARHABA_DIGITS`` (``XDG_DATA_HOME``/``HOME`` place the default database)
+  ``MARHABA_STAFF``, ``MARHABA_DIGITS``, ``MARHABA_LEASE_SECONDS`` (``XDG_DATA_HOME``/``HOME`` place the
+  default database)
 * ``log`` (:class:`LogSection`): ``MARHABA_LOG_LEVEL``, ``MARHABA_DEBUG``
 * ``web`` (:class:`WebSection`): ``MARHABA_HOST``, ``MARHABA_PORT``
 * ``flood`` (:class:`FloodSection`): ``MARHABA_FLOOD_RATE``, ``MARHABA_FLOOD_BURST``, ``MARHABA_FLOOD_COOLDOWN``
@@ -25,9 +26,9 @@ The sections, with their variables (the README documents each; the names are a c
   ``TELEGRAM_WEBHOOK_SECRET``, ``MARHABA_TELEGRAM_BOT_USERNAME``
 * ``whatsapp`` (:class:`WhatsAppSection`): ``WHATSAPP_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID``, ``WHATSAPP_APP_SECRET``,
   ``WHATSAPP_VERIFY_TOKEN``, ``WHATSAPP_API_BASE_URL``, ``WHATSAPP_TEMPLATES``, ``MARHABA_WHATSAPP_NUMBER``
-* ``webchat`` (:class:`WebChatSection`): ``MARHABA_WEBCHAT``, ``MARHABA_WEBCHAT_ORIGINS``
+* ``webchat`` (:class:`WebChatSection`): ``MARHABA_WEBCHAT``, ``MARHABA_WEBCHAT_ORIGINS``, ``MARHABA_WEBCHAT_URL``
 * ``messenger`` (:class:`MessengerSection`): ``MESSENGER_PAGE_TOKEN``, ``MESSENGER_APP_SECRET``,
-  ``MESSENGER_VERIFY_TOKEN``, ``MESSENGER_API_BASE_URL``
+  ``MESSENGER_VERIFY_TOKEN``, ``MESSENGER_API_BASE_URL``, ``MARHABA_MESSENGER_PAGE``
 """
 
 from __future__ import annotations
@@ -301,6 +302,9 @@ DEFAULT_REMINDER_LEAD_MINUTES = 24 * 60
 """Subscribers are reminded a day before an event starts."""
 DEFAULT_OUTBOX_LEASE_SECONDS = 30.0
 """How long a broadcast sender's claim on a message holds without renewal."""
+DEFAULT_LEASE_SECONDS = 15.0
+"""How long a process's lease on a singleton job or on Telegram long polling holds without renewal:
+how soon another ``marhaba run`` takes over when the holder dies."""
 RATE_VARIABLES = {"telegram": "MARHABA_TELEGRAM_RATE", "whatsapp": "MARHABA_WHATSAPP_RATE"}
 """Per-channel caps on broadcasts and reminders, in messages per second (defaults: the channel's own limits)."""
 
@@ -400,10 +404,12 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$")
 @dataclass(frozen=True)
 class WebChatSection:
     """The web chat: ``MARHABA_WEBCHAT=1`` serves it in ``marhaba run``; ``MARHABA_WEBCHAT_ORIGINS`` lists the
-    sites (``https://example.org``, comma-separated) whose pages may embed it."""
+    sites (``https://example.org``, comma-separated) whose pages may embed it; ``url`` is
+    ``MARHABA_WEBCHAT_URL``, its public address for posters (checked by ``marhaba content links``)."""
 
     enabled: bool = False
     origins: tuple[str, ...] = ()
+    url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WebChatSection:
@@ -416,25 +422,26 @@ class WebChatSection:
             if item:
                 origins.append(origin)
         return cls(enabled=_flag(env, "MARHABA_WEBCHAT", False, "1 (serve the web chat) or 0"),
-                   origins=tuple(origins))
+                   origins=tuple(origins), url=_text(env, "MARHABA_WEBCHAT_URL"))
 
 
 @dataclass(frozen=True)
 class MessengerSection:
     """The Facebook Messenger channel's variables, as set (checked by the channel when it runs:
-    :class:`bot.channels.messenger.MessengerConfig`)."""
+    :class:`bot.channels.messenger.MessengerConfig`); ``page`` is ``MARHABA_MESSENGER_PAGE``."""
 
     page_token: Secret = field(default_factory=lambda: Secret("MESSENGER_PAGE_TOKEN"))
     app_secret: Secret = field(default_factory=lambda: Secret("MESSENGER_APP_SECRET"))
     verify_token: Secret = field(default_factory=lambda: Secret("MESSENGER_VERIFY_TOKEN"))
     api_base_url: str = ""
+    page: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MessengerSection:
         return cls(page_token=Secret.from_env(env, "MESSENGER_PAGE_TOKEN"),
                    app_secret=Secret.from_env(env, "MESSENGER_APP_SECRET"),
                    verify_token=Secret.from_env(env, "MESSENGER_VERIFY_TOKEN"),
-                   api_base_url=_text(env, "MESSENGER_API_BASE_URL"))
+                   api_base_url=_text(env, "MESSENGER_API_BASE_URL"), page=_text(env, "MARHABA_MESSENGER_PAGE"))
 
     @property
     def configured(self) -> bool:
@@ -465,6 +472,8 @@ class Settings:
     messenger: MessengerSection = field(default_factory=MessengerSection)
     database: Secret = field(default_factory=lambda: Secret("MARHABA_DATABASE_URL"))
     """``MARHABA_DATABASE_URL`` (or ``_FILE``): see :attr:`database_url`."""
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    """``MARHABA_LEASE_SECONDS``: see :data:`DEFAULT_LEASE_SECONDS`."""
 
     @property
     def database_url(self) -> str:
@@ -509,6 +518,8 @@ class Settings:
             webchat=WebChatSection.from_env(env),
             messenger=MessengerSection.from_env(env),
             database=Secret.from_env(env, "MARHABA_DATABASE_URL"),
+            lease_seconds=_number(env, "MARHABA_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 1, 3600,
+                                  "a number of seconds from 1 to 3600"),
         )
         settings = replace(settings, content_dir=content_dir or settings.content_dir,
                            locales_dir=locales_dir or settings.locales_dir)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample content, a real SQLite file, an engine on both; the session's PostgreSQL server."""
+"""Shared fixtures: the sample content, a real SQLite file, an engine on both, a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -32,9 +32,18 @@ SAMPLE_CONTENT = PROJECT / "content"
 
 
 @pytest.fixture(scope="session")
+def sample_tree() -> ContentTree:
+    return load_content(SAMPLE_CONTENT).tree
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    return Catalogs(PROJECT / "locales")
+
+
+@pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """The session's PostgreSQL server (``tests/store/_postgres.py``); a clear failure (never a skip) when
-    PostgreSQL is not installed."""
+    """The session's throwaway PostgreSQL server (started on first use); a clear failure (never a skip) when PostgreSQL is not installed."""
     try:
         with postgres_server() as server:
             yield server
@@ -46,16 +55,6 @@ def postgres() -> Iterator[PostgresServer]:
 def postgres_url(postgres: PostgresServer) -> str:
     """The URL of a new, empty database of its own for this test."""
     return postgres.create_database()
-
-
-@pytest.fixture(scope="session")
-def sample_tree() -> ContentTree:
-    return load_content(SAMPLE_CONTENT).tree
-
-
-@pytest.fixture(scope="session")
-def catalogs() -> Catalogs:
-    return Catalogs(PROJECT / "locales")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@
 from bot.channels._registry import (
     Channel,
     ChannelSpec,
+    PreviewRenderer,
     channel_profiles,
     channel_spec,
     channel_specs,
@@ -19,6 +20,7 @@ from bot.channels._registry import (
 __all__ = [
     "Channel",
     "ChannelSpec",
+    "PreviewRenderer",
     "channel_profiles",
     "channel_spec",
     "channel_specs",

@@ -63,7 +63,8 @@ class InboxTurns:
     async def start(self) -> None:
         """Answer what waits (one process per database: everything; else what no live worker claims), and
         begin renewing this run's claims and sweeping for rows nobody handles."""
-        await self._sweep(0.0, now=None if self.engine.store.shared else math.inf)
+        # One process serves a SQLite file: whatever it finds claimed was claimed by a run that is gone.
+        await self._sweep(0.0, now=math.inf if self.engine.store.single_process else None)
         self._keeper = asyncio.create_task(self._keep())
 
     async def stop(self) -> None:

@@ -17,7 +17,7 @@ from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.core import ChannelProfile, Engine, Sender
+from bot.core import ChannelProfile, Engine, Outgoing, Sender
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -41,13 +41,27 @@ StandaloneSender = Callable[["Settings", Engine], AbstractAsyncContextManager[Se
 """Builds a channel's sender without serving it (``marhaba broadcast`` in its own process)."""
 
 
+class PreviewRenderer(Protocol):
+    """How a channel shows replies, for ``marhaba preview``: the channel's own rendering code."""
+
+    def render(self, key: tuple[str, str], replies: list[Outgoing]) -> list[Any]:
+        """One JSON-ready rendering per reply of one turn of the user ``key`` (channel, user id), in order."""
+        ...
+
+
+PreviewRendererFactory = Callable[[Engine], PreviewRenderer]
+"""Builds a channel's :class:`PreviewRenderer` on the preview's engine (installing any payloads it answers,
+such as the "More" of a long menu)."""
+
+
 @dataclass(frozen=True)
 class ChannelSpec:
     """Everything the application needs to know about one channel.
 
     ``module`` is the channel's package; it is imported only by :meth:`load`, and must provide
     ``channel_class`` (a class with ``configured(settings)`` and ``from_settings(settings, engine,
-    web)``) and may provide ``standalone_sender`` (see :data:`StandaloneSender`).
+    web)``) and may provide ``standalone_sender`` (see :data:`StandaloneSender`) and
+    ``preview_renderer`` (see :data:`PreviewRendererFactory`).
     """
 
     profile: ChannelProfile
@@ -62,6 +76,10 @@ class ChannelSpec:
     """Library loggers kept above DEBUG: their DEBUG lines carry tokens, texts or phone numbers."""
     standalone: bool = False
     """True when the package provides ``standalone_sender`` (broadcasts from ``marhaba broadcast``)."""
+    title: str = ""
+    """The channel's name as people know it ("WhatsApp"), for the preview's switch."""
+    preview: bool = False
+    """True when the package provides ``preview_renderer`` (``marhaba preview`` shows replies as it renders)."""
 
     @property
     def name(self) -> str:
@@ -94,6 +112,11 @@ class ChannelSpec:
         """A sender built from the settings without serving the channel (``marhaba broadcast``)."""
         factory: StandaloneSender = self.load().standalone_sender
         return factory(settings, engine)
+
+    def preview_renderer(self, engine: Engine) -> PreviewRenderer:
+        """The channel's rendering of replies for ``marhaba preview``, on ``engine``."""
+        factory: PreviewRendererFactory = self.load().preview_renderer
+        return factory(engine)
 
 
 _SPECS: dict[str, ChannelSpec] = {}
@@ -163,6 +186,7 @@ register(ChannelSpec(
     ),
     module="bot.channels.telegram",
     setup_hint="TELEGRAM_TOKEN",
+    title="Telegram",
     webhook_paths=("/webhook/telegram",),
     quiet_loggers=("telegram",),
     standalone=True,
@@ -185,6 +209,8 @@ register(ChannelSpec(
     setup_hint="the WHATSAPP_* variables",
     webhook_paths=("/webhook/whatsapp",),
     standalone=True,
+    title="WhatsApp",
+    preview=True,
 ))
 
 register(ChannelSpec(
@@ -202,6 +228,8 @@ register(ChannelSpec(
     webhook_paths=("/chat", "/chat/send", "/chat/poll", "/chat/file", "/chat/widget.js", "/chat/chat.js",
                    "/chat/chat.css", "/forget"),
     standalone=True,  # marhaba broadcast writes to the inboxes from its own process
+    title="Web chat",
+    preview=True,
 ))
 
 register(ChannelSpec(
@@ -221,4 +249,6 @@ register(ChannelSpec(
     setup_hint="the MESSENGER_* variables",
     webhook_paths=("/webhook/messenger",),
     standalone=True,
+    title="Messenger",
+    preview=True,
 ))

@@ -90,6 +90,9 @@ class Router:
     """What counts reactions to sent pages (see :class:`Reactions`); at most one in an application."""
     reload_hooks: list[ReloadHook] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    """Jobs every ``marhaba run`` process runs (a live reload of its own content)."""
+    singleton_jobs: dict[str, Job] = field(default_factory=dict)
+    """Jobs that run once per database, by name: in the one process holding the lease ``job:<name>``."""
     command_wrappers: dict[str, list[Middleware]] = field(default_factory=dict)
     payload_wrappers: dict[str, list[Middleware]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict, repr=False)
@@ -171,9 +174,19 @@ class Router:
         """Call ``hook(content_dir, tree)`` on every live reload (see :data:`ReloadHook`)."""
         self.reload_hooks.append(hook)
 
-    def add_job(self, job: Job) -> None:
-        """Run ``job()`` beside the channels while ``marhaba run`` serves."""
-        self.jobs.append(job)
+    def add_job(self, job: Job, *, singleton: str | None = None) -> None:
+        """Run ``job()`` beside the channels while ``marhaba run`` serves.
+
+        Without ``singleton`` every process runs it. A ``singleton`` job (its name) runs once per
+        database however many processes serve it: only in the process holding the lease
+        ``job:<name>``; when that process dies, another takes the lease over and starts the job.
+        Sending reminders, purging old data and counting must not be done once per worker.
+        """
+        if singleton is None:
+            self.jobs.append(job)
+            return
+        self._claim(f"the job {singleton}", self.name)
+        self.singleton_jobs[singleton] = job
 
     # -- composition -------------------------------------------------------
 
@@ -196,6 +209,9 @@ class Router:
         self.essential |= other.essential
         self.reload_hooks.extend(other.reload_hooks)
         self.jobs.extend(other.jobs)
+        for name, job in other.singleton_jobs.items():
+            self._claim(f"the job {name}", other.name)
+            self.singleton_jobs[name] = job
         for name, wrappers in other.command_wrappers.items():
             self.command_wrappers.setdefault(name, []).extend(wrappers)
         for prefix, wrappers in other.payload_wrappers.items():

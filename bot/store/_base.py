@@ -48,9 +48,10 @@ class Store(abc.ABC):
     """The database file (SQLite), beside which the pseudonym key file is kept by default; ``":memory:"``
     for a store without one (then the key must come from ``MARHABA_SECRET_KEY`` or its ``_FILE``)."""
 
-    shared: bool = False
-    """True when several processes may serve this database at once (PostgreSQL); a SQLite file is served by
-    one ``marhaba run``, so whatever it finds claimed at start was claimed by a run that is gone."""
+    single_process: bool = False
+    """True when one serving process is the database's main user (SQLite): a channel may then keep
+    per-user state in memory, read again after a short while; never on a database many processes
+    serve from (PostgreSQL)."""
 
     migrations_applied: tuple[str, ...] = ()
     """The migrations (file names) the last :meth:`open` applied itself; those another process applied

@@ -1,4 +1,4 @@
-"""Test helpers that read and set rows of a SQLite database directly: the only SQL tests outside
+"""Test helpers that read and set rows of a SQLite database directly (and read a PostgreSQL one): the only SQL tests outside
 ``tests/store/`` rely on, named by table and column so that those tests hold none (issue #18, rule 3).
 
 ``where`` maps a column to the value it must equal (:data:`NOT_NULL`: any value but NULL).
@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.store import Store
+from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
 
 NOT_NULL = object()
@@ -37,10 +40,14 @@ def _select(table: str, columns: str, where: Mapping[str, Any] | None, order: st
     return f'SELECT {columns} FROM "{table}"{clause}' + (f" ORDER BY {order}" if order else ""), params
 
 
-async def rows(store: SQLiteStore, table: str, columns: str = "*", where: Mapping[str, Any] | None = None,
+async def rows(store: SQLiteStore | Store, table: str, columns: str = "*", where: Mapping[str, Any] | None = None,
                order: str | None = None) -> list[tuple]:
-    """The rows of ``table`` (``columns``, matching ``where``, ordered by ``order``)."""
+    """The rows of ``table`` (``columns``, matching ``where``, ordered by ``order``), on either backend."""
     sql, params = _select(table, columns, where, order)
+    if isinstance(store, PostgresStore):
+        numbered = iter(range(1, len(params) + 1))
+        return [tuple(r) for r in await store.fetch(re.sub(r"\?", lambda _: f"${next(numbered)}", sql), *params)]
+    assert isinstance(store, SQLiteStore)
     return [tuple(r) for r in await store.db.execute_fetchall(sql, params)]
 
 

@@ -14,11 +14,22 @@ from bot.channels.messenger._channel import (
 )
 from bot.channels.messenger._client import GraphClient, GraphError
 from bot.channels.messenger._config import DEFAULT_API_BASE_URL, MessengerConfig
+from bot.channels.messenger._paging import Pager
 from bot.channels.messenger._profile import FACEBOOK_LOCALES, language_hint, messenger_profile
 from bot.channels.messenger._webhook import GET_STARTED, signature
+from bot.core import Engine
 
 channel_class = MessengerChannel
 """What the channel registry runs (see :class:`bot.channels.ChannelSpec`)."""
+
+
+def preview_renderer(engine: Engine) -> Pager:
+    """``marhaba preview``'s Messenger rendering: the channel's own pager and renderer (quick replies, button
+    templates, text split at the message limit, exactly the Send API messages the channel would send)."""
+    pager = Pager(engine)
+    pager.install()
+    return pager
+
 
 __all__ = [
     "DEFAULT_API_BASE_URL",
@@ -32,9 +43,11 @@ __all__ = [
     "MessengerChannel",
     "MessengerConfig",
     "MessengerSender",
+    "Pager",
     "channel_class",
     "language_hint",
     "messenger_profile",
+    "preview_renderer",
     "signature",
     "standalone_sender",
 ]

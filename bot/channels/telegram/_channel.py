@@ -29,6 +29,7 @@ from bot.core import Engine, Incoming, Isolation, Outgoing
 from bot.errors import StoreError
 from bot.logs import safe_traceback
 from bot.settings import Settings
+from bot.store import Leases
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.telegram")
@@ -44,6 +45,10 @@ MAX_CONCURRENT_UPDATES = 64
 
 SHUTDOWN_POLL_SECONDS = 0.5
 """How long the last ``getUpdates`` (which confirms the fetched updates) may take when stopping."""
+
+POLLING_LEASE = "poll:telegram"
+"""The lease of the one process that long-polls Telegram: Telegram answers a second concurrent
+``getUpdates`` of the same bot with 409 Conflict, and both would fetch the same updates."""
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 """Telegram sends the webhook's secret_token in this header (https://core.telegram.org/bots/api#setwebhook)."""
@@ -136,6 +141,8 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.delivery = Delivery(self.application.bot)
+        self._poller: asyncio.Task[None] | None = None
+        self._polling_started = asyncio.Event()
         self.turns: InboxTurns | None = None
         """Webhook updates, stored before they are acknowledged and answered from there, per chat in the order
         acknowledged, across workers (polling leaves them with Telegram)."""
@@ -171,9 +178,42 @@ class TelegramChannel:
                                       allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram webhook set; receiving on %s", WEBHOOK_PATH)
         else:
-            assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            log.info("Telegram long polling started")
+            # Every process serves the sender and the webhook; one at a time long-polls (a lease).
+            # start() returns once this process polls, or knows that another one does.
+            leases = Leases(self.engine.store)
+            self._polling_started.clear()
+            waiting = asyncio.Event()
+            self._poller = asyncio.create_task(
+                leases.run_while_held(POLLING_LEASE, self._poll, self.config.lease_seconds, waiting))
+            decided = [asyncio.create_task(e.wait()) for e in (self._polling_started, waiting)]
+            await asyncio.wait([self._poller, *decided], return_when=asyncio.FIRST_COMPLETED)
+            for task in decided:
+                task.cancel()
+            if self._poller.done():
+                await self._poller  # polling could not start: say why, as before
+            elif waiting.is_set():
+                log.info("Telegram: another process long-polls; this one takes over if it stops")
+
+    async def _poll(self) -> None:
+        """Long-poll Telegram until cancelled (the lease was lost, or the channel stops)."""
+        app = self.application
+        assert app.updater is not None
+        if self._polling is not None:
+            self._polling.stopping = False
+        await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("Telegram long polling started")
+        self._polling_started.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self._stop_polling()
+
+    async def _stop_polling(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            if self._polling is not None:
+                self._polling.stopping = True
+            await app.updater.stop()
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates in hand, close the HTTP clients."""
@@ -181,10 +221,11 @@ class TelegramChannel:
         if self.turns is not None:
             await self.turns.stop()
         app = self.application
-        if app.updater is not None and app.updater.running:
-            if self._polling is not None:
-                self._polling.stopping = True
-            await app.updater.stop()
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        await self._stop_polling()
         if app.running:
             await app.stop()
         await app.shutdown()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
-from bot.settings import Settings
+from bot.settings import DEFAULT_LEASE_SECONDS, Settings
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 """PTB's default; a self-hosted Bot API server (or a test's fake) replaces it."""
@@ -34,6 +34,8 @@ class TelegramSettings:
     base_url: str = DEFAULT_BASE_URL
     webhook_url: str = ""
     webhook_secret: str = field(default="", repr=False)
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    """How long the long-polling lease holds without renewal (``MARHABA_LEASE_SECONDS``)."""
 
     @property
     def webhook(self) -> bool:
@@ -71,4 +73,5 @@ class TelegramSettings:
         if secret and (not _SECRET_RE.match(secret) or len(secret) < MIN_SECRET_CHARS):
             raise ConfigError(f"TELEGRAM_WEBHOOK_SECRET must be {MIN_SECRET_CHARS} to 256 characters "
                               "of A-Z, a-z, 0-9, _ and -")
-        return cls(token=token, base_url=base_url, webhook_url=webhook_url, webhook_secret=secret)
+        return cls(token=token, base_url=base_url, webhook_url=webhook_url, webhook_secret=secret,
+                   lease_seconds=settings.lease_seconds)

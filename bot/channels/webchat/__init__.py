@@ -17,6 +17,7 @@ from bot.channels.webchat._channel import (
 )
 from bot.channels.webchat._config import WebChatConfig
 from bot.channels.webchat._page import CHAT_PATH, FORGET_PATH
+from bot.channels.webchat._preview import WebChatPreview, preview_renderer
 from bot.channels.webchat._store import WebChatStore, purge_messages
 
 channel_class = WebChatChannel
@@ -30,9 +31,11 @@ __all__ = [
     "InboxSender",
     "WebChatChannel",
     "WebChatConfig",
+    "WebChatPreview",
     "WebChatSender",
     "WebChatStore",
     "channel_class",
+    "preview_renderer",
     "purge_messages",
     "session_user_id",
     "standalone_sender",

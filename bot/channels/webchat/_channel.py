@@ -2,9 +2,11 @@
 
 A session is an anonymous random token in an ``HttpOnly`` cookie; the engine knows the
 session by a hash of it, so the database never holds the token itself. Every message to
-a session is written to its inbox first (:class:`WebChatStore`); the page reads it back,
-the script waits for it by long polling. So staff answers and broadcasts reach a person
-the next time they open the chat, with no push service.
+a session is written to its inbox first (:class:`WebChatStore`); the page reads it back.
+With scripts on, the answer to a post carries that turn's replies (one request a turn),
+and the script's long poll waits, on an in-process event per page, for what comes later:
+staff answers and broadcasts. So they reach a person at once while the chat is open, and
+the next time they open it otherwise, with no push service.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -52,6 +53,7 @@ from bot.core import (
     Verdict,
     deep_link_payload,
 )
+from bot.errors import StoreIntegrityError
 from bot.i18n import DEFAULT_LOCALE, LOCALES, Translator, negotiate
 from bot.logs import pseudonym
 from bot.settings import Settings
@@ -67,7 +69,12 @@ COOKIE_MAX_AGE = 30 * 86_400
 POLL_SECONDS = 25.0
 """A long poll waits this long for a message, then answers empty (below common proxy timeouts of 30-60 s)."""
 RECHECK_SECONDS = 3.0
-"""A waiting long poll also reads the inbox this often: ``marhaba broadcast`` writes it from its own process."""
+"""The waiting long polls' inboxes are looked at this often, in one query for all of them: ``marhaba
+broadcast`` writes them from its own process, which cannot wake this one's polls."""
+SESSION_CACHE_SECONDS = 30.0
+"""On a single-process store (SQLite), a session's database id is remembered this long (as the store
+remembers users), so a turn costs no lookup; a write refused for a user deleted meanwhile reads it again."""
+MAX_CACHED_SESSIONS = 20_000
 MAX_FORM_BYTES = 20_000
 """A message is at most 4096 characters; a larger post is refused before it is parsed."""
 ADDRESS_LIMITS = FloodLimits(rate_per_minute=120, burst=60, cooldown_seconds=60)
@@ -115,8 +122,12 @@ class WebChatChannel:
         self.store: WebChatStore | None = None
         self.sender = WebChatSender(self)
         self.addresses = FloodControl(ADDRESS_LIMITS)
-        self._changed: dict[int, asyncio.Event] = {}
-        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._waiters: dict[int, set[_Waiter]] = {}
+        self._recheck: asyncio.Task[None] | None = None
+        self._ids: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._cache_ids = False
+        self._seen: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
+        self._headers: tuple[WebChatConfig, dict[str, str]] = (config, self._security_headers())
         self._static: dict[str, bytes] = {}
         self._stopping = False
 
@@ -138,6 +149,7 @@ class WebChatChannel:
     async def start(self) -> None:
         """Open the inbox, register the sender and add the routes."""
         self.store = WebChatStore(self.engine.store)
+        self._cache_ids = self.engine.store.single_process
         files = resources.files("bot.channels.webchat").joinpath("static")
         for path, (name, _) in STATIC.items():
             self._static[path] = files.joinpath(name).read_bytes()
@@ -152,8 +164,13 @@ class WebChatChannel:
         self._stopping = True
         for path in self.routes():
             self.web.routes.pop(path, None)
-        for event in self._changed.values():
-            event.set()
+        for waiters in self._waiters.values():
+            for waiter in waiters:
+                waiter.event.set()
+        if self._recheck is not None:
+            self._recheck.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recheck
 
     # -- requests ----------------------------------------------------------
 
@@ -163,7 +180,9 @@ class WebChatChannel:
                 log.info("web chat request from a site not in MARHABA_WEBCHAT_ORIGINS refused")
                 return Response(403, "this site may not use the chat (MARHABA_WEBCHAT_ORIGINS)")
             resp = await route(req)
-            return Response(resp.status, resp.body, resp.content_type, {**self._security_headers(), **resp.headers})
+            if self._headers[0] is not self.config:  # built once per configuration, not per request
+                self._headers = (self.config, self._security_headers())
+            return Response(resp.status, resp.body, resp.content_type, {**self._headers[1], **resp.headers})
         return guarded
 
     def _origin_ok(self, req: Request) -> bool:
@@ -188,12 +207,11 @@ class WebChatChannel:
                 "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
 
     def _session(self, req: Request) -> Session | None:
-        cookie: SimpleCookie = SimpleCookie()
-        with contextlib.suppress(Exception):
-            cookie.load(req.header("cookie"))
-        morsel = cookie.get(COOKIE)
-        if morsel is not None and _TOKEN.match(morsel.value):
-            return Session(morsel.value)
+        # The token is plain URL-safe base64, never quoted: a split is all the parsing it needs.
+        for pair in req.header("cookie").split(";"):
+            name, _, value = pair.partition("=")
+            if name.strip() == COOKIE and _TOKEN.match(value.strip()):
+                return Session(value.strip())
         return None
 
     @staticmethod
@@ -221,6 +239,27 @@ class WebChatChannel:
         if session is None:
             return None
         return await self.engine.store.get_user(CHANNEL, session.user_id)
+
+    async def _user_id(self, user_id: str) -> int | None:
+        """The database id of the session the engine knows as ``user_id``; ``None`` when it has none.
+
+        Remembered for :data:`SESSION_CACHE_SECONDS` on a single-process store (see :attr:`Store.single_process`).
+        """
+        now = asyncio.get_running_loop().time()
+        if self._cache_ids:
+            hit = self._ids.get(user_id)
+            if hit is not None and now - hit[1] < SESSION_CACHE_SECONDS:
+                return hit[0]
+        user = await self.engine.store.get_user(CHANNEL, user_id)
+        if user is None:
+            self._ids.pop(user_id, None)
+            return None
+        if self._cache_ids:
+            self._ids[user_id] = (user.id, now)
+            self._ids.move_to_end(user_id)
+            while len(self._ids) > MAX_CACHED_SESSIONS:
+                self._ids.popitem(last=False)
+        return user.id
 
     def _page(self, html: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         return Response(status, html, "text/html; charset=utf-8", {"Cache-Control": "no-store", **(headers or {})})
@@ -270,7 +309,7 @@ class WebChatChannel:
         if not self._address_ok(req):
             return self._too_fast(req, await self._user(session))
         session = session or self._new_session()
-        gone, replies = await self.turn(session, Incoming(CHANNEL, session.user_id, language_hint=self._hint(req),
+        gone, replies, _ = await self.turn(session, Incoming(CHANNEL, session.user_id, language_hint=self._hint(req),
                                                           **event_kw))
         if gone:
             return self._forgotten(req, replies)
@@ -296,46 +335,85 @@ class WebChatChannel:
             t = self._translator(req, await self._user(session))
             return _json({"error": t.gettext(TOO_FAST)}, 429)
         session = session or self._new_session()
-        client_id = str(data.get("id", ""))
+        client_id, tab = str(data.get("id", "")), str(data.get("tab", ""))
         headers = {"Set-Cookie": self._cookie(req, session), "Cache-Control": "no-store"}
+        key = (session.user_id, client_id)
         if _CLIENT_ID.match(client_id):
-            key = (session.user_id, client_id)
-            if key in self._seen:  # sent again after an answer was lost: it was already answered
-                return _json({"ok": True}, headers=headers)
-            self._seen[key] = None
+            if key in self._seen:  # sent again after its answer was lost: answered already, with these
+                return _json({"ok": True, "messages": await self._again(session, self._seen[key])}, headers=headers)
+            self._seen[key] = []
             while len(self._seen) > MAX_SEEN_CLIENT_IDS:
                 self._seen.popitem(last=False)
         if isinstance(data.get("payload"), str):
             event = Incoming(CHANNEL, session.user_id, payload=data["payload"], language_hint=self._hint(req))
         else:
             event = Incoming(CHANNEL, session.user_id, text=str(data.get("text", "")), language_hint=self._hint(req))
-        gone, replies = await self.turn(session, event)
+        gone, replies, stored = await self.turn(session, event, tab=tab if _CLIENT_ID.match(tab) else None)
         if gone:
             return _json({"ok": True, "forgotten": [encode(m) for m in replies]},
                          headers={**headers, "Set-Cookie": self._cookie(req, None), "Clear-Site-Data": '"storage"'})
-        return _json({"ok": True}, headers=headers)
+        if key in self._seen:
+            self._seen[key] = [m.id for m in stored]
+        return _json({"ok": True, "messages": [_public(m) for m in stored]}, headers=headers)
+
+    async def _again(self, session: Session, ids: list[int]) -> list[dict[str, Any]]:
+        user_id = await self._user_id(session.user_id)
+        if not ids or user_id is None or self.store is None:
+            return []
+        return [_public(m) for m in await self.store.after(user_id, ids[0] - 1) if m.id in ids]
 
     async def _poll(self, req: Request) -> Response:
-        """Messages after ``?after=<id>``; waits up to :data:`POLL_SECONDS` for one when there is none."""
-        after_text = req.query.get("after", "0")
+        """Messages after ``?after=<id>``; waits up to :data:`POLL_SECONDS` for one when there is none.
+
+        ``?tab=<id>`` names the page that asks (the id its posts carry too): the replies in the
+        answers to that page's own posts do not end its poll, it has them already.
+        """
+        after_text, tab = req.query.get("after", "0"), req.query.get("tab", "")
         after = int(after_text) if after_text.isdigit() and len(after_text) < 19 else 0
-        user = await self._user(self._session(req))
-        if user is None or self.store is None:
+        session = self._session(req)
+        user_id = await self._user_id(session.user_id) if session is not None else None
+        if user_id is None or self.store is None:
             return _json({"messages": [], "session": False})
-        event = self._changed.setdefault(user.id, asyncio.Event())
-        messages = await self.store.after(user.id, after)
+        waiter = _Waiter(tab if _CLIENT_ID.match(tab) else "")
+        waiters = self._waiters.setdefault(user_id, set())
+        waiters.add(waiter)
+        if self._recheck is None or self._recheck.done():
+            self._recheck = asyncio.create_task(self._recheck_loop())
         loop = asyncio.get_running_loop()
         deadline = loop.time() + POLL_SECONDS
-        while not messages and not self._stopping and loop.time() < deadline:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), min(RECHECK_SECONDS, deadline - loop.time()))
-            if event.is_set():  # woken (and forgotten by whoever woke it): wait on a new one next time
-                event = self._changed.setdefault(user.id, asyncio.Event())
-            messages = await self.store.after(user.id, after)
-        if self._changed.get(user.id) is event and not event.is_set():
-            del self._changed[user.id]
+        messages: list[Stored] = []
+        try:
+            while not self._stopping:
+                waiter.event.clear()  # before reading: a message stored meanwhile sets it again
+                messages = await self.store.after(user_id, after)
+                waiter.after = messages[-1].id if messages else after
+                if any(m.id not in waiter.answered for m in messages):
+                    break
+                if loop.time() >= deadline:  # only what the page has: it need not ask for those again
+                    return _json({"messages": [], "session": True, "after": waiter.after},
+                                 headers={"Cache-Control": "no-store"})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter.event.wait(), deadline - loop.time())
+        finally:
+            waiters.discard(waiter)
+            if not waiters and self._waiters.get(user_id) is waiters:
+                del self._waiters[user_id]
         return _json({"messages": [_public(m) for m in messages], "session": True},
                      headers={"Cache-Control": "no-store"})
+
+    async def _recheck_loop(self) -> None:
+        """While polls wait: every :data:`RECHECK_SECONDS`, one query for what another process stored."""
+        while self._waiters and not self._stopping and self.store is not None:
+            await asyncio.sleep(RECHECK_SECONDS)
+            try:
+                latest = await self.store.latest(list(self._waiters))
+            except Exception as exc:  # the database busy a moment: the next round looks again
+                log.warning("web chat inbox check failed: %s", type(exc).__name__)
+                continue
+            for user_id, last in latest.items():
+                for waiter in self._waiters.get(user_id, ()):
+                    if last > waiter.after and last not in waiter.answered:
+                        waiter.event.set()
 
     async def _file(self, req: Request) -> Response:
         """A message's file (an event's calendar file), to the session it was sent to only."""
@@ -362,6 +440,7 @@ class WebChatChannel:
         if not self._address_ok(req):
             return self._too_fast(req, user)
         if user is not None and session is not None:
+            self._ids.pop(session.user_id, None)
             async with self.engine.isolation.lock((CHANNEL, session.user_id)):
                 await self.engine.store.forget(user.id)
             log.info("web chat session deleted on request (user=%s)", pseudonym(CHANNEL, session.user_id))
@@ -392,36 +471,66 @@ class WebChatChannel:
 
     # -- turns and the inbox -----------------------------------------------
 
-    async def turn(self, session: Session, event: Incoming) -> tuple[bool, list[Outgoing]]:
+    async def turn(self, session: Session, event: Incoming,
+                   tab: str | None = None) -> tuple[bool, list[Outgoing], list[Stored]]:
         """Answer ``event`` and put the replies in the session's inbox, in order with its other turns
         and deliveries (the core's conversation holds the session's lock until they are stored).
 
-        Returns ``(gone, replies)``: ``gone`` is true when the turn deleted the session
-        (``/forget`` confirmed in the chat), and then the replies could not be stored.
+        Returns ``(gone, replies, stored)``: ``gone`` is true when the turn deleted the session
+        (``/forget`` confirmed in the chat), and then the replies could not be stored; ``stored``
+        are the replies as stored. ``tab`` is the page that gets them in its answer (see :meth:`deliver`).
         """
-        gone = False
+        gone, stored = False, []
 
         async def store_replies(event: Incoming, replies: list[Outgoing]) -> None:
-            nonlocal gone
-            user = await self.engine.store.get_user(CHANNEL, event.user_id)
-            if user is None:  # not stored: a newcomer's empty message, or "delete everything" confirmed
+            nonlocal gone, stored
+            if event.payload == "forget:yes":
+                self._ids.pop(event.user_id, None)
+            user_id = await self._user_id(event.user_id)
+            if user_id is None:  # not stored: a newcomer's empty message, or "delete everything" confirmed
                 gone = event.payload == "forget:yes" and bool(replies)
                 return
-            await self.deliver(user.id, replies)
+            try:
+                stored = await self.deliver(user_id, replies, tab=tab)
+            except StoreIntegrityError:  # deleted meanwhile by another process (its id was remembered)
+                self._ids.pop(event.user_id, None)
+                user_id = await self._user_id(event.user_id)
+                if user_id is not None:
+                    stored = await self.deliver(user_id, replies, tab=tab)
 
         replies = await self.engine.handle(event, store_replies)
-        return gone, replies
+        return gone, replies, stored
 
-    async def deliver(self, user_id: int, messages: list[Outgoing]) -> None:
-        """Store ``messages`` in the inbox of the user with database id ``user_id`` and wake their polls."""
+    async def deliver(self, user_id: int, messages: list[Outgoing], *, tab: str | None = None) -> list[Stored]:
+        """Store ``messages`` in the inbox of the user with database id ``user_id`` and wake their polls;
+        them as stored.
+
+        ``tab`` is the page whose post these answer: they go back in that answer, so that page's
+        waiting poll is not woken for them (the session's other pages' polls are).
+        """
         if not messages:
-            return
+            return []
         if self.store is None:
             raise Blocked("the web chat is not running")
-        await self.store.add(user_id, messages)
-        event = self._changed.pop(user_id, None)
-        if event is not None:
-            event.set()
+        stored = await self.store.add(user_id, messages)
+        for waiter in self._waiters.get(user_id, ()):
+            if tab and waiter.tab == tab:
+                waiter.answered.update(m.id for m in stored)
+            else:
+                waiter.event.set()
+        return stored
+
+
+class _Waiter:
+    """A waiting long poll: the page that asks (``tab``), the last id it has read (``after``), the
+    ids that page got in the answers to its posts meanwhile (``answered``), and what wakes it."""
+
+    __slots__ = ("after", "answered", "event", "tab")
+
+    def __init__(self, tab: str) -> None:
+        self.tab, self.after = tab, 0
+        self.answered: set[int] = set()
+        self.event = asyncio.Event()
 
 
 def _public(m: Stored) -> dict[str, Any]:
@@ -440,7 +549,7 @@ class InboxSender(Sender):
     """Messages to web chat sessions outside a turn, into their inbox: needs only the database.
 
     ``marhaba broadcast`` sends with it from its own process (see :func:`standalone_sender`); a
-    waiting long poll of the serving process reads the inbox again within :data:`RECHECK_SECONDS`.
+    waiting long poll of the serving process finds them within :data:`RECHECK_SECONDS`.
     """
 
     channel = CHANNEL

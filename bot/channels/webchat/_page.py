@@ -109,6 +109,14 @@ def extras_html(t: Translator, m: Stored) -> str:
     return "".join(parts)
 
 
+def options_html(t: Translator, options: Sequence[dict[str, Any]]) -> str:
+    """The last message's options: a form of buttons, each posting its payload (it works with scripts off)."""
+    buttons = "".join(f'<button type="submit" name="p" value="{escape(str(o["payload"]))}">'
+                      f'{escape(str(o["label"]))}</button>' for o in options)
+    return (f'<form id="options" method="post" action="{CHAT_PATH}" aria-label="{escape(t.gettext(OPTIONS))}">'
+            f'{buttons}</form>')
+
+
 def chat_page(t: Translator, messages: list[Stored], *, after: int, notice: str = "") -> str:
     """The whole chat: the messages, the last one's options as buttons, a text field, the delete link."""
     _ = t.gettext
@@ -123,12 +131,7 @@ def chat_page(t: Translator, messages: list[Stored], *, after: int, notice: str 
     body.append("</div>")
     if notice:
         body.append(f'<p class="notice" role="alert">{escape(notice)}</p>')
-    options = messages[-1].data.get("options", []) if messages else []
-    body.append(f'<form id="options" method="post" action="{CHAT_PATH}" aria-label="{escape(_(OPTIONS))}">')
-    for o in options:
-        body.append(f'<button type="submit" name="p" value="{escape(str(o["payload"]))}">'
-                    f'{escape(str(o["label"]))}</button>')
-    body.append("</form>")
+    body.append(options_html(t, messages[-1].data.get("options", []) if messages else []))
     body.append(
         f'<form id="send" method="post" action="{CHAT_PATH}">'
         f'<label for="text">{escape(_(YOUR_MESSAGE))}</label>'

@@ -17,15 +17,19 @@ class Stored:
 
 
 class WebChatRepository(Protocol):
-    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> int:
+    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> list[int]:
         """Append ``messages`` (JSON data) to the user's inbox, in order, committed when this returns;
-        the last new id (``0`` for none)."""
+        their new ids, in the same order (``[]`` for none)."""
 
     async def after(self, user_id: int, after_id: int, limit: int) -> list[Stored]:
         """The user's messages with an id above ``after_id``, oldest first; the latest ``limit`` of them."""
 
     async def get(self, user_id: int, message_id: int) -> Stored | None:
         """One of the user's messages (``None`` when it is not theirs or is gone)."""
+
+    async def latest(self, user_ids: list[int]) -> dict[int, int]:
+        """The id of each of these users' latest message (users without any are left out): one query
+        for every waiting long poll, to notice what another process stored."""
 
     async def purge_messages(self, older_than_seconds: float, now: float) -> int:
         """Delete messages stored before ``now - older_than_seconds``; how many went."""

@@ -45,9 +45,15 @@ class WebChatStore:
     def __init__(self, store: Store) -> None:
         self.repository = store.repository(WEBCHAT)
 
-    async def add(self, user_id: int, messages: list[Outgoing], now: float | None = None) -> int:
-        """Append ``messages`` to the user's inbox (committed when this returns); the last new id."""
-        return await self.repository.add(user_id, [encode(m) for m in messages], time.time() if now is None else now)
+    async def add(self, user_id: int, messages: list[Outgoing], now: float | None = None) -> list[Stored]:
+        """Append ``messages`` to the user's inbox (committed when this returns); them as stored, with their ids."""
+        data = [encode(m) for m in messages]
+        ids = await self.repository.add(user_id, data, time.time() if now is None else now)
+        return [Stored(i, d) for i, d in zip(ids, data, strict=True)]
+
+    async def latest(self, user_ids: list[int]) -> dict[int, int]:
+        """The id of each of these users' latest message (those without any are left out)."""
+        return await self.repository.latest(user_ids)
 
     async def after(self, user_id: int, after_id: int, limit: int = HISTORY) -> list[Stored]:
         """The user's messages with an id above ``after_id``, oldest first; the latest ``limit`` of them."""

@@ -16,9 +16,18 @@ from bot.channels.whatsapp._config import Template, Templates, WhatsAppConfig
 from bot.channels.whatsapp._paging import Pager, labels
 from bot.channels.whatsapp._store import DeliveryStatus, WhatsAppStore
 from bot.channels.whatsapp._webhook import language_hint, signature
+from bot.core import Engine
 
 channel_class = WhatsAppChannel
 """What the channel registry runs (see :class:`bot.channels.ChannelSpec`)."""
+
+
+def preview_renderer(engine: Engine) -> Pager:
+    """``marhaba preview``'s WhatsApp rendering: the channel's own pager (a long menu paged as WhatsApp shows it)."""
+    pager = Pager(engine)
+    pager.install()
+    return pager
+
 
 __all__ = [
     "WEBHOOK_PATH",
@@ -34,6 +43,7 @@ __all__ = [
     "Pager",
     "labels",
     "channel_class",
+    "preview_renderer",
     "language_hint",
     "signature",
     "standalone_sender",

@@ -215,7 +215,7 @@ def setup(engine: Engine, settings: Settings) -> EventsFeature:
 
     events = load_events(settings.content_dir, engine.content)
     feature = EventsFeature(engine, events, BroadcastSettings.from_settings(settings))
-    feature.router.add_job(lambda: reminders_job(engine, settings, lambda: feature.events))
+    feature.router.add_job(lambda: reminders_job(engine, settings, lambda: feature.events), singleton="reminders")
     return feature
 
 

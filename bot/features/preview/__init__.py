@@ -1,11 +1,13 @@
-"""``marhaba preview``: try the bot in a browser as Telegram or WhatsApp would show it.
+"""``marhaba preview``: try the bot in a browser as each channel would show it.
 
 A phone-sized chat simulator talks to the real engine (channel ``preview``)
 through small JSON endpoints on the shared :class:`~bot.web.WebServer`. Each
-reply carries the core message and its WhatsApp rendering (the WhatsApp
-channel's own renderer, so a long menu is paginated exactly as WhatsApp
-shows it). A content map shows the tree with each node's translation state
-per locale. Every asset ships in ``static/``: the page works offline.
+reply carries the core message (shown as Telegram shows it) and its rendering
+by every registered channel that offers one (``ChannelSpec.preview``: WhatsApp,
+the web chat, Messenger), made by that channel's own code, so a long menu is
+paged exactly as WhatsApp or Messenger shows it and a text is escaped exactly
+as the web chat escapes it. A content map shows the tree with each node's
+translation state per locale. Every asset ships in ``static/``: the page works offline.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.channels.whatsapp import Pager
+from bot.channels import PreviewRenderer, channel_specs
 from bot.content import ROOT_ID, ContentTree
 from bot.core import Engine, Feature, Incoming, Outgoing
 from bot.features.preview._cli import register_cli
@@ -58,9 +60,10 @@ class Preview:
     def __init__(self, engine: Engine, web: WebServer, locales_dir: Path) -> None:
         self.engine = engine
         self.locales_dir = locales_dir
-        self.pager = Pager(engine)
-        """WhatsApp's paging of long lists, exactly as the WhatsApp channel does it."""
-        self.pager.install()
+        self.renderers: dict[str, tuple[str, PreviewRenderer]] = {
+            spec.name: (spec.title or spec.name, spec.preview_renderer(engine))
+            for spec in channel_specs() if spec.preview}
+        """Each channel's own rendering of replies (its pages of long menus among them), by channel name."""
         for path in STATIC:
             web.add_route(path, self._asset)
         web.add_route("/api/info", self._info)
@@ -72,7 +75,8 @@ class Preview:
         return Response(200, _static(name), content_type, {"Cache-Control": "no-store"})
 
     async def _info(self, req: Request) -> Response:
-        return _json({"locales": [{"code": i.code, "name": i.native_name, "rtl": i.rtl} for i in LOCALES.values()]})
+        return _json({"locales": [{"code": i.code, "name": i.native_name, "rtl": i.rtl} for i in LOCALES.values()],
+                      "channels": [{"name": name, "title": title} for name, (title, _) in self.renderers.items()]})
 
     async def _send(self, req: Request) -> Response:
         if req.method != "POST" or len(req.body) > MAX_REQUEST_BYTES:
@@ -89,16 +93,18 @@ class Preview:
         rendered: list[dict[str, Any]] = []
 
         async def deliver(event: Incoming, replies: list[Outgoing]) -> None:
-            # Inside the user's turn, as the WhatsApp channel renders: "More" rows page the same way.
-            pages = self.pager.render((CHANNEL, event.user_id), replies)
-            rendered.extend(self._message(m, page) for m, page in zip(replies, pages, strict=True))
+            # Inside the user's turn, as the channels render: "More" replies page the same way.
+            key = (CHANNEL, event.user_id)
+            by_channel = {name: renderer.render(key, replies) for name, (_, renderer) in self.renderers.items()}
+            for i, m in enumerate(replies):
+                rendered.append(self._message(m, {name: shown[i] for name, shown in by_channel.items()}))
 
         await self.engine.handle(Incoming(CHANNEL, user, text=text if isinstance(text, str) else None,
                                           payload=payload if isinstance(payload, str) else None), deliver)
         return _json({"messages": rendered})
 
     @staticmethod
-    def _message(m: Outgoing, whatsapp: list[dict[str, Any]]) -> dict[str, Any]:
+    def _message(m: Outgoing, channels: dict[str, Any]) -> dict[str, Any]:
         place = None
         if m.location is not None:
             place = {"name": m.location.name, "address": m.location.address,
@@ -109,7 +115,7 @@ class Preview:
             "place": place,
             "file": ({"name": m.document.filename, "mime": m.document.mime,
                       "data": base64.b64encode(m.document.data).decode()} if m.document else None),
-            "whatsapp": whatsapp,
+            "channels": channels,
         }
 
     async def _map(self, req: Request) -> Response:

@@ -1,4 +1,4 @@
-"""``marhaba preview``: a local web page to try the bot as Telegram or WhatsApp shows it."""
+"""``marhaba preview``: a local web page to try the bot as each channel shows it."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 def register_cli(subparsers: Any, features: Sequence[Any] = ()) -> None:
     """Add ``marhaba preview``."""
-    preview = subparsers.add_parser("preview", help="a local web page to try the bot as Telegram or WhatsApp shows it")
+    preview = subparsers.add_parser("preview", help="a local web page to try the bot as each channel shows it")
     preview.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
     preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     preview.add_argument("--db", help="SQLite file (default: a temporary one, removed at exit)")

@@ -18,7 +18,7 @@ class Privacy:
 
     def __init__(self, engine: Engine, settings: Any) -> None:
         self.router = Router("privacy")
-        self.router.add_job(lambda: retention_job(engine, settings))
+        self.router.add_job(lambda: retention_job(engine, settings), singleton="retention")
 
 
 def _cli(subparsers: Any, features: Any) -> None:

@@ -65,5 +65,5 @@ class Usage:
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.router = Router("usage")
-        self.router.add_job(lambda: usage_job(engine, settings))
+        self.router.add_job(lambda: usage_job(engine, settings), singleton="usage")
 

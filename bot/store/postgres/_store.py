@@ -88,8 +88,6 @@ def describe(url: str) -> str:
 class PostgresStore(Store):
     """Users and progress in a PostgreSQL database (``url`` as ``postgresql://user@host:port/db``)."""
 
-    shared = True
-
     def __init__(self, url: str, min_connections: int = 1, max_connections: int = 10) -> None:
         self.url = url
         self.min_connections = min_connections

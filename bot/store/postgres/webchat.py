@@ -12,16 +12,16 @@ from bot.store.postgres._store import PostgresRepository
 class PostgresWebChat(PostgresRepository):
     """:class:`~bot.channels.webchat._repository.WebChatRepository` on PostgreSQL (table ``webchat_messages``)."""
 
-    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> int:
+    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> list[int]:
         if not messages:
-            return 0
+            return []
         bodies = [json.dumps(data, ensure_ascii=False) for data in messages]
         # One statement for all of a turn's replies; ids follow the order of the array.
-        found = await self.store.fetchval(
-            "WITH added AS (INSERT INTO webchat_messages (user_id, body, created_at) "
-            "SELECT $1, body, $3 FROM unnest($2::text[]) WITH ORDINALITY AS t(body, n) ORDER BY n RETURNING id) "
-            "SELECT MAX(id) FROM added", user_id, bodies, now)
-        return int(found)
+        rows = await self.store.fetch(
+            "INSERT INTO webchat_messages (user_id, body, created_at) "
+            "SELECT $1, body, $3 FROM unnest($2::text[]) WITH ORDINALITY AS t(body, n) ORDER BY n RETURNING id",
+            user_id, bodies, now)
+        return sorted(int(r[0]) for r in rows)
 
     async def after(self, user_id: int, after_id: int, limit: int) -> list[Stored]:
         rows = await self.store.fetch(
@@ -33,6 +33,14 @@ class PostgresWebChat(PostgresRepository):
         rows = await self.store.fetch(
             "SELECT id, body FROM webchat_messages WHERE user_id = $1 AND id = $2", user_id, message_id)
         return Stored(int(rows[0][0]), json.loads(rows[0][1])) if rows else None
+
+    async def latest(self, user_ids: list[int]) -> dict[int, int]:
+        if not user_ids:
+            return {}
+        rows = await self.store.fetch(
+            "SELECT user_id, MAX(id) FROM webchat_messages WHERE user_id = ANY($1::bigint[]) GROUP BY user_id",
+            user_ids)
+        return {int(r[0]): int(r[1]) for r in rows}
 
     async def purge_messages(self, older_than_seconds: float, now: float) -> int:
         return len(await self.store.fetch("DELETE FROM webchat_messages WHERE created_at < $1 RETURNING 1",

@@ -214,6 +214,8 @@ class _Write:
 class SQLiteStore(Store):
     """Users and progress in one SQLite file. ``path`` may be ``:memory:`` only for a store without writes."""
 
+    single_process = True
+
     def __init__(self, path: str | Path, clock: Callable[[], float] = time.monotonic) -> None:
         self.path = str(path)
         self.clock = clock

@@ -68,6 +68,12 @@ class FakeBotAPI:
         """Serve ``getUpdates`` one at a time, each held for its whole timeout (up to 30 s) even when
         its client has gone: a server that has not noticed a cancelled long poll, as a real one may."""
         self._poll_lock = threading.Lock()
+        self.polls = 0
+        """``getUpdates`` calls answered so far."""
+        self.polling = 0
+        self.most_polling = 0
+        """The most ``getUpdates`` calls in progress at once: more than 1 is two pollers of one bot (Telegram
+        would answer 409 Conflict)."""
         self.retry_after = retry_after
         self.too_many = 0
         """How many calls were refused for going over ``rate_cap``."""
@@ -254,10 +260,18 @@ class FakeBotAPI:
                                        if c.method == method and isinstance(c.result, dict))
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        if self.hold_polls:
-            with self._poll_lock:
-                return self._poll(params, 30.0)
-        return self._poll(params, 2.0)
+        with self._cond:
+            self.polling += 1
+            self.most_polling = max(self.most_polling, self.polling)
+        try:
+            if self.hold_polls:
+                with self._poll_lock:
+                    return self._poll(params, 30.0)
+            return self._poll(params, 2.0)
+        finally:
+            with self._cond:
+                self.polling -= 1
+                self.polls += 1
 
     def _poll(self, params: dict[str, Any], max_timeout: float) -> list[dict[str, Any]]:
         # As Telegram: message_reaction updates only for a bot that asked for them in allowed_updates.

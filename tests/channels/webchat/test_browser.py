@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 
 from playwright.async_api import Browser, Page, expect
@@ -107,3 +108,25 @@ async def test_the_first_screen_is_light_and_asks_no_other_site(webchat: WebChat
     assert sum(sizes.values()) <= FIRST_SCREEN_LIMIT, sizes
     assert others == []
     await context.close()
+
+
+async def test_with_javascript_a_turn_is_one_request_and_a_later_staff_answer_comes_by_the_poll(
+        webchat: WebChat, browser: Browser) -> None:
+    page, _ = await _open(browser, webchat.url)
+    await page.get_by_role("button", name="✓ English").click()
+    await expect(page.locator("article.msg")).to_have_count(3, timeout=WAIT_MS)  # the picker, mine, the menu
+    sid = session_user_id(next(c for c in await page.context.cookies() if c["name"] == COOKIE)["value"])
+    user = await webchat.engine.store.get_user(CHANNEL, sid)
+    assert user is not None
+    while not any(w.after > 0 for w in webchat.channel._waiters.get(user.id, ())):  # the page's long poll waits
+        await asyncio.sleep(0)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.method + " " + r.url.removeprefix(webchat.url).split("?")[0]))
+    await page.locator("#options button").first.click()
+    await expect(page.locator("article.msg")).to_have_count(5, timeout=WAIT_MS)  # mine and the reply
+    assert asked == ["POST /chat/send"], "the reply came in the post's answer, the poll kept waiting"
+    await webchat.engine.senders[CHANNEL].send(sid, [Outgoing(text="Answer from staff: the office opens at 9.")])
+    await expect(page.locator("#log article").last).to_contain_text("the office opens at 9", timeout=WAIT_MS)
+    assert await page.locator("#log article", has_text="the office opens at 9").count() == 1
+    assert await page.locator("article.msg").count() == 6, "nothing shown twice"
+    await page.context.close()

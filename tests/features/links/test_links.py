@@ -12,7 +12,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot.core import Engine, parse_deep_link
-from bot.features.links import telegram_link, whatsapp_link
+from bot.errors import ConfigError
+from bot.features.links import (
+    check_page,
+    check_webchat_url,
+    messenger_link,
+    telegram_link,
+    webchat_link,
+    whatsapp_link,
+)
 from bot.store import SQLiteStore
 from tests.conftest import Chat
 
@@ -68,6 +76,42 @@ def test_links_are_what_the_platforms_document() -> None:
     link = urlsplit(whatsapp_link("902125550100", "jobs"))
     assert (link.netloc, link.path) == ("wa.me", "/902125550100")
     assert parse_qs(link.query)["text"] == ["/start jobs"]
+    assert messenger_link("MarhabaCity", "health-card", "fa_AF") == "https://m.me/MarhabaCity?ref=health-card_fa_AF"
+    assert messenger_link("MarhabaCity", "jobs") == "https://m.me/MarhabaCity?ref=jobs"
+    assert webchat_link("https://bot.example.org", "health-card", "ar") == \
+        "https://bot.example.org/chat?start=health-card&lang=ar"
+    assert webchat_link("https://bot.example.org", "jobs") == "https://bot.example.org/chat?start=jobs"
+
+
+@pytest.mark.parametrize(("given", "page"), [
+    ("MarhabaCity", "MarhabaCity"), ("@marhaba.city", "marhaba.city"), ("m.me/MarhabaCity", "MarhabaCity"),
+    ("https://www.facebook.com/MarhabaCity/", "MarhabaCity"), ("https://m.me/MarhabaCity", "MarhabaCity"),
+    ("109876543210987", "109876543210987"),
+])
+def test_a_facebook_page_is_its_username_or_id(given: str, page: str) -> None:
+    assert check_page(given) == page
+
+
+@pytest.mark.parametrize("bad", ["abc", "Marhaba City", "marhaba_city", ".....", "facebook.com/profile.php?id=1",
+                                 "x" * 51])
+def test_what_cannot_be_a_facebook_page_is_refused_saying_the_rule(bad: str) -> None:
+    with pytest.raises(ConfigError, match="is not a Facebook Page username .at least 5 letters, digits or periods"):
+        check_page(bad)
+
+
+@pytest.mark.parametrize(("given", "site"), [
+    ("https://bot.example.org", "https://bot.example.org"), ("https://Bot.Example.org/", "https://bot.example.org"),
+    ("https://bot.example.org/chat", "https://bot.example.org"), ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+])
+def test_the_web_chat_address_is_scheme_and_host(given: str, site: str) -> None:
+    assert check_webchat_url(given) == site
+
+
+@pytest.mark.parametrize("bad", ["bot.example.org", "ftp://bot.example.org", "https://bot.example.org/help",
+                                 "https://bot example.org", "https://"])
+def test_what_cannot_be_the_web_chat_address_is_refused_with_an_example(bad: str) -> None:
+    with pytest.raises(ConfigError, match="is not the web chat's public address; write it as https://bot.example.org"):
+        check_webchat_url(bad)
 
 
 def links(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -79,7 +123,8 @@ def links(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 
 def test_content_links_prints_each_topics_links_and_writes_svg_and_png_qr_codes(tmp_path: Path, sample_tree,
                                                                                  catalogs) -> None:
-    done = links(tmp_path, "--lang", "ar", "--telegram-bot", "@MarhabaCityBot", "--whatsapp-number", "+90 212 555 0100")
+    done = links(tmp_path, "--lang", "ar", "--telegram-bot", "@MarhabaCityBot", "--whatsapp-number", "+90 212 555 0100",
+                 "--messenger-page", "m.me/MarhabaCity", "--webchat-url", "https://chat.example.org/")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     t = catalogs.get("ar")
@@ -87,23 +132,40 @@ def test_content_links_prints_each_topics_links_and_writes_svg_and_png_qr_codes(
         assert f"{t.content(topic.id + '.title', topic.title)} ({topic.id})" in done.stdout
         assert f"https://t.me/MarhabaCityBot?start={topic.id}_ar" in done.stdout
         assert f"https://wa.me/902125550100?text=/start%20{topic.id}_ar" in done.stdout
-        for channel in ("telegram", "whatsapp"):
+        assert f"  Messenger: https://m.me/MarhabaCity?ref={topic.id}_ar\n" in done.stdout
+        assert f"  Web chat: https://chat.example.org/chat?start={topic.id}&lang=ar\n" in done.stdout
+        for channel in ("telegram", "whatsapp", "messenger", "webchat"):
             png = tmp_path / "qr" / f"{topic.id}_ar-{channel}.png"
             assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
             svg = ET.parse(tmp_path / "qr" / f"{topic.id}_ar-{channel}.svg").getroot()
             assert svg.tag.endswith("svg")
-    assert len(list((tmp_path / "qr").iterdir())) == 4 * len(sample_tree.topics)
+    assert len(list((tmp_path / "qr").iterdir())) == 8 * len(sample_tree.topics)
+    assert f"{8 * len(sample_tree.topics)} QR codes" in done.stdout
 
 
 def test_content_links_defaults_come_from_settings_else_an_example_it_names(tmp_path: Path) -> None:
-    done = links(tmp_path, MARHABA_TELEGRAM_BOT_USERNAME="CityHelperBot", MARHABA_WHATSAPP_NUMBER="4915112345678")
+    done = links(tmp_path, MARHABA_TELEGRAM_BOT_USERNAME="CityHelperBot", MARHABA_WHATSAPP_NUMBER="4915112345678",
+                 MARHABA_MESSENGER_PAGE="CityHelper", MARHABA_WEBCHAT_URL="https://help.example.net")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert "https://t.me/CityHelperBot?start=health" in done.stdout and "https://wa.me/4915112345678?" in done.stdout
+    assert "https://m.me/CityHelper?ref=health" in done.stdout
+    assert "https://help.example.net/chat?start=health" in done.stdout
     done = links(tmp_path)
     assert done.returncode == 0
-    assert "MARHABA_TELEGRAM_BOT_USERNAME" in done.stderr and "MARHABA_WHATSAPP_NUMBER" in done.stderr
+    for variable in ("MARHABA_TELEGRAM_BOT_USERNAME", "MARHABA_WHATSAPP_NUMBER", "MARHABA_MESSENGER_PAGE",
+                     "MARHABA_WEBCHAT_URL"):
+        assert variable in done.stderr
+    assert "Using the example m.me/ExampleMarhabaPage: these links do not work." in done.stderr
     assert "https://t.me/ExampleMarhabaBot?start=health" in done.stdout
+    assert "https://m.me/ExampleMarhabaPage?ref=health" in done.stdout
+    assert "https://bot.example.org/chat?start=health" in done.stdout
     bad = links(tmp_path, "--telegram-bot", "no", "--lang", "ar")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "not a Telegram username" in bad.stderr
+    for flag, value, message in (("--messenger-page", "Marhaba City", "not a Facebook Page username"),
+                                 ("--webchat-url", "bot.example.org", "not the web chat's public address")):
+        bad = links(tmp_path, flag, value)
+        assert bad.returncode != 0 and "Traceback" not in bad.stderr and message in bad.stderr, bad.stderr
+    bad = links(tmp_path, MARHABA_MESSENGER_PAGE="no")
+    assert bad.returncode != 0 and "'no' is not a Facebook Page username" in bad.stderr
     unknown = links(tmp_path, "--lang", "xx")
     assert unknown.returncode != 0 and "unknown language 'xx'" in unknown.stderr

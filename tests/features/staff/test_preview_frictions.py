@@ -6,6 +6,7 @@ or for the element it expects; nothing waits for time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -120,3 +121,22 @@ async def test_the_whatsapp_toggle_sends_nothing_and_shows_no_menu_bubble(
     await expect(mine).to_have_count(before)
     assert "menu" not in (await page.locator("#chat").inner_text()).split("WhatsApp")[-1]
     assert sent == []
+
+
+async def test_the_web_chat_rendering_offers_the_ics_file_through_its_own_download_link(
+        preview: str, browser: Browser) -> None:  # noqa: F811
+    page = await opened(browser, preview, "en")
+    await page.click("#mode-webchat")
+    await page.fill("#text", "/events")
+    await turn(page, lambda: page.press("#text", "Enter"))
+    options = page.locator("#chat .wc-page form button")
+    await turn(page, lambda: options.filter(has_text="📅").first.click())
+    await turn(page, lambda: options.filter(has_text="Add to my calendar").click())
+    link = page.locator("#chat .wc-page a[download]")
+    await expect(link).to_have_count(1)
+    await expect(link).to_have_text(re.compile(r"^Download .+\.ics$"))  # the web chat's own words
+    async with page.expect_download() as info:
+        await link.click()
+    download = await info.value
+    assert download.suggested_filename.endswith(".ics")
+    assert Path(await download.path()).read_bytes().startswith(b"BEGIN:VCALENDAR")

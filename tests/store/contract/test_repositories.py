@@ -161,12 +161,15 @@ async def test_web_chat_inbox_in_order_per_session(store: Store) -> None:
     a = await store.get_or_create_user("webchat", "a" * 32)
     b = await store.get_or_create_user("webchat", "b" * 32)
     now = time.time()
-    assert await chat.add(a.id, [], now) == 0
-    first = await chat.add(a.id, [{"text": "Welcome", "options": [{"label": "Health", "payload": "n:health"}]},
+    assert await chat.add(a.id, [], now) == []
+    assert await chat.latest([a.id, b.id]) == {} and await chat.latest([]) == {}
+    welcome, salam = await chat.add(a.id, [{"text": "Welcome", "options": [{"label": "Health", "payload": "n:health"}]},
                                   {"text": "سلام", "rtl": True}], now)
-    other = await chat.add(b.id, [{"text": "for b"}], now + 1)
-    last = await chat.add(a.id, [{"text": "Your question was answered"}], now + 2)
-    assert first < other < last, "ids only grow, across sessions"
+    first = salam
+    [other] = await chat.add(b.id, [{"text": "for b"}], now + 1)
+    [last] = await chat.add(a.id, [{"text": "Your question was answered"}], now + 2)
+    assert welcome < salam < other < last, "ids only grow, in order, across sessions"
+    assert await chat.latest([a.id, b.id, b.id + 1000]) == {a.id: last, b.id: other}
     texts = [m.data["text"] for m in await chat.after(a.id, 0, 10)]
     assert texts == ["Welcome", "سلام", "Your question was answered"]
     assert (await chat.after(a.id, 0, 10))[0].data["options"] == [{"label": "Health", "payload": "n:health"}]

@@ -1,5 +1,6 @@
-/* Marhaba web chat: the page works without this script; with it, messages go without reloading,
-   replies arrive by long polling, and what is typed without a connection is sent once it is back.
+/* Marhaba web chat: the page works without this script; with it, messages go without reloading
+   (the answer to a post carries its replies), what comes later (staff answers, news) arrives by long
+   polling, and what is typed without a connection is sent once it is back.
    Text is set with textContent only. No framework, nothing from another site. */
 (function () {
   "use strict";
@@ -8,7 +9,9 @@
   var log = document.getElementById("log"), opts = document.getElementById("options");
   var form = document.getElementById("send"), input = document.getElementById("text");
   var status = document.getElementById("status");
-  var after = parseInt(main.getAttribute("data-after"), 10) || 0;
+  /* after: every message up to this id is on the page; shown: those above it that are too (from answers). */
+  var after = parseInt(main.getAttribute("data-after"), 10) || 0, shown = {};
+  var tab = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
   var KEY = "marhaba-chat-queue", queue = load(), sending = false, polling = false, delay = 1000;
 
   function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
@@ -72,7 +75,7 @@
     sending = true;
     var item = queue[0];
     fetch("/chat/send", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"},
-                         body: JSON.stringify(item)})
+                         body: JSON.stringify({id: item.id, text: item.text, payload: item.payload, tab: tab})})
       .then(function (r) {
         if (r.status >= 500) throw new Error("server");
         return r.json().then(function (d) { return [r.status, d]; });
@@ -83,22 +86,34 @@
         if (q) q.classList.remove("wait");
         if (res[1].error) { status.textContent = res[1].error; }
         if (res[1].forgotten) { forgotten(res[1].forgotten); return; }
+        (res[1].messages || []).forEach(add);
         flush(); poll();
       }, function () { sending = false; offline(); later(flush); });
   }
   function forgotten(messages) {
     try { localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ }
-    queue = []; after = 0; log.textContent = "";
+    queue = []; after = 0; shown = {}; log.textContent = "";
     messages.forEach(show);
+  }
+  function add(m) {  /* a message from an answer or the poll, once */
+    if (m.id <= after || shown[m.id]) return;
+    shown[m.id] = true;
+    show(m);
   }
   function poll() {
     if (polling) return;
     polling = true;
-    fetch("/chat/poll?after=" + after, {credentials: "same-origin", cache: "no-store"})
+    fetch("/chat/poll?after=" + after + "&tab=" + tab, {credentials: "same-origin", cache: "no-store"})
       .then(function (r) { if (!r.ok) throw new Error("poll"); return r.json(); })
       .then(function (d) {
         polling = false; if (!sending) online();
-        (d.messages || []).forEach(function (m) { if (m.id > after) { after = m.id; show(m); } });
+        var list = d.messages || [];
+        list.forEach(add);
+        var upto = Math.max(d.after || 0, list.length ? list[list.length - 1].id : 0);
+        if (upto > after) {
+          after = upto;
+          for (var id in shown) if (+id <= after) delete shown[id];
+        }
         if (d.session) poll();
       }, function () { polling = false; offline(); later(poll); });
   }

@@ -1,9 +1,12 @@
-// Marhaba preview: a chat simulator in front of the real engine (see bot/preview/__init__.py).
+// Marhaba preview: a chat simulator in front of the real engine (see bot/features/preview/__init__.py).
+// Telegram shows the core message; every other channel's rendering comes from the channel's own code
+// (m.channels[name]), and this page only draws it.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const chat = $("chat");
 const state = { user: newUser(), mode: "telegram", locales: {}, last: [], turns: 0 };
+const DRAW = { whatsapp: showWhatsApp, messenger: showMessenger }; // each draws one message its channel sends
 const MARKS = { translated: "✓", fuzzy: "~", missing: "✗" };
 
 function newUser() {
@@ -53,8 +56,8 @@ function show(m) {
   chat.lang = m.locale.replace("_", "-");
   const select = $("lang");
   if (select.value !== m.locale && state.locales[m.locale]) select.value = m.locale;
-  if (m.file) fileBubble(m.file); // a file comes before its text, as the channels send it
   if (state.mode === "telegram") {
+    if (m.file) fileBubble(m.file); // a file comes before its text, as the channels send it
     let body = m.text;
     if (m.title && body.startsWith(m.title)) body = body.slice(m.title.length);
     bubble("bot", m.title, body.replace(/^\n+/, ""));
@@ -69,8 +72,11 @@ function show(m) {
       chat.appendChild(kbd);
     }
     if (m.place) placeBubble(m.place.name, m.place.address, m.place.lat, m.place.lon);
+  } else if (state.mode === "webchat") {
+    showWebChat(m.channels.webchat, m.file);
   } else {
-    for (const w of m.whatsapp) showWhatsApp(w);
+    if (m.file) fileBubble(m.file);
+    for (const w of m.channels[state.mode] || []) DRAW[state.mode](w);
   }
 }
 
@@ -103,14 +109,7 @@ function showWhatsApp(w) {
     const i = w.interactive;
     bubble("bot", "", i.body.text);
     if (i.type === "button") {
-      const box = el("div", "wa-buttons");
-      for (const b of i.action.buttons) {
-        const btn = el("button", "", b.reply.title);
-        btn.type = "button";
-        btn.onclick = () => press(b.reply.title, b.reply.id);
-        box.appendChild(btn);
-      }
-      chat.appendChild(box);
+      buttonBox("wa-buttons", i.action.buttons.map((b) => [b.reply.title, b.reply.id]));
     } else if (i.type === "list") {
       const open = el("button", "wa-list", "☰ " + i.action.button);
       open.type = "button";
@@ -118,6 +117,48 @@ function showWhatsApp(w) {
       chat.appendChild(open);
     }
   }
+}
+
+// Messenger: the Send API messages exactly as the channel sends them. Quick replies belong to the
+// newest message only (Messenger removes them when another message arrives); buttons stay.
+function showMessenger(f) {
+  for (const old of chat.querySelectorAll(".fb-quick")) old.remove();
+  const template = f.attachment && f.attachment.payload;
+  const b = bubble("bot", "", template ? template.text : f.text);
+  b.classList.add("fb");
+  if (template) buttonBox("fb-buttons", template.buttons.map((b) => [b.title, b.payload]));
+  if (f.quick_replies) buttonBox("fb-quick", f.quick_replies.map((q) => [q.title, q.payload]));
+}
+
+// A row of buttons under a message, each [title, payload]: pressing one sends its payload.
+function buttonBox(cls, buttons) {
+  const box = el("div", cls);
+  for (const [title, payload] of buttons) {
+    const btn = el("button", "", title);
+    btn.type = "button";
+    btn.onclick = () => press(title, payload);
+    box.appendChild(btn);
+  }
+  chat.appendChild(box);
+}
+
+// The web chat: the HTML its server renders (escaped there, by the channel's own code); its option
+// buttons post their payload here instead of to /chat, its download link carries the file itself.
+function showWebChat(html, file) {
+  for (const old of chat.querySelectorAll(".wc-page form")) old.remove(); // the chat shows the newest options only
+  const page = el("div", "wc-page");
+  page.innerHTML = html;
+  for (const form of page.querySelectorAll("form")) form.onsubmit = (e) => e.preventDefault();
+  for (const btn of page.querySelectorAll("form button")) {
+    btn.type = "button";
+    btn.onclick = () => press(btn.textContent, btn.value);
+  }
+  const download = page.querySelector("a[download]");
+  if (download && file) {
+    download.href = `data:${file.mime};base64,${file.data}`;
+    download.download = file.name;
+  }
+  chat.appendChild(page);
 }
 
 function showSheet(title, sections) {
@@ -144,15 +185,15 @@ function hideSheet() {
 
 function setMode(mode) {
   state.mode = mode;
-  for (const m of ["telegram", "whatsapp"]) {
-    const b = $("mode-" + m);
-    b.classList.toggle("on", m === mode);
-    b.setAttribute("aria-pressed", String(m === mode));
+  for (const b of $("modes").querySelectorAll("button")) {
+    const on = b.dataset.mode === mode;
+    b.classList.toggle("on", on);
+    b.setAttribute("aria-pressed", String(on));
   }
   chat.className = "chat " + mode;
   hideSheet();
   // Show the last reply again, as the other app shows it: nothing is sent, the place is kept.
-  chat.appendChild(el("div", "mode-note", mode === "whatsapp" ? "WhatsApp" : "Telegram"));
+  chat.appendChild(el("div", "mode-note", $("mode-" + mode).textContent));
   for (const m of state.last) show(m);
   chat.scrollTop = chat.scrollHeight;
 }
@@ -201,8 +242,16 @@ async function init() {
     select.appendChild(opt);
   }
   select.onchange = () => send({ payload: "lang:" + select.value }, state.locales[select.value].name);
-  $("mode-telegram").onclick = () => setMode("telegram");
-  $("mode-whatsapp").onclick = () => setMode("whatsapp");
+  // Telegram, then every channel the registry offers a rendering of (WhatsApp, web chat, Messenger...).
+  for (const c of info.channels) {
+    const b = el("button", "", c.title);
+    b.type = "button";
+    b.id = "mode-" + c.name;
+    b.dataset.mode = c.name;
+    b.setAttribute("aria-pressed", "false");
+    $("modes").appendChild(b);
+  }
+  for (const b of $("modes").querySelectorAll("button")) b.onclick = () => setMode(b.dataset.mode);
   $("sheet-close").onclick = hideSheet;
   $("restart").onclick = () => {
     state.user = newUser();
