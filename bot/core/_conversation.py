@@ -6,7 +6,9 @@ Every channel needs the same three things around :meth:`Engine.handle`:
   included, so a fast double tap can never leave an older menu on screen; different users run
   concurrently. :class:`Isolation` is a lock per user (aiogram's event isolation), re-entrant
   within a task so that a channel can take it for a whole update (its own bookkeeping included)
-  while the engine takes it again for the turn.
+  while the engine takes it again for the turn. When several processes serve one database, the
+  store's lock on the user (:meth:`Store.user_lock`, an advisory lock on PostgreSQL) is taken too,
+  inside this one, so one user's turns run one at a time across every worker.
 * **retry** — a platform that asks to slow down is waited out up to a budget
   (:class:`RetryPolicy`, :func:`retrying`), then the caller gets :class:`RetryLater`.
 * **blocked → inactive** — a user who blocked the bot is marked inactive, in :func:`mark_blocked`
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -35,6 +38,9 @@ T = TypeVar("T")
 Deliver = Callable[[Incoming, list[Outgoing]], Awaitable[None]]
 """A channel's way to send one turn's replies; raises :class:`DeliveryError` when it cannot."""
 
+Across = Callable[[Hashable], AbstractAsyncContextManager[object] | None]
+"""The lock on a key across processes (``None``: one process serves the database, its own lock suffices)."""
+
 
 class Isolation:
     """A lock per key (``(channel, user id)``), dropped when nobody holds or waits for it.
@@ -43,10 +49,14 @@ class Isolation:
     a whole update and call :meth:`Engine.handle`, which takes the same lock, inside it.
     Waiters are served first come, first served (``asyncio.Lock`` is fair), so updates that take
     the lock in the order they arrive are handled in that order.
+
+    ``across`` gives the key's lock across processes (:meth:`Store.user_lock`); it is taken once this
+    process's lock is held, so a process waits on it for one task per key at most.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, across: Across | None = None) -> None:
         self._locks: dict[Hashable, _Entry] = {}
+        self.across = across
 
     def __len__(self) -> int:
         """Keys with a holder or a waiter (0 when idle: nothing is kept per user)."""
@@ -70,11 +80,12 @@ class _Entry:
 class _Hold:
     """One ``async with isolation.lock(key)``: re-entrant for the task that holds the key."""
 
-    __slots__ = ("entry", "isolation", "key", "reentrant")
+    __slots__ = ("entry", "isolation", "key", "outer", "reentrant")
 
     def __init__(self, isolation: Isolation, key: Hashable) -> None:
         self.isolation, self.key = isolation, key
         self.entry: _Entry | None = None
+        self.outer: AbstractAsyncContextManager[object] | None = None
         self.reentrant = False
 
     async def __aenter__(self) -> None:
@@ -94,10 +105,27 @@ class _Hold:
             self._leave()
             raise
         entry.owner = task
+        across = self.isolation.across
+        outer = across(self.key) if across is not None else None
+        if outer is not None:
+            try:
+                await outer.__aenter__()
+            except BaseException:
+                self._release()
+                raise
+            self.outer = outer
 
     async def __aexit__(self, *exc: object) -> None:
         if self.reentrant or self.entry is None:
             return
+        try:
+            if self.outer is not None:
+                await self.outer.__aexit__(None, None, None)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        assert self.entry is not None
         self.entry.owner = None
         self.entry.lock.release()
         self._leave()

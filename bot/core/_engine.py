@@ -13,7 +13,8 @@ import logging
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -205,9 +206,17 @@ class Engine:
     _pages: RenderedPages | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        if self.isolation.across is None:  # one user's turns in order across the workers of one database
+            self.isolation.across = self._user_lock
         features, self.features = tuple(self.features), ()
         for feature in features:
             self.add_feature(feature, self.settings)
+
+    def _user_lock(self, key: Hashable) -> AbstractAsyncContextManager[object] | None:
+        """The store's lock on the user ``key`` names (``(channel, user id)``), if it keeps one."""
+        if isinstance(key, tuple) and len(key) == 2:
+            return self.store.user_lock(*key)
+        return None
 
     # -- extension points -------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Generic, Self, TypeVar
 
@@ -78,6 +79,14 @@ class Store(abc.ABC):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    def user_lock(self, channel: str, channel_user_id: str) -> AbstractAsyncContextManager[object] | None:
+        """A lock on one user held across every process serving this database, or ``None`` when one process
+        serves it (SQLite: a second ``marhaba run`` is refused), so the core's lock within the process suffices.
+
+        The core's :class:`~bot.core.Isolation` takes it, after its own lock, around each user's turn.
+        """
+        return None
 
     @abc.abstractmethod
     async def get_user(self, channel: str, channel_user_id: str) -> User | None: ...

@@ -252,3 +252,46 @@ def test_marhaba_run_telegram_serves_from_postgresql(postgres_url: str, tmp_path
             return user.locale
 
     assert asyncio.run(stored()) == "fa"
+
+
+async def test_a_users_lock_is_held_against_every_worker_and_lost_with_a_killed_holder(postgres_url: str) -> None:
+    async with PostgresStore(postgres_url) as a, PostgresStore(postgres_url) as b:
+        order: list[str] = []
+        held = asyncio.Event()
+
+        async def first() -> None:
+            lock = a.user_lock("whatsapp", "u1")
+            assert lock is not None
+            async with lock:
+                held.set()
+                order.append("a in")
+                async with asyncio.timeout(5):  # until b waits for the lock on the server
+                    while await a.fetchval("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                           "AND NOT granted") == 0:
+                        await asyncio.sleep(0.01)
+                order.append("a out")
+
+        async def second() -> None:
+            await held.wait()
+            lock = b.user_lock("whatsapp", "u1")
+            assert lock is not None
+            async with lock:
+                order.append("b in")
+
+        other = b.user_lock("whatsapp", "u2")
+        assert other is not None
+        await asyncio.gather(first(), second())
+        assert order == ["a in", "a out", "b in"]
+        async with other:  # another user's lock is another lock
+            pass
+
+        # A holder whose connection dies (a killed worker) loses the lock at once.
+        lost = a.user_lock("whatsapp", "u3")
+        assert lost is not None
+        await lost.__aenter__()
+        await b.fetch("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                      "AND pid <> pg_backend_pid()")
+        taken = b.user_lock("whatsapp", "u3")
+        assert taken is not None
+        async with asyncio.timeout(10), taken:
+            pass

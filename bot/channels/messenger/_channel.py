@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -11,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.channels._inbox import InboxTurns
 from bot.channels._registry import channel_spec
 from bot.channels.messenger._client import BACKOFF_SECONDS, GraphClient
 from bot.channels.messenger._config import MessengerConfig
@@ -41,9 +41,7 @@ from bot.core import (
     retrying,
 )
 from bot.errors import StoreError
-from bot.logs import pseudonym, safe_traceback
 from bot.settings import Settings
-from bot.store import Inbox
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.messenger")
@@ -81,10 +79,10 @@ class MessengerChannel:
         self.backoff = backoff
         self.clock = clock
         """Now, for the 24-hour window (tests move it)."""
-        self.inbox: Inbox | None = None
+        self.turns = InboxTurns(engine, CHANNEL, self._stored_turn, grace=STOP_GRACE_SECONDS)
+        """Every event is committed to the inbox before the webhook is answered, and answered from there."""
         self.pager = Pager(engine)
         self.sender = MessengerSender(self)
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._hints: OrderedDict[str, str | None] = OrderedDict()
 
     def __repr__(self) -> str:
@@ -102,7 +100,6 @@ class MessengerChannel:
 
     async def start(self) -> None:
         """Set the Messenger Profile, add the route and the sender, handle updates a crash left waiting."""
-        self.inbox = Inbox(self.engine.store, CHANNEL)
         self.pager.install()
         self.engine.channels.setdefault(CHANNEL, channel_spec(CHANNEL).profile)
         self.engine.senders[CHANNEL] = self.sender
@@ -111,32 +108,19 @@ class MessengerChannel:
             await self.client.set_profile(messenger_profile(self.engine))
         except DeliveryError as exc:  # the bot works without its menu: say so, go on
             log.warning("Messenger Profile (Get Started button, persistent menu) not set: %s", type(exc).__name__)
-        waiting = await self.inbox.waiting()
-        for platform_id, payload in waiting:
-            try:
-                raw = json.loads(payload)
-            except ValueError:
-                raw = {}
-            self._spawn(self._turn_in_order(platform_id, raw if isinstance(raw, dict) else {}))
-        if waiting:
-            log.info("Messenger: %d acknowledged events from before the restart are handled now", len(waiting))
+        await self.turns.start()  # what a stopped or killed worker acknowledged and did not answer
 
     async def stop(self) -> None:
         """Stop taking webhooks, let turns in progress finish (briefly), close the HTTP client."""
         self.web.routes.pop(WEBHOOK_PATH, None)
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self.turns.stop()
         if self.engine.senders.get(CHANNEL) is self.sender:
             del self.engine.senders[CHANNEL]
         await self.client.aclose()
 
     async def wait_idle(self) -> None:
         """Wait until every event received so far has been handled (for tests and shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+        await self.turns.wait_idle()
 
     # -- webhook ------------------------------------------------------------
 
@@ -161,42 +145,28 @@ class MessengerChannel:
         except MalformedWebhook as exc:
             log.warning("malformed Messenger webhook refused: %s", exc)
             return Response(400, "malformed webhook")
-        assert self.inbox is not None
         for delivery in deliveries:
             try:
                 # Stored before Meta hears "ok": a crash from here on loses nothing; a redelivery is answered once.
-                fresh = await self.inbox.accept(delivery.platform_id, json.dumps(delivery.raw, ensure_ascii=False))
+                fresh = await self.turns.accept(delivery.platform_id, json.dumps(delivery.raw, ensure_ascii=False),
+                                                delivery.psid)
             except StoreError as exc:
                 log.error("Messenger event not stored (%s); Meta will deliver it again", type(exc).__name__)
                 return Response(503, "try again")
-            if fresh:
-                self._spawn(self._turn_in_order(delivery.platform_id, delivery.raw))
-            else:
+            if not fresh:
                 log.info("redelivered Messenger event ignored")
         return Response(200, "EVENT_RECEIVED")
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _turn_in_order(self, platform_id: str, raw: dict[str, Any]) -> None:
-        # One person's events are answered in the order they came, replies included: the lock is
-        # taken first, in the order the tasks were made, and held to the last reply.
-        event = read_event(raw)
+    async def _stored_turn(self, platform_id: str, payload: str) -> None:
+        # One person's events are answered in the order acknowledged, replies included: the inbox's task
+        # holds their lock (across workers) from before the turn to its last reply.
         try:
-            if event is not None:
-                async with self.engine.isolation.lock((CHANNEL, event.psid)):
-                    await self._turn(event)
-        except Exception as exc:
-            who = pseudonym(CHANNEL, event.psid) if event is not None else "?"
-            log.error("Messenger turn failed (user=%s): %s", who, safe_traceback(exc))
-        finally:
-            assert self.inbox is not None
-            try:
-                await self.inbox.done(platform_id)
-            except StoreError as exc:
-                log.error("Messenger event not marked handled (%s)", type(exc).__name__)
+            raw = json.loads(payload)
+        except ValueError:
+            return
+        event = read_event(raw) if isinstance(raw, dict) else None
+        if event is not None:
+            await self._turn(event)
 
     async def _turn(self, event: Inbound) -> None:
         feedback = self.engine.reactions

@@ -15,6 +15,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.channels._inbox import InboxTurns
 from bot.channels._registry import channel_spec
 from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
@@ -28,7 +29,7 @@ from bot.core import Engine, Incoming, Isolation, Outgoing
 from bot.errors import StoreError
 from bot.logs import safe_traceback
 from bot.settings import Settings
-from bot.store import Inbox, Leases
+from bot.store import Leases
 from bot.web import Request, Response, WebServer
 
 log = logging.getLogger("marhaba.telegram")
@@ -142,10 +143,11 @@ class TelegramChannel:
         self.delivery = Delivery(self.application.bot)
         self._poller: asyncio.Task[None] | None = None
         self._polling_started = asyncio.Event()
-        self.inbox: Inbox | None = None
-        """Webhook updates, stored before they are acknowledged (polling leaves them with Telegram)."""
+        self.turns: InboxTurns | None = None
+        """Webhook updates, stored before they are acknowledged and answered from there, per chat in the order
+        acknowledged, across workers (polling leaves them with Telegram)."""
         if config.webhook:
-            self.inbox = Inbox(engine.store, CHANNEL)
+            self.turns = InboxTurns(engine, CHANNEL, self._stored_update)
             web.add_route(WEBHOOK_PATH, self._webhook)
 
     @classmethod
@@ -169,8 +171,8 @@ class TelegramChannel:
         sender_delivery = Delivery(app.bot, max_wait=SENDER_MAX_WAIT)
         self.engine.senders[CHANNEL] = TelegramSender(sender_delivery, self.engine.store)
         await app.start()
-        if self.inbox is not None:
-            await self._replay()
+        if self.turns is not None:
+            await self.turns.start()  # what a stopped or killed worker acknowledged and did not answer
         if self.config.webhook:
             await app.bot.set_webhook(self.config.webhook_url, secret_token=self.config.webhook_secret,
                                       allowed_updates=ALLOWED_UPDATES)
@@ -216,6 +218,8 @@ class TelegramChannel:
     async def stop(self) -> None:
         """Stop receiving, finish the updates in hand, close the HTTP clients."""
         self.engine.senders.pop(CHANNEL, None)
+        if self.turns is not None:
+            await self.turns.stop()
         app = self.application
         if self._poller is not None:
             self._poller.cancel()
@@ -228,26 +232,16 @@ class TelegramChannel:
 
     # -- updates ------------------------------------------------------------
 
-    async def _replay(self) -> None:
-        """Hand the updates a stopped process had acknowledged but not handled to the handlers again."""
-        assert self.inbox is not None
-        waiting = await self.inbox.waiting()
-        for platform_id, payload in waiting:
-            try:
-                update = Update.de_json(json.loads(payload), self.application.bot)
-            except Exception:  # nothing else can read it either: let it go
-                await self.inbox.done(platform_id)
-                continue
-            await self.application.update_queue.put(update)
-        if waiting:
-            log.info("Telegram: %d acknowledged updates from before the restart are handled now", len(waiting))
-
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._handle(update)  # long polling: Telegram keeps what is not confirmed
+
+    async def _stored_update(self, platform_id: str, payload: str) -> None:
+        # A webhook update from the inbox, its chat's lock held (across workers) to the last reply.
         try:
-            await self._handle(update)
-        finally:
-            if self.inbox is not None:
-                await self.inbox.done(str(update.update_id))
+            update = Update.de_json(json.loads(payload), self.application.bot)
+        except Exception:  # nothing else can read it either: let it go
+            return
+        await self._handle(update)
 
     async def _handle(self, update: Update) -> None:
         if update.message_reaction is not None:
@@ -303,13 +297,13 @@ class TelegramChannel:
             update = Update.de_json(json.loads(request.body), self.application.bot)
         except Exception:  # anything malformed: refuse it, never crash
             return Response(400, "not a Telegram update")
-        assert self.inbox is not None
+        assert self.turns is not None
+        chat = update.effective_chat
         try:
-            # Stored before Telegram hears "ok": a crash from here on loses nothing.
-            fresh = await self.inbox.accept(str(update.update_id), request.body.decode("utf-8", "replace"))
+            # Stored before Telegram hears "ok": a crash from here on loses nothing; a redelivery is refused.
+            await self.turns.accept(str(update.update_id), request.body.decode("utf-8", "replace"),
+                                    str(chat.id) if chat is not None else f"update:{update.update_id}")
         except StoreError as exc:
             log.error("Telegram update not stored (%s); Telegram will deliver it again", type(exc).__name__)
             return Response(503, "try again")
-        if fresh:  # a redelivered update was handled (or is waiting) already
-            await self.application.update_queue.put(update)
         return Response(200, "ok")

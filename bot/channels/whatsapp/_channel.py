@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.channels._inbox import InboxTurns
 from bot.channels._registry import channel_spec
 from bot.channels.whatsapp._client import CloudApiClient
 from bot.channels.whatsapp._config import WhatsAppConfig
@@ -22,6 +23,7 @@ from bot.channels.whatsapp._webhook import (
     InboundMessage,
     MalformedWebhook,
     WebhookBatch,
+    parse_message,
     parse_webhook,
     signature_ok,
     verify_challenge,
@@ -34,7 +36,8 @@ from bot.core import (
     Sender,
     Undeliverable,
 )
-from bot.logs import pseudonym, safe_traceback
+from bot.errors import StoreError
+from bot.logs import safe_traceback
 from bot.settings import Settings
 from bot.web import Request, Response, WebServer
 
@@ -66,6 +69,8 @@ class WhatsAppChannel:
         self.sender = WhatsAppSender(self)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.pager = Pager(engine)
+        self.turns = InboxTurns(engine, CHANNEL, self._stored_turn, grace=STOP_GRACE_SECONDS)
+        """Every message is committed to the inbox before the webhook is answered, and answered from there."""
         self._pruner: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
@@ -88,6 +93,7 @@ class WhatsAppChannel:
         self.pager.install()
         self.engine.channels.setdefault(CHANNEL, channel_spec(CHANNEL).profile)  # slash commands, limits
         self.engine.senders[CHANNEL] = self.sender
+        await self.turns.start()  # what a stopped or killed worker acknowledged and did not answer
         self.web.add_route(WEBHOOK_PATH, self._route)
         self._pruner = asyncio.create_task(self._prune_forever())
 
@@ -98,6 +104,7 @@ class WhatsAppChannel:
             self._pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._pruner
+        await self.turns.stop()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
             for task in pending:
@@ -109,8 +116,9 @@ class WhatsAppChannel:
 
     async def wait_idle(self) -> None:
         """Wait until every webhook received so far has been processed (for tests and shutdown)."""
-        while self._tasks:
+        while self._tasks or self.turns.running:
             await asyncio.gather(*set(self._tasks), return_exceptions=True)
+            await self.turns.wait_idle()
 
     # -- webhook ------------------------------------------------------------
 
@@ -135,9 +143,16 @@ class WhatsAppChannel:
         except MalformedWebhook as exc:
             log.warning("malformed webhook refused: %s", exc)
             return Response(400, "malformed webhook")
-        self._spawn(self._statuses(batch))
         for message in batch.messages:
-            self._queue_turn(message)
+            try:
+                # Committed before Meta hears "ok": a crash from here on loses nothing; a redelivery is refused.
+                fresh = await self.turns.accept(message.message_id, message.raw, message.wa_id)
+            except StoreError as exc:
+                log.error("WhatsApp message not stored (%s); Meta will deliver it again", type(exc).__name__)
+                return Response(503, "try again")
+            if not fresh:
+                log.info("redelivered webhook message ignored")
+        self._spawn(self._statuses(batch))
         return Response(200, "ok")
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -146,18 +161,12 @@ class WhatsAppChannel:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def _queue_turn(self, message: InboundMessage) -> None:
-        self._spawn(self._turn_in_order(message))
-
-    async def _turn_in_order(self, message: InboundMessage) -> None:
-        # One user's messages are answered in the order they came, replies included (the user's
-        # lock is taken before anything else, in the order the tasks were made, and held to the
-        # last reply); different users are answered concurrently.
-        try:
-            async with self.engine.isolation.lock((CHANNEL, message.wa_id)):
-                await self._turn(message)
-        except Exception as exc:
-            log.error("WhatsApp turn failed (user=%s): %s", pseudonym(CHANNEL, message.wa_id), safe_traceback(exc))
+    async def _stored_turn(self, platform_id: str, payload: str) -> None:
+        # One user's messages are answered in the order acknowledged, replies included: the inbox's task
+        # holds the user's lock (across workers) from before the turn to its last reply.
+        message = parse_message(payload)
+        if message is not None:
+            await self._turn(message)
 
     async def _turn(self, message: InboundMessage) -> None:
         assert self.store is not None
@@ -167,9 +176,9 @@ class WhatsAppChannel:
                 await feedback.react(CHANNEL, message.wa_id, message.reaction.message_id, message.reaction.emoji)
             return
         user = await self.engine.store.get_or_create_user(CHANNEL, message.wa_id)
-        if not await self.store.claim_message(message.message_id, user.id, message.sent_at):
-            log.info("redelivered webhook message ignored")
-            return
+        # Its time opens the 24-hour window. Redeliveries were refused by the inbox already; a message seen
+        # here before was taken over from a worker that died in its turn, and is answered.
+        await self.store.claim_message(message.message_id, user.id, message.sent_at)
         event = message.event or Incoming(CHANNEL, message.wa_id, payload=f"{PAYLOAD_PREFIX}:unsupported")
         await self.engine.handle(event, self._deliver_turn)
 

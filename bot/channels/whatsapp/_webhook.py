@@ -13,7 +13,7 @@ import json
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.channels._meta import (  # noqa: F401 - the channel's API
@@ -91,6 +91,8 @@ class InboundMessage:
     event: Incoming | None
     reaction: Reaction | None = None
     """Set for a reaction: it is feedback on one of our messages, not something to answer."""
+    raw: str = field(default="", compare=False, repr=False)
+    """The message's own JSON as the webhook carried it (the inbox keeps it; :func:`parse_message` reads it)."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,21 @@ def parse_webhook(body: bytes, now: float | None = None) -> WebhookBatch:
     return batch
 
 
+def parse_message(raw: str, now: float | None = None) -> InboundMessage | None:
+    """One message as :attr:`InboundMessage.raw` holds it (from the inbox); ``None`` when it is unreadable."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return _message(_dict(data), time.time() if now is None else now)
+
+
 def _message(raw: dict[str, Any], now: float) -> InboundMessage | None:
+    message = _read_message(raw, now)
+    return replace(message, raw=json.dumps(raw, ensure_ascii=False)) if message is not None else None
+
+
+def _read_message(raw: dict[str, Any], now: float) -> InboundMessage | None:
     message_id, wa_id = _id(raw.get("id")), _wa_id(raw.get("from"))
     if not message_id or not wa_id:
         return None

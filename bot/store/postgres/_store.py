@@ -9,6 +9,7 @@ Each feature's repository protocol has its implementation in ``bot/store/postgre
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,6 +55,20 @@ processes starting at once on one database, one applies each migration and the o
 then find it applied."""
 
 
+USER_LOCK_SPACE = 0x6D72_6875  # "mrhu": the first key of the advisory locks on users
+"""``pg_advisory_lock(USER_LOCK_SPACE, hash of (channel, user))`` is one user's lock across workers
+(:meth:`PostgresStore.user_lock`); two users whose hashes collide only wait for each other."""
+USER_LOCK_CONNECTIONS = 16
+"""Connections of a worker kept for users' locks (apart from the statements' pool): as many users' turns
+run at once in one worker; more wait their turn in the process."""
+
+
+def user_lock_key(channel: str, channel_user_id: str) -> int:
+    """The second key of a user's advisory lock: 32 bits of a hash of (channel, user id), signed."""
+    digest = hashlib.blake2b(f"{channel}\0{channel_user_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """The numbered PostgreSQL migrations shipped in ``bot/store/postgres/migrations``, in order."""
     return numbered_migrations("bot.store.postgres")
@@ -78,6 +93,7 @@ class PostgresStore(Store):
         self.min_connections = min_connections
         self.max_connections = max_connections
         self._pool: asyncpg.Pool[asyncpg.Record] | None = None
+        self._lock_pool: asyncpg.Pool[asyncpg.Record] | None = None
         self._repositories = Repositories(self, "PostgreSQL", REPOSITORIES)
 
     def repository(self, key: RepositoryKey[R]) -> R:
@@ -105,15 +121,45 @@ class PostgresStore(Store):
         try:
             self._pool = await asyncpg.create_pool(self.url, min_size=self.min_connections,
                                                    max_size=self.max_connections, reset=_no_session_state)
+            self._lock_pool = await asyncpg.create_pool(self.url, min_size=0, max_size=USER_LOCK_CONNECTIONS,
+                                                        reset=_no_session_state)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StoreUnavailable(f"cannot connect to PostgreSQL at {describe(self.url)}: {_reason(exc)}") from None
         except ValueError as exc:  # a malformed URL
             raise StoreUnavailable(f"MARHABA_DATABASE_URL is not a valid PostgreSQL URL: {exc}") from None
 
     async def close(self) -> None:
+        if self._lock_pool is not None:
+            locks, self._lock_pool = self._lock_pool, None
+            await locks.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()
+
+    @asynccontextmanager
+    async def user_lock(self, channel: str, channel_user_id: str) -> AsyncIterator[None]:
+        """Hold one user's session advisory lock on a connection of its own while the body runs.
+
+        Every worker on the database takes it around the user's turns, so they run one at a time. The
+        lock lives with the connection: a worker killed while holding it loses its connection and so the
+        lock, at once. The connection comes from a pool of its own (:data:`USER_LOCK_CONNECTIONS`), so a
+        holder's statements never wait for a connection that a waiter for a lock holds.
+        """
+        if self._lock_pool is None:
+            raise StoreUnavailable("the store is not open")
+        pool, key = self._lock_pool, user_lock_key(channel, channel_user_id)
+        try:
+            db = await pool.acquire()
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise _store_error(exc) from None
+        try:
+            await _locking(db, "SELECT pg_advisory_lock($1, $2)", key)
+            try:
+                yield
+            finally:
+                await _locking(db, "SELECT pg_advisory_unlock($1, $2)", key)
+        finally:
+            await pool.release(db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -246,8 +292,21 @@ class PostgresStore(Store):
 
 async def _no_session_state(_connection: asyncpg.Connection[asyncpg.Record]) -> None:
     """What a connection back in the pool needs beyond asyncpg's own rollback of an open transaction:
-    nothing, as the store keeps no session state (no LISTEN, cursors, SET or session advisory locks).
+    nothing, as the store keeps no session state (no LISTEN, cursors or SET; a user's session advisory lock
+    is released before its connection goes back, or the connection is closed).
     The default would send a reset query (``RESET ALL`` ...) on every release: a round trip per statement."""
+
+
+async def _locking(db: Connection, sql: str, key: int) -> None:
+    """Take or give back a user's lock on ``db``. When that fails or is cancelled, whether the server holds
+    the lock is unknown: the connection is closed (and any lock with it) rather than going back to the pool."""
+    try:
+        await db.execute(sql, USER_LOCK_SPACE, key)
+    except BaseException as exc:
+        db.terminate()
+        if isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError | OSError):
+            raise _store_error(exc) from None
+        raise
 
 
 class PostgresRepository:

@@ -304,7 +304,8 @@ async def test_an_event_acknowledged_before_a_crash_is_answered_after_the_restar
     await fbm.stop()
     body = text_webhook(USER, "hello", "m_before_the_crash")
     async with fbm.store.__class__(fbm.db_path) as store:  # what the crashed process had stored and acknowledged
-        assert await Inbox(store, "messenger").accept("m_before_the_crash", json.dumps(body["entry"][0]["messaging"][0]))
+        assert await Inbox(store, "messenger").accept("m_before_the_crash", json.dumps(body["entry"][0]["messaging"][0]),
+                                                      user=USER)
     await fbm.start()
     await fbm.channel.wait_idle()
     [picker] = fbm.fake.to(USER)

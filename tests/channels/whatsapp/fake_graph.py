@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,7 +116,10 @@ class FakeGraph:
     """The fake server. ``sent`` holds accepted message bodies; ``rejected`` what it refused.
 
     ``fail[wa_id]`` is a list of error codes to answer, one per request, before succeeding;
-    ``closed_window`` holds users whose 24-hour window is over (free-form -> 131047).
+    ``closed_window`` holds users whose 24-hour window is over (free-form -> 131047); while ``gate`` is
+    set and not open, a send waits for it before it is looked at (``waiting`` counts those sends);
+    each answer takes up to ``latency`` seconds, more or less at random (the real API's take a few hundred
+    milliseconds, never all the same), so a send begun later may be answered first.
     """
 
     sent: list[dict[str, Any]] = field(default_factory=list)
@@ -125,6 +129,10 @@ class FakeGraph:
     closed_window: set[str] = field(default_factory=set)
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
     url: str = ""
+    gate: asyncio.Event | None = None
+    latency: float = 0.0
+    waiting: int = 0
+    _jitter: random.Random = field(default_factory=lambda: random.Random(19))
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
     _changed: asyncio.Event | None = None
@@ -166,10 +174,22 @@ class FakeGraph:
             return _error(100, f"Invalid parameter: {exc}")
         message_id = f"wamid.fake-{next(self._ids)}"
         self.sent.append({**body, "id": message_id})
-        if self._changed is not None:
-            self._changed.set()
+        self._notify()
         return 200, {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
                      "messages": [{"id": message_id}]}
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+
+    async def until(self, condition: Any, timeout: float = 30.0) -> None:
+        """Wait until ``condition()`` holds, looked at each time a send arrives (or is held at the gate)."""
+        async def wait() -> None:
+            while not condition():
+                assert self._changed is not None
+                self._changed.clear()
+                await self._changed.wait()
+        await asyncio.wait_for(wait(), timeout)
 
     def to(self, wa_id: str) -> list[dict[str, Any]]:
         """Accepted messages to one user, in order."""
@@ -177,19 +197,22 @@ class FakeGraph:
 
     async def wait_for(self, count: int, timeout: float = 30.0) -> None:
         """Wait until at least ``count`` messages were accepted (for the subprocess tests)."""
-        async def until() -> None:
-            while len(self.sent) < count:
-                assert self._changed is not None
-                self._changed.clear()
-                await self._changed.wait()
-        await asyncio.wait_for(until(), timeout)
+        await self.until(lambda: len(self.sent) >= count, timeout)
 
     async def start(self) -> None:
         fake = self
         self._changed = asyncio.Event()
 
         class Handler(tornado.web.RequestHandler):
-            def post(self) -> None:
+            async def post(self) -> None:
+                if fake.gate is not None and not fake.gate.is_set():
+                    fake.waiting += 1
+                    fake._notify()
+                    await fake.gate.wait()
+                    if self.request.connection.stream.closed():  # its sender was killed meanwhile: never arrived
+                        return
+                if fake.latency:
+                    await asyncio.sleep(fake.latency * fake._jitter.random())
                 if self.request.path.endswith("/media"):
                     fields = {k: v[0].decode() for k, v in self.request.body_arguments.items()}
                     files = {k: {"filename": v[0].filename, "data": v[0].body, "content_type": v[0].content_type}

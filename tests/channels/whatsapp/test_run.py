@@ -112,6 +112,36 @@ async def test_marhaba_run_whatsapp_verifies_answers_and_navigates(served, fake_
     assert "MARHABA_SECRET_KEY is not set: log pseudonyms are keyed with" in log
 
 
+async def test_a_message_acknowledged_by_a_worker_killed_before_answering_is_answered_once_after_restart(
+        fake_graph: FakeGraph, tmp_path: Path) -> None:
+    fake_graph.gate = asyncio.Event()  # the answer's send is held until the worker is dead
+    env = run_env(fake_graph, tmp_path)
+    first = await start_run(["whatsapp"], env, tmp_path)
+    async with httpx.AsyncClient(base_url=first.url, timeout=10) as client:
+        await until_healthy(client, first.proc)
+        assert (await post(client, text_webhook(USER, "hello", "wamid.crash1"))).status_code == 200
+        await fake_graph.until(lambda: fake_graph.waiting == 1)
+    first.proc.kill()
+    await first.proc.wait()
+    fake_graph.gate.set()  # what the killed worker was sending never arrived
+    second = await start_run(["whatsapp"], env, tmp_path)
+    try:
+        async with httpx.AsyncClient(base_url=second.url, timeout=10) as client:
+            await until_healthy(client, second.proc)
+            await fake_graph.wait_for(1)  # the acknowledged message, answered from the inbox at start
+            assert fake_graph.sent[0]["interactive"]["type"] == "list"  # the language picker
+            # Meta delivers it again (it never saw an answer): refused; the next message is answered next.
+            assert (await post(client, text_webhook(USER, "hello", "wamid.crash1"))).status_code == 200
+            assert (await post(client, reply_webhook(USER, "lang:en", "wamid.crash2"))).status_code == 200
+            await fake_graph.wait_for(2)
+            assert "n:health" in json.dumps(fake_graph.sent[1])
+    finally:
+        second.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(second.proc.wait(), 30) == 0
+    assert len(fake_graph.sent) == 2
+    assert "Traceback" not in await second.log()
+
+
 async def test_a_second_marhaba_run_on_the_same_database_is_refused_at_once(
         served, fake_graph: FakeGraph, tmp_path: Path) -> None:
     _client, running = served

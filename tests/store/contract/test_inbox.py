@@ -42,3 +42,45 @@ async def test_the_purge_deletes_only_ids_handled_before_the_limit(
     assert await telegram.accept("old", "old", now=T0 + 121)  # its id is gone: a new update now
     assert not await telegram.accept("recent", "recent", now=T0 + 121)
     assert ("unhandled", "unhandled") in await telegram.waiting()  # never purged before it is handled
+
+
+async def test_one_users_updates_are_claimed_one_at_a_time_in_the_order_accepted(inbox: NewInbox) -> None:
+    whatsapp = inbox("whatsapp")
+    assert await whatsapp.accept("m2", "second", now=T0 + 5, user="u1")  # accepted first, whatever its time
+    assert await whatsapp.accept("m1", "first", now=T0, user="u1")
+    assert await whatsapp.accept("x", "another user", now=T0, user="u2")
+    assert await whatsapp.claim_next("u1", "run-a", 30, now=T0 + 6) == ("m2", "second")
+    # The head is claimed by a live worker: nobody else takes it, nor anything behind it.
+    assert await whatsapp.claim_next("u1", "run-b", 30, now=T0 + 7) is None
+    assert await whatsapp.claim_next("u1", "run-a", 30, now=T0 + 7) == ("m2", "second")  # its own claim
+    await whatsapp.done("m2", now=T0 + 8)
+    assert await whatsapp.claim_next("u1", "run-b", 30, now=T0 + 9) == ("m1", "first")
+    await whatsapp.done("m1", now=T0 + 10)
+    assert await whatsapp.claim_next("u1", "run-b", 30, now=T0 + 11) is None
+    assert await whatsapp.claim_next("u2", "run-b", 30, now=T0 + 11) == ("x", "another user")
+
+
+async def test_a_claim_runs_out_unless_renewed_and_a_released_one_is_free_at_once(inbox: NewInbox) -> None:
+    whatsapp = inbox("whatsapp")
+    assert await whatsapp.accept("m1", "first", now=T0, user="u1")
+    assert await whatsapp.accept("m2", "other", now=T0, user="u2")
+    assert await whatsapp.claim_next("u1", "dead", 10, now=T0) == ("m1", "first")
+    assert await whatsapp.claim_next("u2", "live", 10, now=T0) == ("m2", "other")
+    await whatsapp.renew("live", 10, now=T0 + 8)
+    # At T0 + 15 the dead worker's claim has run out; the live one's, renewed, has not.
+    assert await whatsapp.orphans(60, now=T0 + 15) == ["u1"]
+    assert await whatsapp.claim_next("u2", "next", 10, now=T0 + 15) is None
+    assert await whatsapp.claim_next("u1", "next", 10, now=T0 + 15) == ("m1", "first")
+    await whatsapp.release("live")
+    assert await whatsapp.claim_next("u2", "next", 10, now=T0 + 16) == ("m2", "other")
+
+
+async def test_orphans_are_users_whose_updates_nobody_took_for_a_while(inbox: NewInbox) -> None:
+    whatsapp, telegram = inbox("whatsapp"), inbox("telegram")
+    assert await whatsapp.accept("old", "old", now=T0, user="u1")
+    assert await whatsapp.accept("new", "new", now=T0 + 9, user="u2")
+    assert await whatsapp.accept("done", "done", now=T0, user="u3")
+    await whatsapp.done("done", now=T0 + 1)
+    assert await telegram.accept("t", "t", now=T0, user="u4")
+    assert await whatsapp.orphans(5, now=T0 + 10) == ["u1"]  # u2's is fresh: its worker is at it
+    assert await whatsapp.orphans(0.5, now=T0 + 10) == ["u1", "u2"]
