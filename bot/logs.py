@@ -74,6 +74,10 @@ QUIET_LOGGERS = ("httpx", "httpcore", "hpack", "aiosqlite", "tornado.access")
 Each channel adds its platform library's loggers through its registry entry
 (:func:`bot.channels.quiet_loggers`)."""
 
+PER_REQUEST_LOGGERS = ("httpx", "httpcore")
+"""They log every request's URL at INFO: a line per message sent (a full pipe, a busy disk, the
+secret filter run on each) that says nothing an operator needs. Only their warnings are kept."""
+
 MIN_SECRET_CHARS = 6
 """Shorter values (a test's "x") would redact ordinary words; real secrets are far longer."""
 
@@ -116,8 +120,9 @@ def protect_logging(quiet: Iterable[str] = ()) -> None:
     """Keep libraries' DEBUG output (:data:`QUIET_LOGGERS` and ``quiet``) out of the logs; redact secrets."""
     for name in (*QUIET_LOGGERS, *quiet):
         logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:
-            logger.setLevel(logging.INFO)
+        floor = logging.WARNING if name in PER_REQUEST_LOGGERS else logging.INFO
+        if logger.getEffectiveLevel() < floor:
+            logger.setLevel(floor)
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, RedactSecrets) for f in handler.filters):
             handler.addFilter(RedactSecrets())

@@ -48,3 +48,20 @@ def test_safe_traceback_names_the_error_and_withholds_its_message() -> None:
     except KeyError as exc:
         text = logs.safe_traceback(exc)
     assert text.startswith("KeyError (message withheld)") and typed not in text
+
+
+def test_http_clients_log_no_line_per_request_but_keep_their_warnings() -> None:
+    """httpx writes every request's URL at INFO: one line per message sent, nothing an operator needs."""
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore", "aiosqlite")]
+    before = [logger.level for logger in loggers]
+    try:
+        for logger in loggers:
+            logger.setLevel(logging.DEBUG)
+        logs.protect_logging()
+        httpx_log, httpcore_log, aiosqlite_log = loggers
+        assert not httpx_log.isEnabledFor(logging.INFO) and httpx_log.isEnabledFor(logging.WARNING)
+        assert not httpcore_log.isEnabledFor(logging.INFO)
+        assert aiosqlite_log.isEnabledFor(logging.INFO) and not aiosqlite_log.isEnabledFor(logging.DEBUG)
+    finally:
+        for logger, level in zip(loggers, before, strict=True):
+            logger.setLevel(level)
