@@ -1,7 +1,8 @@
 """One small HTTP server for everything Marhaba serves: webhooks, the web chat and health checks.
 
 Channels add routes (``/webhook/telegram``, ``/webhook/whatsapp``, ``/chat``); ``/healthz``
-is always there. HTTP/1.1 on asyncio's own protocol API, with keep-alive: a route is one
+is always there. HTTP/1.1 on asyncio's own protocol API, parsed by llhttp through ``httptools``
+(never by hand: request smuggling hides in parsing), with keep-alive: a route is one
 async function from a :class:`Request` to a :class:`Response`, and the server does no more
 per request than parse it, call the route and write the answer (a web chat turn is one
 request, so this work is a large part of its cost; tornado's request handlers, used before,
@@ -16,11 +17,14 @@ import contextlib
 import ipaddress
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
 from urllib.parse import parse_qsl
+
+import httptools
 
 from bot.logs import safe_traceback
 
@@ -30,6 +34,8 @@ MAX_BODY_BYTES = 1_000_000
 """Webhook bodies are small; anything larger is refused before it is read."""
 MAX_HEAD_BYTES = 64 * 1024
 """The request line and headers together (tornado's and nginx's order of size); more is refused."""
+MAX_PIPELINED = 16
+"""Requests read ahead on one connection while an earlier one is answered; then reading waits."""
 IDLE_SECONDS = 75.0
 """A connection without a request in hand is closed after this long (a half-sent request counts as idle)."""
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE"})
@@ -96,17 +102,37 @@ def _client(headers: dict[str, str], peer: str, scheme: str) -> tuple[str, str]:
 
 
 class _Connection(asyncio.Protocol):
-    """One client connection: requests read in order, each answered before the next is read."""
+    """One client connection: requests read in order, each answered before the next is started.
+
+    The bytes are parsed by llhttp (through ``httptools``), which refuses what request smuggling is
+    made of: ``Content-Length`` beside ``Transfer-Encoding``, two ``Content-Length``, folded or
+    malformed header lines, bad chunk sizes. Its callbacks (``on_url`` ... ``on_message_complete``)
+    gather each request; complete requests wait in :attr:`queue` while an earlier one is answered.
+    """
 
     def __init__(self, server: WebServer) -> None:
         self.server = server
-        self.buffer = bytearray()
+        self.parser = httptools.HttpRequestParser(self)
+        self.queue: deque[tuple[Request | Response, bool]] = deque()
+        """Requests parsed, with their keep-alive; a :class:`Response` is a refusal, the connection's last answer."""
         self.transport: asyncio.Transport | None = None
         self.busy = False
-        self.continued = False
+        self.failed = False
+        """Nothing more is read: the request stream is broken (or upgraded, which we do not serve)."""
+        self.paused = False
         self.peer = ""
         self.since = asyncio.get_running_loop().time()
         """When the connection last went idle (no request in hand): :meth:`WebServer._sweep` closes it later."""
+        self.refusal: tuple[int, str] | None = None
+        # The request being parsed.
+        self.in_head = True
+        self.head_seen = 0
+        self.head_size = 0
+        self.url = b""
+        self.headers: dict[str, str] = {}
+        self.body = bytearray()
+        self.expect = False
+        self.continued = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -119,109 +145,115 @@ class _Connection(asyncio.Protocol):
         self.server._connections.discard(self)
         self.transport = None
 
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        if not self.busy:
-            self._next()
-
     def close(self) -> None:
         if self.transport is not None:
             self.transport.close()
 
-    def _next(self) -> None:
-        """Start the next request in the buffer once it is complete."""
-        try:
-            parsed = self._parse()
-        except _BadRequest as bad:
-            self._write(Response(bad.status, bad.args[0]), "GET", keep_alive=False)
+    def data_received(self, data: bytes) -> None:
+        if self.failed:
             return
-        if parsed is not None:
-            self.busy = True
-            request, keep_alive = parsed
-            self.server._tasks.add(task := asyncio.ensure_future(self._answer(request, keep_alive)))
-            task.add_done_callback(self.server._tasks.discard)
-
-    def _parse(self) -> tuple[Request, bool] | None:
-        end = self.buffer.find(b"\r\n\r\n")
-        if end < 0:
-            if len(self.buffer) > MAX_HEAD_BYTES:
-                raise _BadRequest(431, "request headers too large")
-            return None
-        if end > MAX_HEAD_BYTES:
-            raise _BadRequest(431, "request headers too large")
-        lines = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
+        if self.in_head:
+            # A head llhttp has not finished yet (a header value it still gathers) is counted here.
+            self.head_seen += len(data)
         try:
-            method, target, version = lines[0].split(" ")
-        except ValueError:
-            raise _BadRequest(400, "bad request") from None
-        if not version.startswith("HTTP/1."):
-            raise _BadRequest(505, "HTTP/1.x only")
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip():
-                raise _BadRequest(400, "bad request")
-            headers[name.lower()] = value.strip()
-        body_start = end + 4
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            body, consumed = self._chunked(body_start)
-            if body is None:
-                self._continue(headers, version)
-                return None
-        else:
-            length_text = headers.get("content-length", "0")
-            if not length_text.isdigit():
-                raise _BadRequest(400, "bad Content-Length")
-            length = int(length_text)
-            if length > MAX_BODY_BYTES:
-                raise _BadRequest(413, "request body too large")
-            if len(self.buffer) - body_start < length:
-                self._continue(headers, version)
-                return None
-            body, consumed = bytes(self.buffer[body_start:body_start + length]), body_start + length
-        del self.buffer[:consumed]
-        self.continued = False
-        connection = headers.get("connection", "").lower()
-        keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
-        path, _, query = target.partition("?")
+            self.parser.feed_data(data)
+            if self.in_head and self.head_seen > MAX_HEAD_BYTES:
+                self._fail(431, "request headers too large")
+        except httptools.HttpParserUpgrade:
+            # llhttp stops at an upgrade (WebSocket, h2c, CONNECT): answer the request as plain HTTP, then close.
+            self.failed = True
+            if self.queue and isinstance(self.queue[-1][0], Request):
+                self.queue[-1] = (self.queue[-1][0], False)
+        except httptools.HttpParserError:
+            self._fail(*(self.refusal or (400, "bad request")))
+        self._next()
+
+    def _refuse(self, status: int, text: str) -> None:
+        """Stop parsing from inside a callback: llhttp reports it as an error, answered ``status``."""
+        self.refusal = (status, text)
+        raise _BadRequest(status, text)
+
+    def _fail(self, status: int, text: str) -> None:
+        self.failed = True
+        self.queue.append((Response(status, text), False))
+
+    # llhttp's callbacks, in the order it calls them for each request.
+
+    def on_message_begin(self) -> None:
+        self.head_size = 0
+        self.url = b""
+        self.headers = {}
+        self.body = bytearray()
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+        self.head_size += len(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if not self.in_head:
+            return  # a trailer after a chunked body: never believed (it could name the client's address)
+        self.head_size += len(name) + len(value) + 4
+        if self.head_size > MAX_HEAD_BYTES:
+            self._refuse(431, "request headers too large")
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1").strip()
+        if key in self.headers:  # a header repeated is one list (RFC 9110, 5.3); cookies join with "; "
+            text = self.headers[key] + ("; " if key == "cookie" else ", ") + text
+        self.headers[key] = text
+
+    def on_headers_complete(self) -> None:
+        self.in_head = False
+        self.head_seen = 0
+        version = self.parser.get_http_version()
+        if version not in ("1.0", "1.1"):
+            self._refuse(505, "HTTP/1.x only")
+        length = self.headers.get("content-length", "")  # llhttp let only digits through, and only one
+        if length and int(length) > MAX_BODY_BYTES:
+            self._refuse(413, "request body too large")
+        if self.parser.should_upgrade() and (length not in ("", "0") or "transfer-encoding" in self.headers):
+            # llhttp would skip such a body and read it as the next request: refuse the whole thing.
+            self._refuse(400, "upgrade with a body")
+        self.expect = version == "1.1" and self.headers.get("expect", "").lower() == "100-continue"
+
+    def on_body(self, body: bytes) -> None:
+        if len(self.body) + len(body) > MAX_BODY_BYTES:
+            self._refuse(413, "request body too large")
+        self.body += body
+
+    def on_message_complete(self) -> None:
+        self.in_head = True
+        self.expect = self.continued = False
+        url = httptools.parse_url(self.url)
+        headers = self.headers
         remote_ip, protocol = _client(headers, self.peer, "http")
-        request = Request(method=method, path=path,
+        query = url.query.decode("latin-1") if url.query else ""
+        request = Request(method=self.parser.get_method().decode("ascii"), path=url.path.decode("latin-1"),
                           query=dict(parse_qsl(query, keep_blank_values=True)) if query else {},
-                          headers=headers, body=body, remote_ip=remote_ip, protocol=protocol)
-        return request, keep_alive
+                          headers=headers, body=bytes(self.body), remote_ip=remote_ip, protocol=protocol)
+        self.queue.append((request, self.parser.should_keep_alive()))
+        if len(self.queue) >= MAX_PIPELINED and self.transport is not None and not self.paused:
+            self.paused = True  # a client far ahead of our answers waits: no unbounded queue
+            self.transport.pause_reading()
 
-    def _continue(self, headers: dict[str, str], version: str) -> None:
-        """The body is still to come: ask for it if the client waits to be asked (``Expect: 100-continue``)."""
-        if (not self.continued and version == "HTTP/1.1" and headers.get("expect", "").lower() == "100-continue"
-                and self.transport is not None):
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            self.continued = True
-
-    def _chunked(self, start: int) -> tuple[bytes | None, int]:
-        """A chunked body from the buffer, and where it ends; ``None`` while it is incomplete."""
-        body, at = bytearray(), start
-        while True:
-            line_end = self.buffer.find(b"\r\n", at)
-            if line_end < 0:
-                return None, 0
-            size_text = bytes(self.buffer[at:line_end]).split(b";")[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise _BadRequest(400, "bad chunk") from None
-            if len(body) + size > MAX_BODY_BYTES:
-                raise _BadRequest(413, "request body too large")
-            if size == 0:
-                trailer_end = self.buffer.find(b"\r\n\r\n", line_end)
-                if self.buffer[line_end:line_end + 4] == b"\r\n\r\n":
-                    return bytes(body), line_end + 4
-                if trailer_end < 0:
-                    return None, 0
-                return bytes(body), trailer_end + 4
-            if len(self.buffer) < line_end + 2 + size + 2:
-                return None, 0
-            body += self.buffer[line_end + 2:line_end + 2 + size]
-            at = line_end + 2 + size + 2
+    def _next(self) -> None:
+        """Start answering the next request parsed, if none is being answered."""
+        if self.busy or self.transport is None:
+            return
+        if not self.queue:
+            if self.paused:
+                self.paused = False
+                self.transport.resume_reading()
+            if self.expect and not self.continued:
+                # The body is still to come and the client waits to be asked (``Expect: 100-continue``).
+                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                self.continued = True
+            return
+        item, keep_alive = self.queue.popleft()
+        if isinstance(item, Response):
+            self._write(item, "GET", keep_alive=False)
+            return
+        self.busy = True
+        self.server._tasks.add(task := asyncio.ensure_future(self._answer(item, keep_alive)))
+        task.add_done_callback(self.server._tasks.discard)
 
     async def _answer(self, request: Request, keep_alive: bool) -> None:
         try:
@@ -231,8 +263,7 @@ class _Connection(asyncio.Protocol):
         self._write(response, request.method, keep_alive)
         if keep_alive and self.transport is not None:
             self.since = asyncio.get_running_loop().time()
-            if self.buffer:
-                self._next()
+            self._next()
 
     def _write(self, response: Response, method: str, keep_alive: bool) -> None:
         if self.transport is None or self.transport.is_closing():
@@ -247,6 +278,8 @@ class _Connection(asyncio.Protocol):
         data = "\r\n".join(head).encode("latin-1", "replace") + b"\r\nDate: " + _http_date() + b"\r\n\r\n"
         self.transport.write(data if method == "HEAD" else data + body)
         if not keep_alive:
+            self.queue.clear()
+            self.failed = True
             self.transport.close()
 
 

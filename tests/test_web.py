@@ -122,3 +122,70 @@ async def test_an_idle_connection_is_closed_but_not_one_with_a_request_in_hand(m
         assert (await busy_reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 200"), "the waiting request kept"
     finally:
         await web.stop()
+
+
+async def answer_then_close(web: WebServer, raw: bytes) -> tuple[str, bytes]:
+    """Send ``raw``; the status line of the one answer and everything after it until the server closes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", web.port)
+    writer.write(raw)
+    everything = await asyncio.wait_for(reader.read(-1), 10)  # returns once the server has closed
+    writer.close()
+    head, _, rest = everything.partition(b"\r\n\r\n")
+    return head.decode("latin-1").split("\r\n")[0], rest
+
+
+SMUGGLED = b"GET /echo?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@pytest.mark.parametrize("framing", [
+    b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+    b"Transfer-Encoding: chunked\r\nContent-Length: 4\r\n",
+    b"Content-Length: 4\r\nContent-Length: 45\r\n",
+], ids=["length-then-chunked", "chunked-then-length", "two-lengths"])
+async def test_a_body_framed_two_ways_is_refused_and_the_connection_closed(server: WebServer, framing: bytes) -> None:
+    # A proxy and this server disagreeing on where the body ends is how a request is smuggled past the proxy.
+    raw = b"POST /echo HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\n0\r\n\r\n" + SMUGGLED
+    status, rest = await answer_then_close(server, raw)
+    assert status.startswith("HTTP/1.1 400") and rest == b"bad request", "one answer, then the connection closed"
+    assert server.seen == []  # type: ignore[attr-defined]
+
+
+async def test_malformed_header_lines_are_refused(server: WebServer) -> None:
+    for case in (b"X-A: one\r\n two\r\n",  # obs-fold (RFC 9112, 5.2)
+                 b"X A: b\r\n", b"X-A : b\r\n",  # a space in or after a header's name
+                 b"X-A: b\x00c\r\n",  # a control character in a value
+                 b"X-A: b\nX-Real-IP: 203.0.113.9\r\n"):  # a bare line feed
+        status, rest = await answer_then_close(server, b"GET /echo HTTP/1.1\r\nHost: x\r\n" + case + b"\r\n" + SMUGGLED)
+        assert status.startswith("HTTP/1.1 400") and rest == b"bad request", case
+    assert server.seen == []  # type: ignore[attr-defined]
+
+
+async def test_an_oversized_head_is_refused_whole_or_unfinished(server: WebServer) -> None:
+    from bot.web import MAX_HEAD_BYTES
+    big = b"X-Big: " + b"a" * MAX_HEAD_BYTES + b"\r\n"
+    status, _ = await answer_then_close(server, b"GET /echo HTTP/1.1\r\nHost: x\r\n" + big + b"\r\n")
+    assert status.startswith("HTTP/1.1 431")
+    status, _ = await answer_then_close(server, b"GET /echo HTTP/1.1\r\nHost: x\r\n" + big[:-2])  # never ends
+    assert status.startswith("HTTP/1.1 431")
+    many = b"".join(b"X-%d: %s\r\n" % (n, b"b" * 1000) for n in range(MAX_HEAD_BYTES // 1000 + 1))
+    status, _ = await answer_then_close(server, b"GET /echo HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+    assert status.startswith("HTTP/1.1 431")
+    assert server.seen == []  # type: ignore[attr-defined]
+
+
+async def test_an_upgrade_is_answered_as_plain_http_and_nothing_after_it_read(server: WebServer) -> None:
+    upgrade = b"Connection: upgrade\r\nUpgrade: websocket\r\n"
+    status, rest = await answer_then_close(server, b"GET /echo HTTP/1.1\r\nHost: x\r\n" + upgrade + b"\r\n" + SMUGGLED)
+    assert status == "HTTP/1.1 200 OK" and rest == b"GET /echo {} 0 127.0.0.1 http", "answered once, then closed"
+    # llhttp skips the body of an upgrade: it would be read as a request of its own, so it is refused.
+    status, rest = await answer_then_close(
+        server, b"POST /echo HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: upgrade\r\nContent-Length: "
+        + str(len(SMUGGLED)).encode() + b"\r\n\r\n" + SMUGGLED)
+    assert status.startswith("HTTP/1.1 400") and len(server.seen) == 1  # type: ignore[attr-defined]
+
+
+async def test_a_trailer_after_a_chunked_body_is_not_believed(server: WebServer) -> None:
+    raw = (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+           b"2\r\nhi\r\n0\r\nX-Real-IP: 203.0.113.9\r\n\r\n")
+    [(status, _, body)] = await exchange(server, raw)
+    assert status == "HTTP/1.1 200 OK" and body.endswith(b" 2 127.0.0.1 http")
