@@ -14,6 +14,7 @@ user's updates in order, and rows whose claim ran out (their worker died) or tha
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Protocol
 
@@ -24,8 +25,9 @@ class InboxRepository(Protocol):
     """Webhook updates by channel, deduplicated by the platform's own id."""
 
     async def accept(self, channel: str, platform_id: str, payload: str, now: float,
-                     user_key: str | None = None) -> bool:
-        """Store a new update (committed when this returns); False for one already received."""
+                     user_key: str | None = None, kept_as: str | None = None) -> bool:
+        """Store a new update (committed when this returns); False for one already received, or handled
+        and kept as ``kept_as``."""
 
     async def claim_next(self, channel: str, user_key: str, token: str, until: float,
                          now: float) -> tuple[str, str] | None:
@@ -43,8 +45,9 @@ class InboxRepository(Protocol):
         """User keys with updates not done whose claim ran out by ``now``, or that nobody claimed and were
         accepted before ``unclaimed_before``."""
 
-    async def done(self, channel: str, platform_id: str, now: float) -> None:
-        """The update's turn has run: forget its content and its user, keep its id against redelivery."""
+    async def done(self, channel: str, platform_id: str, now: float, kept_as: str | None = None) -> None:
+        """The update's turn has run: forget its content and its user; keep its id (as ``kept_as`` when
+        given) against redelivery."""
 
     async def waiting(self, channel: str) -> list[tuple[str, str]]:
         """(platform id, payload) of updates received but not handled (a crash), oldest first."""
@@ -56,8 +59,14 @@ class InboxRepository(Protocol):
 INBOX: RepositoryKey[InboxRepository] = RepositoryKey("inbox")
 
 
+def kept_id(platform_id: str) -> str:
+    """What is kept of a handled update's id: a digest. A WhatsApp message id carries the sender's phone
+    number (base64), and the kept ids outlive ``/forget`` (they no longer name their person)."""
+    return "sha256:" + hashlib.sha256(platform_id.encode("utf-8")).hexdigest()
+
+
 class Inbox:
-    """Updates of one ``channel``, deduplicated by the platform's own id."""
+    """Updates of one ``channel``, deduplicated by the platform's own id (by its digest once handled)."""
 
     def __init__(self, store: Store, channel: str) -> None:
         self.store = store
@@ -70,7 +79,7 @@ class Inbox:
 
         With ``user`` (the platform's user id) it can be taken in order with :meth:`claim_next`."""
         return await self._repository.accept(self.channel, platform_id, payload, time.time() if now is None else now,
-                                             user)
+                                             user, kept_id(platform_id))
 
     async def claim_next(self, user: str, token: str, seconds: float,
                          now: float | None = None) -> tuple[str, str] | None:
@@ -93,8 +102,9 @@ class Inbox:
         return await self._repository.orphans(self.channel, now, now - unclaimed_for)
 
     async def done(self, platform_id: str, now: float | None = None) -> None:
-        """The update's turn has run: forget its content and its user, keep its id against redelivery."""
-        await self._repository.done(self.channel, platform_id, time.time() if now is None else now)
+        """The update's turn has run: forget its content and its user, keep its id's digest against redelivery."""
+        await self._repository.done(self.channel, platform_id, time.time() if now is None else now,
+                                    kept_id(platform_id))
 
     async def waiting(self) -> list[tuple[str, str]]:
         """(platform id, payload) of updates received but not handled (a crash), oldest first."""

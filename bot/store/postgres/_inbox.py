@@ -9,11 +9,12 @@ class PostgresInbox(PostgresRepository):
     """:class:`~bot.store.InboxRepository` on PostgreSQL: each call one statement, committed when it returns."""
 
     async def accept(self, channel: str, platform_id: str, payload: str, now: float,
-                     user_key: str | None = None) -> bool:
+                     user_key: str | None = None, kept_as: str | None = None) -> bool:
         row = await self.store.fetchval(
-            "INSERT INTO inbox (channel, platform_id, payload, received_at, user_key) VALUES ($1, $2, $3, $4, $5) "
+            "INSERT INTO inbox (channel, platform_id, payload, received_at, user_key) SELECT $1, $2, $3, $4, $5 "
+            "WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE channel = $1 AND platform_id = $6) "
             "ON CONFLICT (channel, platform_id) DO NOTHING RETURNING platform_id",
-            channel, platform_id, payload, now, user_key)
+            channel, platform_id, payload, now, user_key, kept_as or platform_id)
         return row is not None
 
     async def claim_next(self, channel: str, user_key: str, token: str, until: float,
@@ -42,9 +43,10 @@ class PostgresInbox(PostgresRepository):
             "AND (claim_until < $2 OR (claimed_by IS NULL AND received_at < $3))", channel, now, unclaimed_before)
         return sorted(str(r[0]) for r in rows)
 
-    async def done(self, channel: str, platform_id: str, now: float) -> None:
-        await self.store.fetch("UPDATE inbox SET payload = NULL, done_at = $1, user_key = NULL, claimed_by = NULL, claim_until = NULL "
-                               "WHERE channel = $2 AND platform_id = $3", now, channel, platform_id)
+    async def done(self, channel: str, platform_id: str, now: float, kept_as: str | None = None) -> None:
+        await self.store.fetch("UPDATE inbox SET platform_id = $4, payload = NULL, done_at = $1, user_key = NULL, "
+                               "claimed_by = NULL, claim_until = NULL WHERE channel = $2 AND platform_id = $3",
+                               now, channel, platform_id, kept_as or platform_id)
 
     async def waiting(self, channel: str) -> list[tuple[str, str]]:
         rows = await self.store.fetch("SELECT platform_id, payload FROM inbox WHERE channel = $1 AND done_at IS NULL "

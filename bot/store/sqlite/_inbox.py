@@ -15,12 +15,13 @@ class SQLiteInbox:
         self._forgets_at_start = store.forgets
 
     async def accept(self, channel: str, platform_id: str, payload: str, now: float,
-                     user_key: str | None = None) -> bool:
+                     user_key: str | None = None, kept_as: str | None = None) -> bool:
         forgets = self.store.forgets
         rows = await self.store.write_returning(
-            "INSERT INTO inbox (channel, platform_id, payload, received_at, user_key) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO inbox (channel, platform_id, payload, received_at, user_key) SELECT ?, ?, ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE channel = ? AND platform_id = ?) "
             "ON CONFLICT (channel, platform_id) DO NOTHING RETURNING platform_id",
-            (channel, platform_id, payload, now, user_key))
+            (channel, platform_id, payload, now, user_key, channel, kept_as or platform_id))
         if rows:
             self._forgets_at[(channel, platform_id)] = forgets
         return bool(rows)
@@ -50,10 +51,10 @@ class SQLiteInbox:
             (channel, now, unclaimed_before))
         return [str(r[0]) for r in rows]
 
-    async def done(self, channel: str, platform_id: str, now: float) -> None:
-        await self.store.write(("UPDATE inbox SET payload = NULL, done_at = ?, user_key = NULL, claimed_by = NULL, claim_until = NULL "
-                                "WHERE channel = ? AND platform_id = ?",
-                                (now, channel, platform_id)))
+    async def done(self, channel: str, platform_id: str, now: float, kept_as: str | None = None) -> None:
+        await self.store.write(("UPDATE inbox SET platform_id = ?, payload = NULL, done_at = ?, user_key = NULL, "
+                                "claimed_by = NULL, claim_until = NULL WHERE channel = ? AND platform_id = ?",
+                                (kept_as or platform_id, now, channel, platform_id)))
         if self.store.forgets != self._forgets_at.pop((channel, platform_id), self._forgets_at_start):
             # Someone was deleted while this update waited, maybe by this very update ("forget:yes", which
             # holds their id): the forget checkpointed the WAL before this copy was cleared, so again.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.store import Inbox
+from tests.store import data
 
 T0 = 1_800_000_000.0
 
@@ -20,6 +21,18 @@ async def test_an_update_is_accepted_once_and_waits_until_it_is_done(inbox: NewI
     await telegram.done("1001", now=T0 + 3)
     assert await telegram.waiting() == [("1002", '{"update_id": 1002}')]
     assert not await telegram.accept("1001", '{"update_id": 1001}', now=T0 + 4)  # handled: still refused
+
+
+async def test_a_handled_update_keeps_only_a_digest_of_its_id(inbox: NewInbox) -> None:
+    # A real WhatsApp message id: base64 of the sender's number (here +90 532 123 4567) and a message key.
+    wamid = "wamid.HBgMOTA1MzIxMjM0NTY3FQIAEhgUM0E0QTY1OTlBRUUwMzgxMDE0NEYA"
+    whatsapp = inbox("whatsapp")
+    assert await whatsapp.accept(wamid, '{"text": "hello"}', now=T0, user="905321234567")
+    await whatsapp.done(wamid, now=T0 + 1)
+    kept = await data.rows(whatsapp.store, "inbox", "platform_id, payload, user_key")
+    assert len(kept) == 1 and wamid not in str(tuple(kept[0])) and "905321234567" not in str(tuple(kept[0]))
+    assert not await whatsapp.accept(wamid, '{"text": "hello"}', now=T0 + 2)  # its redelivery is still refused
+    assert await whatsapp.waiting() == []
 
 
 async def test_waiting_updates_come_back_oldest_first_and_per_channel(inbox: NewInbox) -> None:
