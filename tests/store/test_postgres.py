@@ -276,6 +276,7 @@ async def test_a_users_lock_is_held_against_every_worker_and_lost_with_a_killed_
             lock = b.user_lock("whatsapp", "u1")
             assert lock is not None
             async with lock:
+                await b.fetchval("SELECT 1")  # the lock is taken before the body's first statement
                 order.append("b in")
 
         other = b.user_lock("whatsapp", "u2")
@@ -289,9 +290,50 @@ async def test_a_users_lock_is_held_against_every_worker_and_lost_with_a_killed_
         lost = a.user_lock("whatsapp", "u3")
         assert lost is not None
         await lost.__aenter__()
+        await a.fetchval("SELECT 1")
         await b.fetch("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
                       "AND pid <> pg_backend_pid()")
         taken = b.user_lock("whatsapp", "u3")
         assert taken is not None
         async with asyncio.timeout(10), taken:
             pass
+
+
+async def test_a_turn_reads_its_user_as_the_locks_last_holder_left_them_on_another_worker(postgres_url: str) -> None:
+    # The first read of a turn takes the user's lock in the same round trip: it must read after the wait,
+    # so it sees what the worker that held the lock committed (a language, a step, a visit) before leaving.
+    async with PostgresStore(postgres_url) as a, PostgresStore(postgres_url) as b:
+        user = await a.get_or_create_user("whatsapp", "u1")
+        holding, waiting = asyncio.Event(), asyncio.Event()
+
+        async def on_a() -> None:
+            async with a.user_lock("whatsapp", "u1"):
+                await a.get_user("whatsapp", "u1")
+                holding.set()
+                await waiting.wait()
+                await a.set_locale(user.id, "ar")
+                await a.set_step(user.id, "docs", True)
+                await a.record_visit(user.id, "docs")
+
+        async def on_b() -> tuple[object, set[str], set[str]]:
+            await holding.wait()
+            async with b.user_lock("whatsapp", "u1"):
+                seen = await b.get_or_create_user("whatsapp", "u1")
+                return seen.locale, await b.steps_done(user.id), await b.visited(user.id)
+
+        async def wait_for_b() -> None:
+            async with asyncio.timeout(5):  # until b waits for the lock on the server
+                while await a.fetchval("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                       "AND NOT granted") == 0:
+                    await asyncio.sleep(0.01)
+            waiting.set()
+
+        _, seen, _ = await asyncio.gather(on_a(), on_b(), wait_for_b())
+        assert seen == ("ar", {"docs"}, {"docs"})
+        # The turn's own writes are what its later reads answer; another worker's reads see them too.
+        async with b.user_lock("whatsapp", "u1"):
+            await b.get_user("whatsapp", "u1")
+            await b.set_step(user.id, "docs", False)
+            await b.record_visit(user.id, "home")
+            assert await b.steps_done(user.id) == set() and await b.visited(user.id) == {"docs", "home"}
+        assert await a.steps_done(user.id) == set() and await a.visited(user.id) == {"docs", "home"}

@@ -1,18 +1,26 @@
 """The PostgreSQL implementation of :class:`~bot.store.Store` (asyncpg, a connection pool).
 
 Several worker processes may share one database, so nothing about a user is cached in the
-process: every read asks the database, and a change one worker makes is what the next
-worker reads. Each write method runs in one transaction that is committed before it returns.
+process across turns: every turn reads the user afresh, and a change one worker makes is what the
+next worker reads. Each write method runs in one transaction that is committed before it returns.
+
+A user's turn (:meth:`PostgresStore.user_lock`) runs on one connection, held from the user's lock to
+its release: its first statement takes the lock and reads the user's row, steps and visits in one
+round trip (``marhaba_lock_and_read_user``); the turn's later reads of those steps and visits are
+answered from what was read, kept only while the lock is held (no other worker changes them
+meanwhile) and updated by the turn's own writes.
 Each feature's repository protocol has its implementation in ``bot/store/postgres/<feature>.py``
 (:data:`REPOSITORIES`), handed out by :meth:`PostgresStore.repository`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar, Token
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
@@ -59,8 +67,98 @@ USER_LOCK_SPACE = 0x6D72_6875  # "mrhu": the first key of the advisory locks on 
 """``pg_advisory_lock(USER_LOCK_SPACE, hash of (channel, user))`` is one user's lock across workers
 (:meth:`PostgresStore.user_lock`); two users whose hashes collide only wait for each other."""
 USER_LOCK_CONNECTIONS = 16
-"""Connections of a worker kept for users' locks (apart from the statements' pool): as many users' turns
-run at once in one worker; more wait their turn in the process."""
+"""Connections of a worker kept for users' turns (apart from the pool of other statements): each holds one
+user's lock and runs that turn's statements; as many users' turns run at once in one worker, more wait
+their turn in the process."""
+
+
+class _Turn:
+    """One user's turn in progress in one task: the connection that holds (or will hold) their lock and runs
+    the turn's statements, and that user's steps and visits as read with their row under the lock."""
+
+    __slots__ = ("db", "key", "locked", "lock_key", "steps", "task", "user_id", "visited")
+
+    def __init__(self, db: Connection, key: tuple[str, str]) -> None:
+        self.db, self.key = db, key
+        self.task = asyncio.current_task()
+        self.lock_key = user_lock_key(*key)
+        self.locked = False
+        self.user_id: int | None = None
+        self.steps: set[str] = set()
+        self.visited: set[str] = set()
+
+    def known(self, user_id: int) -> bool:
+        """Whether this turn holds the steps and visits of ``user_id``."""
+        return self.locked and self.user_id == user_id
+
+    async def lock(self) -> None:
+        """Take the user's lock, if not yet held, with a statement of its own."""
+        if not self.locked:
+            await _locking(self.db, f"SELECT pg_advisory_lock({USER_LOCK_SPACE}, {self.lock_key})")
+            self.locked = True
+
+    async def lock_and_read(self) -> User | None:
+        """Take the user's lock and read their row, steps and visits, in one round trip."""
+        try:
+            rows = await self.db.fetch(
+                "SELECT (t.u).id, (t.u).channel, (t.u).channel_user_id, (t.u).locale, (t.u).current_node, "
+                "(t.u).pending, (t.u).created_at, (t.u).last_seen, (t.u).active, t.steps, t.visited "
+                "FROM marhaba_lock_and_read_user($1, $2, $3, $4) t", USER_LOCK_SPACE, self.lock_key, *self.key)
+        except BaseException:
+            _lost(self.db)
+            raise
+        self.locked = True
+        if not rows:
+            return None
+        self.remember(rows[0][0], rows[0][9], rows[0][10])
+        return PostgresStore._user(rows[0])
+
+    def remember(self, user_id: int, steps: list[str], visited: list[str]) -> None:
+        self.user_id, self.steps, self.visited = user_id, set(steps), set(visited)
+
+
+_TURN: ContextVar[_Turn | None] = ContextVar("marhaba_postgres_turn", default=None)
+"""The turn the current task runs (:meth:`PostgresStore.user_lock`). A task started inside the turn
+inherits the variable but not the connection (one connection runs one statement at a time): see
+:func:`_current_turn`."""
+
+
+def _current_turn() -> _Turn | None:
+    """The turn this task runs, if any (not the turn of the task that started this one)."""
+    turn = _TURN.get()
+    return turn if turn is not None and turn.task is asyncio.current_task() else None
+
+
+class _UserLock:
+    """``async with store.user_lock(channel, user)``: a connection of the lock pool for the turn, the
+    user's lock taken by the turn's first statement and released on leaving (a plain object, not a
+    generator: it is entered on every turn)."""
+
+    __slots__ = ("key", "pool", "token", "turn")
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], key: tuple[str, str]) -> None:
+        self.pool, self.key = pool, key
+        self.turn: _Turn | None = None
+        self.token: Token[_Turn | None] | None = None
+
+    async def __aenter__(self) -> None:
+        try:
+            db = await self.pool.acquire()
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise _store_error(exc) from None
+        self.turn = _Turn(db, self.key)
+        self.token = _TURN.set(self.turn)
+
+    async def __aexit__(self, *exc: object) -> None:
+        turn, token = self.turn, self.token
+        assert turn is not None and token is not None
+        self.turn = self.token = None
+        _TURN.reset(token)
+        try:
+            if turn.locked and not turn.db.is_closed():
+                await _locking(turn.db, f"SELECT pg_advisory_unlock({USER_LOCK_SPACE}, {turn.lock_key})")
+        finally:
+            await self.pool.release(turn.db)
 
 
 def user_lock_key(channel: str, channel_user_id: str) -> int:
@@ -136,37 +234,43 @@ class PostgresStore(Store):
             pool, self._pool = self._pool, None
             await pool.close()
 
-    @asynccontextmanager
-    async def user_lock(self, channel: str, channel_user_id: str) -> AsyncIterator[None]:
-        """Hold one user's session advisory lock on a connection of its own while the body runs.
+    def user_lock(self, channel: str, channel_user_id: str) -> _UserLock:
+        """Hold one user's session advisory lock on a connection of its own while the body runs; the body's
+        statements (this task's :meth:`fetch` and :meth:`transaction`) run on that connection.
 
-        Every worker on the database takes it around the user's turns, so they run one at a time. The
-        lock lives with the connection: a worker killed while holding it loses its connection and so the
-        lock, at once. The connection comes from a pool of its own (:data:`USER_LOCK_CONNECTIONS`), so a
-        holder's statements never wait for a connection that a waiter for a lock holds.
+        Every worker on the database takes it around the user's turns, so they run one at a time. It is
+        taken by the body's first statement, before that statement runs (together with it when that is
+        the read of this user: one round trip), and released on leaving. The lock lives with the
+        connection: a worker killed while holding it loses its connection and so the lock, at once. The
+        connection comes from a pool of its own (:data:`USER_LOCK_CONNECTIONS`), so a turn never waits
+        for a connection that a waiter for a lock holds, and the store's other work (inbox claims of other
+        tasks, broadcasts, leases) never waits for turns, which hold theirs while replies are sent.
         """
         if self._lock_pool is None:
             raise StoreUnavailable("the store is not open")
-        pool, key = self._lock_pool, user_lock_key(channel, channel_user_id)
-        try:
-            db = await pool.acquire()
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise _store_error(exc) from None
-        try:
-            await _locking(db, "SELECT pg_advisory_lock($1, $2)", key)
-            try:
-                yield
-            finally:
-                await _locking(db, "SELECT pg_advisory_unlock($1, $2)", key)
-        finally:
-            await pool.release(db)
+        return _UserLock(self._lock_pool, (channel, channel_user_id))
+
+    @staticmethod
+    async def _turn_connection() -> Connection | None:
+        """The connection of the turn this task runs, its user's lock taken (``None`` outside turns)."""
+        turn = _current_turn()
+        if turn is None:
+            return None
+        await turn.lock()
+        return turn.db
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """A pooled connection in a transaction, committed on leaving; database errors as :class:`StoreError`."""
+        """A connection in a transaction, committed on leaving (the turn's, in a user's turn, else a pooled
+        one); database errors as :class:`StoreError`."""
         try:
-            async with self.pool.acquire() as db, db.transaction():
-                yield db
+            held = await self._turn_connection()
+            if held is not None:
+                async with held.transaction():
+                    yield held
+            else:
+                async with self.pool.acquire() as db, db.transaction():
+                    yield db
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             raise _store_error(exc) from None
 
@@ -198,7 +302,8 @@ class PostgresStore(Store):
     async def fetch(self, sql: str, *args: object) -> list[asyncpg.Record]:
         """One statement, on its own (one round trip, its own transaction); database errors as StoreError."""
         try:
-            return await self.pool.fetch(sql, *args)
+            held = await self._turn_connection()
+            return await (held or self.pool).fetch(sql, *args)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             raise _store_error(exc) from None
 
@@ -220,6 +325,9 @@ class PostgresStore(Store):
         return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], is_new)
 
     async def get_user(self, channel: str, channel_user_id: str) -> User | None:
+        turn = _current_turn()
+        if turn is not None and turn.key == (channel, channel_user_id):
+            return await self._turn_user(turn)
         rows = await self.fetch(f"SELECT {_USER_COLUMNS} FROM users WHERE channel = $1 AND channel_user_id = $2",
                                  channel, channel_user_id)
         return self._user(rows[0]) if rows else None
@@ -233,6 +341,7 @@ class PostgresStore(Store):
         known = await self.get_user(channel, channel_user_id)  # read fresh: another worker may have changed them
         if known is not None and known.active and now - known.last_seen < self.TOUCH_SECONDS:
             return known
+        turn = _current_turn()
         # One statement reads the user, creating them on first contact, and marks them seen and active;
         # xmax is 0 only in a row version this statement inserted (not updated).
         rows = await self.fetch(
@@ -240,7 +349,31 @@ class PostgresStore(Store):
             "ON CONFLICT (channel, channel_user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, active = TRUE "
             f"RETURNING {_USER_COLUMNS}, (xmax = 0) AS inserted",
             channel, channel_user_id, now)
-        return self._user(rows[0], is_new=bool(rows[0]["inserted"]))
+        user = self._user(rows[0], is_new=bool(rows[0]["inserted"]))
+        if turn is not None and turn.key == (channel, channel_user_id) and known is None:
+            if user.is_new:
+                turn.remember(user.id, [], [])  # a new row: no steps or visits
+            else:
+                turn.user_id = None  # made meanwhile outside the turn: their steps and visits are read when asked
+        return user
+
+    async def _turn_user(self, turn: _Turn) -> User | None:
+        """The user of the turn, read fresh, with their steps and visits (kept in ``turn``); the first read
+        of the turn takes the user's lock in the same round trip."""
+        try:
+            if not turn.locked:
+                return await turn.lock_and_read()
+            rows = await turn.db.fetch(
+                f"SELECT {_USER_COLUMNS}, ARRAY(SELECT node_id FROM steps_done WHERE user_id = users.id), "
+                "ARRAY(SELECT node_id FROM visits WHERE user_id = users.id) "
+                "FROM users WHERE channel = $1 AND channel_user_id = $2", *turn.key)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _store_error(exc) from None
+        if not rows:
+            turn.user_id = None
+            return None
+        turn.remember(rows[0][0], rows[0][9], rows[0][10])
+        return self._user(rows[0])
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self.user_fetch(user_id, "UPDATE users SET locale = $1 WHERE id = $2", locale, user_id)
@@ -258,6 +391,9 @@ class PostgresStore(Store):
             "RETURNING user_id) "
             "UPDATE users SET current_node = $2, pending = NULL, last_seen = $3, active = TRUE "
             "WHERE id = (SELECT user_id FROM visit)", user_id, node_id, time.time())
+        turn = _current_turn()
+        if turn is not None and turn.known(user_id):
+            turn.visited.add(node_id)
 
     async def set_step(self, user_id: int, node_id: str, done: bool) -> None:
         if done:
@@ -265,11 +401,20 @@ class PostgresStore(Store):
                               "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
         else:
             await self.fetch("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
+        turn = _current_turn()
+        if turn is not None and turn.known(user_id):
+            (turn.steps.add if done else turn.steps.discard)(node_id)
 
     async def steps_done(self, user_id: int) -> set[str]:
+        turn = _current_turn()
+        if turn is not None and turn.known(user_id):
+            return set(turn.steps)
         return {r[0] for r in await self.fetch("SELECT node_id FROM steps_done WHERE user_id = $1", user_id)}
 
     async def visited(self, user_id: int) -> set[str]:
+        turn = _current_turn()
+        if turn is not None and turn.known(user_id):
+            return set(turn.visited)
         return {r[0] for r in await self.fetch("SELECT node_id FROM visits WHERE user_id = $1", user_id)}
 
     async def set_active(self, channel: str, channel_user_id: str, active: bool) -> None:
@@ -281,6 +426,9 @@ class PostgresStore(Store):
         # one transaction: a crash leaves either all of them or none.
         async with self.transaction() as db:
             await db.execute("DELETE FROM users WHERE id = $1", user_id)
+        turn = _current_turn()
+        if turn is not None and turn.user_id == user_id:
+            turn.user_id = None
 
     async def user_tables(self) -> list[str]:
         async with self.transaction() as db:
@@ -297,16 +445,22 @@ async def _no_session_state(_connection: asyncpg.Connection[asyncpg.Record]) -> 
     The default would send a reset query (``RESET ALL`` ...) on every release: a round trip per statement."""
 
 
-async def _locking(db: Connection, sql: str, key: int) -> None:
-    """Take or give back a user's lock on ``db``. When that fails or is cancelled, whether the server holds
-    the lock is unknown: the connection is closed (and any lock with it) rather than going back to the pool."""
+async def _locking(db: Connection, sql: str) -> None:
+    """Take or give back a user's lock on ``db`` (``sql`` without parameters: one simple query, nothing to
+    parse or bind)."""
     try:
-        await db.execute(sql, USER_LOCK_SPACE, key)
+        await db.execute(sql)
     except BaseException as exc:
-        db.terminate()
+        _lost(db)
         if isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError | OSError):
             raise _store_error(exc) from None
         raise
+
+
+def _lost(db: Connection) -> None:
+    """A statement that takes or gives back a user's lock failed or was cancelled: whether the server holds
+    the lock is unknown, so the connection is closed (and any lock with it) rather than going back to the pool."""
+    db.terminate()
 
 
 class PostgresRepository:
