@@ -76,10 +76,10 @@ class _Turn:
     """One user's turn in progress in one task: the connection that holds (or will hold) their lock and runs
     the turn's statements, and that user's steps and visits as read with their row under the lock."""
 
-    __slots__ = ("db", "key", "locked", "lock_key", "steps", "task", "user_id", "visited")
+    __slots__ = ("db", "key", "locked", "lock_key", "pool", "steps", "task", "user_id", "visited")
 
-    def __init__(self, db: Connection, key: tuple[str, str]) -> None:
-        self.db, self.key = db, key
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], db: Connection, key: tuple[str, str]) -> None:
+        self.pool, self.db, self.key = pool, db, key
         self.task = asyncio.current_task()
         self.lock_key = user_lock_key(*key)
         self.locked = False
@@ -123,10 +123,13 @@ inherits the variable but not the connection (one connection runs one statement 
 :func:`_current_turn`."""
 
 
-def _current_turn() -> _Turn | None:
-    """The turn this task runs, if any (not the turn of the task that started this one)."""
+def _current_turn(store: PostgresStore) -> _Turn | None:
+    """The turn this task runs on ``store``, if any (not the turn of the task that started this one, nor one
+    on another store)."""
     turn = _TURN.get()
-    return turn if turn is not None and turn.task is asyncio.current_task() else None
+    if turn is None or turn.task is not asyncio.current_task() or turn.pool is not store._lock_pool:
+        return None
+    return turn
 
 
 class _UserLock:
@@ -146,7 +149,7 @@ class _UserLock:
             db = await self.pool.acquire()
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise _store_error(exc) from None
-        self.turn = _Turn(db, self.key)
+        self.turn = _Turn(self.pool, db, self.key)
         self.token = _TURN.set(self.turn)
 
     async def __aexit__(self, *exc: object) -> None:
@@ -250,10 +253,9 @@ class PostgresStore(Store):
             raise StoreUnavailable("the store is not open")
         return _UserLock(self._lock_pool, (channel, channel_user_id))
 
-    @staticmethod
-    async def _turn_connection() -> Connection | None:
+    async def _turn_connection(self) -> Connection | None:
         """The connection of the turn this task runs, its user's lock taken (``None`` outside turns)."""
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is None:
             return None
         await turn.lock()
@@ -325,7 +327,7 @@ class PostgresStore(Store):
         return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], is_new)
 
     async def get_user(self, channel: str, channel_user_id: str) -> User | None:
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is not None and turn.key == (channel, channel_user_id):
             return await self._turn_user(turn)
         rows = await self.fetch(f"SELECT {_USER_COLUMNS} FROM users WHERE channel = $1 AND channel_user_id = $2",
@@ -341,7 +343,7 @@ class PostgresStore(Store):
         known = await self.get_user(channel, channel_user_id)  # read fresh: another worker may have changed them
         if known is not None and known.active and now - known.last_seen < self.TOUCH_SECONDS:
             return known
-        turn = _current_turn()
+        turn = _current_turn(self)
         # One statement reads the user, creating them on first contact, and marks them seen and active;
         # xmax is 0 only in a row version this statement inserted (not updated).
         rows = await self.fetch(
@@ -391,7 +393,7 @@ class PostgresStore(Store):
             "RETURNING user_id) "
             "UPDATE users SET current_node = $2, pending = NULL, last_seen = $3, active = TRUE "
             "WHERE id = (SELECT user_id FROM visit)", user_id, node_id, time.time())
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is not None and turn.known(user_id):
             turn.visited.add(node_id)
 
@@ -401,18 +403,18 @@ class PostgresStore(Store):
                               "ON CONFLICT (user_id, node_id) DO NOTHING", user_id, node_id, time.time())
         else:
             await self.fetch("DELETE FROM steps_done WHERE user_id = $1 AND node_id = $2", user_id, node_id)
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is not None and turn.known(user_id):
             (turn.steps.add if done else turn.steps.discard)(node_id)
 
     async def steps_done(self, user_id: int) -> set[str]:
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is not None and turn.known(user_id):
             return set(turn.steps)
         return {r[0] for r in await self.fetch("SELECT node_id FROM steps_done WHERE user_id = $1", user_id)}
 
     async def visited(self, user_id: int) -> set[str]:
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is not None and turn.known(user_id):
             return set(turn.visited)
         return {r[0] for r in await self.fetch("SELECT node_id FROM visits WHERE user_id = $1", user_id)}
@@ -426,7 +428,7 @@ class PostgresStore(Store):
         # one transaction: a crash leaves either all of them or none.
         async with self.transaction() as db:
             await db.execute("DELETE FROM users WHERE id = $1", user_id)
-        turn = _current_turn()
+        turn = _current_turn(self)
         if turn is not None and turn.user_id == user_id:
             turn.user_id = None
 
