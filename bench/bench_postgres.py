@@ -51,7 +51,7 @@ async def serve(job: dict[str, object]) -> dict[str, object]:
     rng = random.Random(seed)
     scripts = [script_for(u, tree, turns, rng) for u in range(users)][index::workers]
     store: Store = (SQLiteStore(Path(str(job["sqlite"]))) if "sqlite" in job
-                    else PostgresStore(str(job["url"]), max_connections=int(job["pool"])))
+                    else PostgresStore(str(job["postgres"]), max_connections=int(job["pool"])))
     latencies: list[float] = []
     async with store:
         engine = Engine(tree, catalogs, store, features=(NAVIGATION,))
