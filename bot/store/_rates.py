@@ -107,7 +107,7 @@ class RateCaps:
     """``await caps.take(Bucket("telegram", 30))`` returns when this process may send one message."""
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
-        self._repository = store.repository(RATE_CAPS)
+        self._store = store
         self._clock = clock
         self._local: dict[str, _Local] = {}
         self.round_trips = 0
@@ -136,7 +136,7 @@ class RateCaps:
                         return
                     reserve = 0.0 if reply else bucket.burst * REPLY_RESERVE
                     self.round_trips += 1
-                    got, left = await self._repository.take(bucket.key, bucket.batch, bucket.rate, bucket.burst,
+                    got, left = await self._store.repository(RATE_CAPS).take(bucket.key, bucket.batch, bucket.rate, bucket.burst,
                                                             reserve, now)
                     if got:
                         local.tokens, local.until = got - 1, now + HOLD_SECONDS
