@@ -323,7 +323,7 @@ class Engine:
         alert = self._alert(event)
         # Buttons and /commands (Telegram makes every /command in a message tappable) are taps.
         tap = event.payload is not None or event.command is not None or (event.text or "").lstrip().startswith("/")
-        verdict = self.flood.check(key, tap=tap)
+        verdict = await self.flood.verdict(key, tap=tap)
         if verdict is not Verdict.ALLOW:
             if alert is not None and self.flood.urgent(key):
                 return await self._in_order(key, event, alert, deliver, silenced=True)

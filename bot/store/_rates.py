@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import contextvars
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -36,6 +36,9 @@ class RateCapRepository(Protocol):
         The bucket holds at most ``burst`` tokens (a new one is full) and refills at ``rate`` a second
         from its last take to ``now``. Returns the tokens taken (0 to ``want``) and the tokens left.
         """
+
+    async def purge(self, idle_since: float) -> int:
+        """Delete the buckets not taken from since ``idle_since`` (full again: as if new); how many."""
 
 
 RATE_CAPS: RepositoryKey[RateCapRepository] = RepositoryKey("rates")
@@ -148,3 +151,25 @@ class RateCaps:
                 local.replies -= 1
                 if not local.replies:
                     local.no_replies.set()
+
+
+IDLE_SECONDS = 3600.0
+"""A bucket not taken from for this long is deleted (a flood bucket refills in well under a minute)."""
+PURGE_EVERY_SECONDS = 600.0
+"""How often a process deletes idle buckets (on a take: a process that takes nothing purges nothing)."""
+
+
+def shared_buckets(store: Store, clock: Callable[[], float] = time.time) -> Callable[[str, float, float],
+                                                                                      Awaitable[bool]]:
+    """``await take(key, rate, burst)``: one token of the database's bucket ``key``, for the core's flood
+    control across workers (``FloodControl.shared``). Idle buckets are deleted now and then."""
+    next_purge = [clock() + PURGE_EVERY_SECONDS]
+
+    async def take(key: str, rate: float, burst: float) -> bool:
+        repository, now = store.repository(RATE_CAPS), clock()
+        if now >= next_purge[0]:
+            next_purge[0] = now + PURGE_EVERY_SECONDS
+            await repository.purge(now - IDLE_SECONDS)
+        granted, _ = await repository.take(key, 1, rate, burst, 0.0, now)
+        return granted == 1
+    return take

@@ -23,3 +23,7 @@ class PostgresRates(PostgresRepository):
                    now: float) -> tuple[int, float]:
         rows = await self.store.fetch(_TAKE, key, want, rate, burst, reserve, now)
         return int(rows[0]["granted"]), float(rows[0]["tokens"])
+
+    async def purge(self, idle_since: float) -> int:
+        rows = await self.store.fetch("DELETE FROM rate_buckets WHERE stamp < $1 RETURNING key", idle_since)
+        return len(rows)

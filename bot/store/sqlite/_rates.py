@@ -24,3 +24,8 @@ class SQLiteRates(SQLiteRepository):
         rows = await self.store.write_returning(_TAKE, {"key": key, "want": want, "rate": rate, "burst": burst,
                                                         "reserve": reserve, "now": now})  # type: ignore[arg-type]
         return int(rows[0][0]), float(rows[0][1])
+
+    async def purge(self, idle_since: float) -> int:
+        rows = await self.store.write_returning("DELETE FROM rate_buckets WHERE stamp < ? RETURNING key",
+                                                (idle_since,))
+        return len(rows)

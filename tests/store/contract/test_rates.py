@@ -90,3 +90,12 @@ async def test_a_reply_goes_before_bulk_sends_waiting_in_the_same_process(store:
     for task in bulks:
         task.cancel()
     await asyncio.gather(*bulks, replying, return_exceptions=True)
+
+
+async def test_purge_deletes_only_idle_buckets(store: Store) -> None:
+    rates = store.repository(RATE_CAPS)
+    await rates.take("idle", 1, 1.0, 5.0, 0.0, T0)
+    await rates.take("busy", 1, 1.0, 5.0, 0.0, T0 + 100)
+    assert await rates.purge(T0 + 50) == 1
+    assert await rates.take("busy", 9, 1.0, 5.0, 0.0, T0 + 100) == (4, 0.0)  # kept: its tokens are still taken
+    assert (await rates.take("idle", 9, 1.0, 5.0, 0.0, T0 + 100))[0] == 5  # gone: full again, as a new one
