@@ -28,9 +28,16 @@ def rate_caps(store: Store) -> RateCaps:
 
 
 def send_gate(engine: Engine, channel: str) -> Gate | None:
-    """The gate of ``channel``'s platform cap (``ChannelProfile.rate_cap``); ``None`` when it has none."""
+    """The gate of ``channel``'s platform cap (``ChannelProfile.rate_cap``); ``None`` when it has none.
+
+    An operator's rate above it (``MARHABA_TELEGRAM_RATE=200``: the platform allows this bot more, as
+    Telegram's paid broadcasts do) raises the cap to that rate.
+    """
     cap = channel_spec(channel).profile.rate_cap
     if cap is None:
         return None
+    settings = engine.settings
+    if settings is not None:
+        cap = max(cap, settings.broadcast.rates.get(channel, 0.0))
     caps, bucket = rate_caps(engine.store), Bucket(channel, cap)
     return lambda: caps.take(bucket)
