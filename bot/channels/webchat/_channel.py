@@ -58,7 +58,7 @@ from bot.i18n import DEFAULT_LOCALE, LOCALES, Translator, negotiate
 from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import Store, User
-from bot.web import Request, Response, WebServer
+from bot.web import Request, Response, WebServer, header_lines
 
 log = logging.getLogger("marhaba.webchat")
 
@@ -127,7 +127,7 @@ class WebChatChannel:
         self._ids: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._cache_ids = False
         self._seen: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
-        self._headers: tuple[WebChatConfig, dict[str, str]] = (config, self._security_headers())
+        self._headers = self._security_headers()
         self._static: dict[str, bytes] = {}
         self._stopping = False
 
@@ -181,8 +181,11 @@ class WebChatChannel:
                 return Response(403, "this site may not use the chat (MARHABA_WEBCHAT_ORIGINS)")
             resp = await route(req)
             if self._headers[0] is not self.config:  # built once per configuration, not per request
-                self._headers = (self.config, self._security_headers())
-            return Response(resp.status, resp.body, resp.content_type, {**self._headers[1], **resp.headers})
+                self._headers = self._security_headers()
+            _, headers, lines = self._headers
+            if resp.headers.keys().isdisjoint(headers):  # as encoded once
+                return Response(resp.status, resp.body, resp.content_type, resp.headers, lines)
+            return Response(resp.status, resp.body, resp.content_type, {**headers, **resp.headers})
         return guarded
 
     def _origin_ok(self, req: Request) -> bool:
@@ -201,10 +204,12 @@ class WebChatChannel:
             return referer.netloc == own or site in self.config.origins
         return True
 
-    def _security_headers(self) -> dict[str, str]:
+    def _security_headers(self) -> tuple[WebChatConfig, dict[str, str], bytes]:
+        """The headers on every answer, for this configuration: as a dict and as encoded lines."""
         ancestors = " ".join(("'self'", *self.config.origins))
-        return {"Content-Security-Policy": CSP.format(ancestors=ancestors), "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
+        headers = {"Content-Security-Policy": CSP.format(ancestors=ancestors), "X-Content-Type-Options": "nosniff",
+                   "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
+        return self.config, headers, header_lines(headers)
 
     def _session(self, req: Request) -> Session | None:
         # The token is plain URL-safe base64, never quoted: a split is all the parsing it needs.
