@@ -11,7 +11,8 @@ per request, which would measure httpx).
 
 The server (engine, channel, web server, SQLite) runs in this process, the same turns (same
 scripts, same seed) also run through ``Engine.handle`` alone on a fresh SQLite file; the
-phases alternate, ``--repeat`` times. Two figures per phase:
+phases alternate, ``--repeat`` times, both under the process settings of ``marhaba run``
+(its garbage collector tuned once start-up is done: ``bot.runner.tune_gc``). Two figures per phase:
 
 * **CPU per turn** of this process (``time.process_time``: every thread, the SQLite writer
   and reader included), which excludes the client's own work: this is the cost the goal is
@@ -42,6 +43,7 @@ from bot.content import load_content  # noqa: E402
 from bot.core import Engine, Incoming  # noqa: E402
 from bot.features.navigation import FEATURE as NAVIGATION  # noqa: E402 - the built-in commands and buttons
 from bot.i18n import LOCALES, Catalogs  # noqa: E402
+from bot.runner import tune_gc  # noqa: E402 - as `marhaba run` once started
 from bot.store import SQLiteStore  # noqa: E402
 from bot.web import WebServer  # noqa: E402
 
@@ -206,6 +208,7 @@ async def engine_phase(tree, catalogs: Catalogs, scripts: list[list[dict[str, st
 async def main(sessions: int, turns: int, repeat: int) -> None:
     tree = load_content(PROJECT / "content").tree
     catalogs = Catalogs(PROJECT / "locales")
+    tune_gc()  # the server's process settings (`marhaba run`), for both phases alike
     figures: dict[str, list[Figures]] = {"web": [], "engine": []}
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(repeat):
