@@ -359,6 +359,8 @@ class WebChatChannel:
                          headers={**headers, "Set-Cookie": self._cookie(req, None), "Clear-Site-Data": '"storage"'})
         if key in self._seen:
             self._seen[key] = [m.id for m in stored]
+        if session.new and stored:  # a session made by this post had nothing before: the page has it all
+            return _answer('{"ok": true, "messages": ', stored, f', "after": {stored[-1].id}}}', headers)
         return _answer('{"ok": true, "messages": ', stored, "}", headers)
 
     async def _again(self, session: Session, ids: list[int]) -> list[Stored]:
