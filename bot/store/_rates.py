@@ -12,7 +12,7 @@ Why the cap holds over any one-second window: a token spent at ``t`` was taken a
 left for network jitter (the platform counts arrivals).
 
 Replies come first: a bulk send (inside :func:`bulk`, as the broadcast sender runs) leaves
-:data:`REPLY_RESERVE` of the burst to replies, and waits while a reply of this process waits.
+:data:`REPLY_RESERVE` tokens of the burst to replies, and waits while a reply of this process waits.
 """
 
 from __future__ import annotations
@@ -43,14 +43,16 @@ class RateCapRepository(Protocol):
 
 RATE_CAPS: RepositoryKey[RateCapRepository] = RepositoryKey("rates")
 
-SHARE = 0.8
-"""The bucket refills at this share of the platform's cap: the rest is the margin for held tokens and jitter."""
+SHARE = 0.87
+"""The bucket refills at this share of the platform's cap: the rest is the margin for held tokens and jitter
+(at Telegram's 30/s: a burst of 3 plus 26.1 a second, at most 29.1 in any second)."""
 BURST_SECONDS = 0.05
 """The bucket holds this many seconds of the cap (at least :data:`MIN_BURST` tokens)."""
-MIN_BURST = 2.0
-"""The smallest burst: one token for replies only (:data:`REPLY_RESERVE`) and one for anyone."""
-REPLY_RESERVE = 0.5
-"""The share of the burst a bulk send never takes: kept for replies."""
+MIN_BURST = 3.0
+"""The smallest burst: one token for replies only (:data:`REPLY_RESERVE`) and two for anyone, so a bulk
+sender that wakes a little late still finds its next token (a full bucket stops refilling)."""
+REPLY_RESERVE = 1.0
+"""The tokens of the burst a bulk send never takes: kept for replies."""
 BATCH_SECONDS = 0.05
 """A process takes up to this many seconds of the cap at once (at least one token)."""
 HOLD_SECONDS = 0.05
@@ -137,7 +139,7 @@ class RateCaps:
                     if local.tokens and now < local.until:
                         local.tokens -= 1
                         return
-                    reserve = 0.0 if reply else bucket.burst * REPLY_RESERVE
+                    reserve = 0.0 if reply else REPLY_RESERVE
                     self.round_trips += 1
                     got, left = await self._store.repository(RATE_CAPS).take(bucket.key, bucket.batch, bucket.rate, bucket.burst,
                                                             reserve, now)
