@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.i18n import LOCALES
 from bot.store import Inbox
 from bot.store.postgres import PostgresStore
 from tests.channels.whatsapp.conftest import reply_webhook, text_webhook
@@ -197,3 +198,23 @@ async def test_three_workers_one_killed_in_the_middle_answer_every_acknowledged_
         f"{workers.redelivered} webhooks delivered again after it")
     assert fake_graph.rejected == []
     assert not any("Traceback" in log for i, log in enumerate(logs) if i not in workers.dead)
+
+
+async def test_more_languages_pressed_on_another_worker_shows_the_second_page(
+        fake_graph: FakeGraph, tmp_path: Path, postgres_url: str) -> None:
+    # The language picker's first page comes from worker 0; its "More languages" row goes to worker 1, which
+    # never showed it: the page is named in the row's payload, so worker 1 builds the same list again.
+    def rows(message: dict[str, Any]) -> list[str]:
+        return [row["id"] for row in message["interactive"]["action"]["sections"][0]["rows"]]
+
+    async with workers_on(postgres_url, 2, fake_graph, tmp_path) as workers:
+        await workers.deliver(text_webhook(wa_id(7), "hello", "wamid.more.0"), 0)
+        await fake_graph.wait_for(1)
+        first = rows(fake_graph.sent[0])
+        assert len(first) == 10 and first[-1] == "wa:p:~l1:1"
+        await workers.deliver(reply_webhook(wa_id(7), first[-1], "wamid.more.1"), 1)
+        await fake_graph.wait_for(2)
+        second = rows(fake_graph.sent[1])
+        await workers.stop()
+    assert second[:-1] == [f"lang:{code}" for code in LOCALES if f"lang:{code}" not in first]
+    assert second[-1] == "wa:p:~l1:0"  # back to the first page, on whichever worker
