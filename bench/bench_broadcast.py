@@ -84,7 +84,8 @@ def run_marhaba(cap: int, users: int) -> tuple[float, int, int, float]:
         asyncio.run(seed(db, users))
         api = Server(cap)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MARHABA_"))}
-        env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, MARHABA_DB=str(db), MARHABA_ENV_FILE="")
+        env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, MARHABA_DB=str(db), MARHABA_ENV_FILE="",
+                   MARHABA_TELEGRAM_RATE=str(cap))  # the platform allows this bot `cap` a second
         started = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "bot", "broadcast", "send", "--topic", "jobs", "--text", TEXT,

@@ -4,14 +4,16 @@ The browsers are a separate process (``--client``, started by this script): 200 
 each with its own HTTP/1.1 keep-alive connection and cookie, as 200 browsers with the chat's
 script on. A turn is what the script does: a ``POST /chat/send`` whose answer carries the
 turn's replies; after its first turn each session also runs the script's long poll (``GET
-/chat/poll``) on a second connection, for staff answers and broadcasts: its first one gets the
-first turn's replies again (a new page has nothing yet), then it waits.
+/chat/poll``) on a second connection, for staff answers and broadcasts: it starts after the id the
+first answer says the page has (a new session's first post), so it waits (against a server
+that does not say, its first poll gets the first turn's replies again).
 The client is a minimal one on asyncio streams (httpx costs several times the server's work
 per request, which would measure httpx).
 
 The server (engine, channel, web server, SQLite) runs in this process, the same turns (same
 scripts, same seed) also run through ``Engine.handle`` alone on a fresh SQLite file; the
-phases alternate, ``--repeat`` times. Two figures per phase:
+phases alternate, ``--repeat`` times, both under the process settings of ``marhaba run``
+(its garbage collector tuned once start-up is done: ``bot.runner.tune_gc``). Two figures per phase:
 
 * **CPU per turn** of this process (``time.process_time``: every thread, the SQLite writer
   and reader included), which excludes the client's own work: this is the cost the goal is
@@ -42,6 +44,7 @@ from bot.content import load_content  # noqa: E402
 from bot.core import Engine, Incoming  # noqa: E402
 from bot.features.navigation import FEATURE as NAVIGATION  # noqa: E402 - the built-in commands and buttons
 from bot.i18n import LOCALES, Catalogs  # noqa: E402
+from bot.runner import tune_gc  # noqa: E402 - as `marhaba run` once started
 from bot.store import SQLiteStore  # noqa: E402
 from bot.web import WebServer  # noqa: E402
 
@@ -97,9 +100,8 @@ async def browsers(port: int, scripts: list[list[dict[str, str]]]) -> None:
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
-    async def long_poll(poll: Connection, tab: str) -> None:
-        """The script's poll loop: from what the page has (nothing, for a new session), for what comes later."""
-        after = 0
+    async def long_poll(poll: Connection, tab: str, after: int) -> None:
+        """The script's poll loop: from what the page has, for what comes later."""
         await poll.open()
         while True:
             status, body = await poll.request("GET", f"/chat/poll?after={after}&tab={tab}")
@@ -118,8 +120,8 @@ async def browsers(port: int, scripts: list[list[dict[str, str]]]) -> None:
                 got = json.loads(body)["messages"]
             assert got, "a turn without a reply"
             after = got[-1]["id"]
-            if n == 0:  # then the script starts its long poll
-                polling.append(asyncio.create_task(long_poll(poll, tab)))
+            if n == 0:  # then the script starts its long poll, from what the first answer said the page has
+                polling.append(asyncio.create_task(long_poll(poll, tab, json.loads(body).get("after", 0))))
 
     polling: list[asyncio.Task[None]] = []
     start = time.perf_counter()
@@ -206,6 +208,7 @@ async def engine_phase(tree, catalogs: Catalogs, scripts: list[list[dict[str, st
 async def main(sessions: int, turns: int, repeat: int) -> None:
     tree = load_content(PROJECT / "content").tree
     catalogs = Catalogs(PROJECT / "locales")
+    tune_gc()  # the server's process settings (`marhaba run`), for both phases alike
     figures: dict[str, list[Figures]] = {"web": [], "engine": []}
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(repeat):

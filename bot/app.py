@@ -22,7 +22,7 @@ from bot.features import (
 from bot.features.privacy import check_limits, install_key, rules_of
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from bot.store import open_store
+from bot.store import open_store, shared_buckets
 
 FEATURES: tuple[Feature, ...] = (
     safety.FEATURE,
@@ -56,6 +56,8 @@ async def open_engine(settings: Settings, features: Sequence[Feature] = FEATURES
     catalogs = Catalogs(settings.locales_dir, settings.digits)
     store = open_store(settings.store_database)
     await store.open()
+    if not store.single_process:  # several workers: a person writing to two of them takes from one bucket
+        flood.shared = shared_buckets(store)
     try:
         await install_key(store, settings)
         engine = Engine(content=loaded.tree, catalogs=catalogs, store=store, staff=settings.staff, flood=flood,

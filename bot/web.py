@@ -63,6 +63,14 @@ class Response:
     body: bytes | str = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    fixed: bytes = b""
+    """Header lines every answer of a route carries, encoded once (see :func:`header_lines`)."""
+
+
+def header_lines(headers: dict[str, str]) -> bytes:
+    """``headers`` as the lines of an HTTP head (each ending in CRLF), for :attr:`Response.fixed`:
+    built once for headers that do not change from one answer to the next."""
+    return "".join(f"{_clean(k)}: {_clean(v)}\r\n" for k, v in headers.items()).encode("latin-1", "replace")
 
 
 Route = Callable[[Request], Awaitable[Response]]
@@ -271,11 +279,15 @@ class _Connection(asyncio.Protocol):
         body = response.body.encode() if isinstance(response.body, str) else response.body
         status = response.status
         head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}",
-                f"Content-Type: {_clean(response.content_type)}", f"Content-Length: {len(body)}"]
-        head += [f"{_clean(k)}: {_clean(v)}" for k, v in response.headers.items()]
+                f"Content-Type: {response.content_type}", f"Content-Length: {len(body)}"]
+        head += [f"{k}: {v}" for k, v in response.headers.items()]
         if not keep_alive:
             head.append("Connection: close")
-        data = "\r\n".join(head).encode("latin-1", "replace") + b"\r\nDate: " + _http_date() + b"\r\n\r\n"
+        text = "\r\n".join(head)
+        if text.count("\n") != len(head) - 1 or text.count("\r") != len(head) - 1:  # a line break in a value
+            text = "\r\n".join([head[0], *(_clean(line) for line in head[1:])])
+        data = b"".join((text.encode("latin-1", "replace"), b"\r\n", response.fixed, b"Date: ", _http_date(),
+                         b"\r\n\r\n"))
         self.transport.write(data if method == "HEAD" else data + body)
         if not keep_alive:
             self.queue.clear()

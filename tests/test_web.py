@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.web import MAX_BODY_BYTES, Request, Response, WebServer
+from bot.web import MAX_BODY_BYTES, Request, Response, WebServer, header_lines
 
 
 @pytest.fixture
@@ -58,6 +58,20 @@ async def test_keep_alive_answers_requests_on_one_connection_in_order(server: We
 async def test_a_header_value_never_carries_a_line_break(server: WebServer) -> None:
     [(_, headers, _)] = await exchange(server, b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
     assert headers["x-note"] == "one  Set-Cookie: injected=1" and "set-cookie" not in headers
+
+
+async def test_fixed_header_lines_are_sent_beside_the_answers_own(server: WebServer) -> None:
+    fixed = header_lines({"X-Frame": "none", "X-Bad": "a\nSet-Cookie: injected=1", "X-Cr": "b\rc"})
+
+    async def route(req: Request) -> Response:
+        return Response(200, "ok", headers={"X-Own": "1", "X-Lf": "d\ne"}, fixed=fixed)
+
+    server.add_route("/fixed", route)
+    [(status, headers, body)] = await exchange(server, b"GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert status == "HTTP/1.1 200 OK" and body == b"ok"
+    assert headers["x-frame"] == "none" and headers["x-own"] == "1" and "date" in headers
+    assert headers["x-bad"] == "a Set-Cookie: injected=1" and "set-cookie" not in headers
+    assert headers["x-cr"] == "b c" and headers["x-lf"] == "d e", "a bare CR or LF is no line break either"
 
 
 async def test_chunked_bodies_and_100_continue(server: WebServer) -> None:

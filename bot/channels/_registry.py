@@ -178,7 +178,7 @@ register(ChannelSpec(
         "telegram",
         # "no more than 30 messages per second" for broadcasts, and "avoid sending more than one message
         # per second" to one chat (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
-        broadcast_rate=30.0, per_chat_interval=1.0,
+        broadcast_rate=30.0, per_chat_interval=1.0, rate_cap=30.0,
         # sendMessage: "1-4096 characters" (https://core.telegram.org/bots/api#sendmessage).
         max_text_chars=4096, max_buttons=100,
         slash_commands=True,
@@ -197,7 +197,7 @@ register(ChannelSpec(
         "whatsapp",
         # Cloud API: 80 messages per second per business phone number by default
         # (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput).
-        broadcast_rate=80.0, per_chat_interval=0.0,
+        broadcast_rate=80.0, per_chat_interval=0.0, rate_cap=80.0,
         # Text body: 4096 characters; reply buttons: 3
         # (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages).
         max_text_chars=4096, max_buttons=3,
@@ -237,7 +237,7 @@ register(ChannelSpec(
         "messenger",
         # Send API: "300 calls per second per Facebook Page for messages that contain text, links, reactions,
         # and stickers" (https://developers.facebook.com/docs/messenger-platform/overview/rate-limiting).
-        broadcast_rate=300.0, per_chat_interval=0.0,
+        broadcast_rate=300.0, per_chat_interval=0.0, rate_cap=300.0,
         # Text: "2000 character limit" (https://developers.facebook.com/docs/messenger-platform/reference/send-api/);
         # "A maximum of 13 quick replies" (https://developers.facebook.com/docs/messenger-platform/reference/buttons/quick-replies).
         max_text_chars=2000, max_buttons=13,

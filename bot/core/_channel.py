@@ -19,6 +19,9 @@ class ChannelProfile:
     """Messages per second a broadcast may send on this channel (overridable per run)."""
     per_chat_interval: float = 1.0
     """Seconds between two broadcast messages to one chat."""
+    rate_cap: float | None = None
+    """Messages per second the platform takes from the bot across all its processes: every send of every
+    process takes a token of one bucket in the database (``bot.store.RateCaps``); ``None``: no platform cap."""
     max_text_chars: int = 4096
     """The longest message the platform takes; longer ones are split."""
     max_buttons: int = 100

@@ -323,7 +323,7 @@ class Engine:
         alert = self._alert(event)
         # Buttons and /commands (Telegram makes every /command in a message tappable) are taps.
         tap = event.payload is not None or event.command is not None or (event.text or "").lstrip().startswith("/")
-        verdict = self.flood.check(key, tap=tap)
+        verdict = await self.flood.verdict(key, tap=tap)
         if verdict is not Verdict.ALLOW:
             if alert is not None and self.flood.urgent(key):
                 return await self._in_order(key, event, alert, deliver, silenced=True)
@@ -569,7 +569,24 @@ class Engine:
         # Language names are short: a grid where the channel has one; a list cut into pages says
         # "more languages" on its last row (its description names the languages that follow).
         return Outgoing(text=text, options=options, locale=t.locale, rtl=t.rtl, columns=2,
-                        more_label="🌐 " + t.gettext(MORE_LANGUAGES))
+                        more_label="🌐 " + t.gettext(MORE_LANGUAGES),
+                        list_id=f"{PICKER_LIST}{int(first_contact)}{then}")
+
+    def list_again(self, turn: Turn, list_id: str) -> list[Outgoing] | None:
+        """The list that is not a node named ``list_id`` (:attr:`Outgoing.list_id`), built again for ``turn``;
+        ``None`` for a name no list has (a forged or outdated payload)."""
+        if list_id.startswith(PICKER_LIST) and list_id[len(PICKER_LIST):][:1] in ("0", "1"):
+            then = list_id[len(PICKER_LIST) + 1:]
+            if then and then not in turn.content:
+                then = ""
+            return self.language_picker(turn, first_contact=list_id[len(PICKER_LIST)] == "1", then=then)
+        return None
+
+
+PICKER_LIST = "~l"
+"""The language picker's :attr:`Outgoing.list_id`: ``~l``, ``1`` at first contact (else ``0``), then the page to
+open once the language is chosen (a deep link's), if any. The same user gets the same list from it on any worker:
+the order of the languages comes from the user's stored language and their platform's hint."""
 
 
 # TRANSLATORS: the row of the language list that shows the other languages; at most 16 characters.

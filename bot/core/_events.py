@@ -99,6 +99,10 @@ class Outgoing:
     """Options per row where buttons form a grid (the language picker asks for 2)."""
     more_label: str = ""
     """The label of the row that shows the next page of a long list of options (default: "More")."""
+    list_id: str = ""
+    """Names a list that is not a node (``~`` and a few letters, e.g. the language picker's ``~l1``), so that a
+    channel's "More" row can carry the name and :meth:`Engine.list_again` build the same list again on whichever
+    worker gets the press: nothing of the list is kept in a process."""
     keep_menu: bool = False
     """Send as a new message: never edit the menu the user pressed into this one (a flood notice)."""
 

@@ -12,15 +12,28 @@ browsing a menu taps fast, and a tap costs no typing.
 Two kinds of message get through a cool-down, each within a small
 allowance of its own: a safety disclosure (:meth:`FloodControl.urgent`, once
 a minute) and ``/start`` or ``/forget`` (:meth:`FloodControl.essential`).
+
+With several workers on one database (PostgreSQL), the buckets are the database's
+(:attr:`FloodControl.shared`, see :meth:`FloodControl.verdict`): a person writing to two
+workers takes from one bucket. The cool-down and the allowances stay in each worker.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+from bot.errors import StoreError
+from bot.logs import pseudonym
+
+log = logging.getLogger("marhaba.flood")
+
+SharedBuckets = Callable[[str, float, float], Awaitable[bool]]
+"""``await take(key, rate_per_second, burst)``: True when a token was taken from the database's bucket ``key``."""
 
 DEFAULT_RATE_PER_MINUTE = 30.0
 """Sustained turns a minute: a button press every two seconds, faster than anyone reads (``MARHABA_FLOOD_RATE``)."""
@@ -77,6 +90,8 @@ class FloodControl:
 
     limits: FloodLimits = field(default_factory=FloodLimits.off)
     clock: Callable[[], float] = time.monotonic
+    shared: SharedBuckets | None = None
+    """The database's buckets, counted across workers; ``None``: this process's own (one process serves SQLite)."""
     _buckets: OrderedDict[tuple[str, str], _Bucket] = field(default_factory=OrderedDict, repr=False)
 
     def check(self, key: tuple[str, str], *, tap: bool = False) -> Verdict:
@@ -105,6 +120,33 @@ class FloodControl:
             if bucket.tokens >= 1:
                 bucket.tokens -= 1
                 return Verdict.ALLOW
+        bucket.quiet_until = now + limits.cooldown_seconds
+        bucket.essential_used = 0
+        return Verdict.NOTICE
+
+    async def verdict(self, key: tuple[str, str], *, tap: bool = False) -> Verdict:
+        """:meth:`check`, with the token taken from the :attr:`shared` bucket when there is one.
+
+        The bucket is named by the person's pseudonym (``bot.logs.pseudonym``), never their id. If the
+        database does not answer, this worker's own bucket decides.
+        """
+        limits = self.limits
+        if self.shared is None or limits.rate_per_minute <= 0:
+            return self.check(key, tap=tap)
+        now = self.clock()
+        bucket = self._bucket(key, now)
+        if now < bucket.quiet_until:
+            return Verdict.DROP
+        factor = TAP_FACTOR if tap else 1
+        name = f"flood:{'tap' if tap else 'type'}:{pseudonym(*key)}"
+        try:
+            allowed = await self.shared(name, limits.rate_per_minute * factor / 60, float(limits.burst * factor))
+        except StoreError as exc:
+            log.warning("flood control: the database did not answer (%s); this worker counts alone",
+                        type(exc).__name__)
+            return self.check(key, tap=tap)
+        if allowed:
+            return Verdict.ALLOW
         bucket.quiet_until = now + limits.cooldown_seconds
         bucket.essential_used = 0
         return Verdict.NOTICE

@@ -13,11 +13,20 @@ from typing import TYPE_CHECKING, Any
 from bot.store._base import RepositoryKey, Store, User
 from bot.store._inbox import INBOX, Inbox, InboxRepository, kept_id, purge_inbox
 from bot.store._leases import LEASES, LeaseRepository, Leases
+from bot.store._rates import (
+    RATE_CAPS,
+    Bucket,
+    RateCapRepository,
+    RateCaps,
+    bulk,
+    is_bulk,
+    shared_buckets,
+)
 
 if TYPE_CHECKING:
     from bot.store.sqlite import SQLiteStore, migrations, serving_lock
 
-__all__ = ["INBOX", "LEASES", "Inbox", "InboxRepository", "kept_id", "LeaseRepository", "Leases", "POSTGRES_SCHEMES",
+__all__ = ["INBOX", "LEASES", "RATE_CAPS", "Bucket", "RateCapRepository", "RateCaps", "bulk", "is_bulk", "shared_buckets", "Inbox", "InboxRepository", "kept_id", "LeaseRepository", "Leases", "POSTGRES_SCHEMES",
            "RepositoryKey", "SQLiteStore", "Store", "User", "migrations", "open_store", "purge_inbox", "serving_lock"]
 
 

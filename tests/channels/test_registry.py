@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,31 @@ async def test_marhaba_run_starts_a_registered_channel_and_its_replies_go_out(
     # Its profile says "no slash commands": /help lists the typed words, not /menu.
     (user, text), = fakechat.SENT
     assert user == "u1" and "/menu" not in text and "menu" in text.lower()
+
+
+async def test_marhaba_run_freezes_what_start_up_loaded_and_collects_young_objects_less_often(
+        fake: ChannelSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before, tuned, tune_gc = gc.get_threshold(), asyncio.Event(), runner.tune_gc
+    channel_started = asyncio.Event()
+    fakechat.STARTED.append(channel_started)
+
+    def tune() -> None:
+        assert channel_started.is_set(), "tuned before the channels started"
+        tune_gc()
+        tuned.set()
+
+    monkeypatch.setattr(runner, "tune_gc", tune)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings(tmp_path, MARHABA_PORT="0"), [fakechat.NAME], stop))
+    try:
+        await asyncio.wait_for(tuned.wait(), 30)
+        assert gc.get_threshold() == (runner.GC_YOUNG_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 1000  # the code, content and catalogs loaded so far
+    finally:
+        stop.set()
+        await task
+        gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 async def test_healthz_says_503_until_every_channel_has_started(

@@ -4,6 +4,7 @@ PostgreSQL without losing a row, verified by counts, and read back through the r
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 
@@ -57,7 +58,7 @@ async def a_deployment(path: Path) -> dict[str, int]:
         await store.repository(SAFETY).count("self-harm", "ar")
         await store.repository(INBOX).accept("telegram", "77", "{}", now)
         await store.repository(LEASES).acquire("send:telegram", "t", now + 30, now)
-        await store.repository(WEBCHAT).add(people[2].id, [{"text": "a reply kept for the chat page"}], now)
+        await store.repository(WEBCHAT).add(people[2].id, [json.dumps({"text": "a reply kept for the chat page"})], now)
     counts = {}
     for table in data.file_dump(path):
         if table not in ("schema_migrations", "sqlite_sequence"):

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.channels._inbox import InboxTurns
+from bot.channels._rates import send_gate
 from bot.channels._registry import channel_spec
 from bot.channels.messenger._client import BACKOFF_SECONDS, GraphClient
 from bot.channels.messenger._config import MessengerConfig
@@ -76,6 +77,7 @@ class MessengerChannel:
         self.engine = engine
         self.web = web
         self.client = client or GraphClient(config.api_base_url, config.page_token)
+        self.client.gate = send_gate(engine, CHANNEL)
         self.backoff = backoff
         self.clock = clock
         """Now, for the 24-hour window (tests move it)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -55,6 +56,8 @@ class GraphClient:
         self.base_url = base_url.rstrip("/")
         self._http = http or httpx.AsyncClient(timeout=TIMEOUT_SECONDS, limits=httpx.Limits(max_connections=50))
         self._headers = {"Authorization": f"Bearer {page_token}"}
+        self.gate: Callable[[], Awaitable[None]] | None = None
+        """Awaited before each message sent: the platform's cap across processes (``bot.channels._rates``)."""
 
     def __repr__(self) -> str:
         return f"GraphClient(base_url={self.base_url!r})"
@@ -72,6 +75,8 @@ class GraphClient:
         body: dict[str, Any] = {"recipient": {"id": psid}, "messaging_type": messaging_type, "message": message}
         if tag is not None:
             body["tag"] = tag
+        if self.gate is not None:
+            await self.gate()
         return _message_id(await self._post("/me/messages", backoff, json=body))
 
     async def send_file(self, psid: str, filename: str, data: bytes, mime: str, messaging_type: str,
@@ -81,6 +86,8 @@ class GraphClient:
                   "message": json.dumps({"attachment": {"type": "file", "payload": {"is_reusable": False}}})}
         if tag is not None:
             fields["tag"] = tag
+        if self.gate is not None:
+            await self.gate()
         resp = await self._post("/me/messages", backoff, data=fields, files={"filedata": (filename, data, mime)})
         return _message_id(resp)
 

@@ -41,7 +41,14 @@ class Pager:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Per process, and correct with several workers: the language picker's pages are named in their
+        # payload (``~l1``) and built again wherever "More" is pressed (Engine.list_again). Only a long list
+        # that is neither a node nor named (the news topics, when there are more than fit) is
+        # remembered here: "More" pressed on another worker
+        # then answers as for an outdated button (the current menu again).
         self._long: OrderedDict[Key, Outgoing] = OrderedDict()
+        # The page one turn asked for, used up by the render of that same turn in this same process (the
+        # user's locks are held from the turn to its last reply): never read by another turn or worker.
         self._asked: dict[Key, int] = {}
 
     def install(self) -> None:
@@ -51,7 +58,7 @@ class Pager:
     def render(self, key: Key, replies: list[Outgoing]) -> list[list[dict[str, Any]]]:
         """The Send API messages of one turn's replies, each long menu at the page the turn asked for."""
         for out in replies:  # a long menu that is not a node cannot be rebuilt from its payload: keep it
-            if out.node_id is None and len(out.options) > MAX_QUICK_REPLIES:
+            if out.node_id is None and not out.list_id and len(out.options) > MAX_QUICK_REPLIES:
                 self._long[key] = out
                 self._long.move_to_end(key)
                 while len(self._long) > MAX_PAGED_MESSAGES:
@@ -62,7 +69,7 @@ class Pager:
     async def on_payload(self, turn: Turn) -> list[Outgoing]:
         """``fbm:p:<node>:<page>`` (a page of a long menu) and ``fbm:unsupported`` (a photo, a sticker...)."""
         kind, _, rest = turn.payload.partition(":")
-        if turn.user.locale is None and not (kind == "p" and rest.startswith("~:")):
+        if turn.user.locale is None and not (kind == "p" and rest.startswith("~")):
             return self.engine.language_picker(turn, first_contact=True)
         if kind == "unsupported":
             return await turn.current(notice=turn.t.gettext(UNSUPPORTED))
@@ -70,6 +77,10 @@ class Pager:
             key = (turn.event.channel, turn.event.user_id)
             node_id, _, page_text = rest.rpartition(":")
             page = int(page_text) if page_text.isdigit() and len(page_text) <= MAX_PAGE_DIGITS else 0
+            again = self.engine.list_again(turn, node_id) if node_id.startswith("~") else None
+            if again is not None:  # a list the engine builds again, on whichever worker got the press
+                self._asked[key] = page
+                return again
             if node_id == "~":
                 cached = self._long.get(key)
                 if cached is None:

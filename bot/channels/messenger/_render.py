@@ -117,7 +117,7 @@ def _quick_replies(out: Outgoing, options: list[Option], labels: Labels, page: i
         else:  # the last page leads back to the first: say so, it is not "more"
             word, target = (labels.previous if pages == 2 else labels.first), 0
         numbers = f"({labels.numerals(str(target + 1))}/{labels.numerals(str(pages))})"
-        more = Option(f"{out.more_label or word} {numbers}", page_payload(out.node_id, target),
+        more = Option(f"{out.more_label or word} {numbers}", page_payload(out.node_id or out.list_id, target),
                       short_label=f"{word} {numbers}")
     replies = [{"content_type": "text", "title": title(o, MAX_QUICK_REPLY_TITLE_CHARS), "payload": o.payload}
                for o in shown]

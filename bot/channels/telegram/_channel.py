@@ -16,12 +16,14 @@ from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHan
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.channels._inbox import InboxTurns
+from bot.channels._rates import send_gate
 from bot.channels._registry import channel_spec
 from bot.channels.telegram._adapter import CHANNEL, Delivery, to_incoming
 from bot.channels.telegram._commands import register_commands
 from bot.channels.telegram._config import WEBHOOK_PATH, TelegramSettings
 from bot.channels.telegram._sender import (
     SENDER_MAX_WAIT,
+    CappedRequest,
     TelegramSender,
     initialize_checked,
 )
@@ -46,6 +48,8 @@ MAX_CONCURRENT_UPDATES = 64
 SHUTDOWN_POLL_SECONDS = 0.5
 """How long the last ``getUpdates`` (which confirms the fetched updates) may take when stopping."""
 
+APP_CONNECTIONS = 256
+"""HTTP connections of the bot's client (PTB's own default)."""
 POLLING_LEASE = "poll:telegram"
 """The lease of the one process that long-polls Telegram: Telegram answers a second concurrent
 ``getUpdates`` of the same bot with 409 Conflict, and both would fetch the same updates."""
@@ -132,9 +136,11 @@ class TelegramChannel:
         self._polling: PollingRequest | None = None
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
-        elif not config.webhook:
-            self._polling = PollingRequest()
-            builder = builder.get_updates_request(self._polling)
+        else:
+            builder = builder.request(CappedRequest(send_gate(engine, CHANNEL), connection_pool_size=APP_CONNECTIONS))
+            if not config.webhook:
+                self._polling = PollingRequest()
+                builder = builder.get_updates_request(self._polling)
         if config.webhook:
             builder = builder.updater(None)
         self.application: Application = builder.build()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
+from bot.channels._rates import Gate, send_gate
 from bot.channels.telegram._adapter import CHANNEL, Delivery
 from bot.channels.telegram._config import TelegramSettings
 from bot.core import Blocked, Engine, Outgoing, Sender, Undeliverable
@@ -35,6 +37,25 @@ async def initialize_checked(target: Bot | Application) -> None:
 STANDALONE_CONNECTIONS = 16
 """HTTP connections of a standalone sender: hundreds of messages a second need only a few at a time, and
 httpcore's pool does work per request in proportion to its size."""
+
+CAPPED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
+"""Bot API methods that count against the bot's cap of 30 messages a second (the registry's ``rate_cap``):
+every message sent, copied, forwarded or edited; not ``getUpdates``, ``answerCallbackQuery`` or set-up calls."""
+
+
+class CappedRequest(HTTPXRequest):
+    """PTB's HTTP client, each message call first passing ``gate``: the bot's cap across all processes."""
+
+    def __init__(self, gate: Gate | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gate = gate
+
+    async def do_request(self, url: str, method: str, request_data: Any = None,
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if self.gate is not None and url.rsplit("/", 1)[-1].startswith(CAPPED_PREFIXES):
+            await self.gate()
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
 
 SENDER_MAX_WAIT = 5.0
 """Flood-control waits up to this are absorbed here; longer ones go back to the caller as RetryLater."""
@@ -73,7 +94,7 @@ async def standalone_sender(settings: Settings, engine: Engine) -> AsyncIterator
     pauses the whole channel and puts the message back.
     """
     config = TelegramSettings.from_settings(settings)
-    request = HTTPXRequest(connection_pool_size=STANDALONE_CONNECTIONS)
+    request = CappedRequest(send_gate(engine, CHANNEL), connection_pool_size=STANDALONE_CONNECTIONS)
     bot = Bot(config.token, base_url=config.base_url, request=request)
     await initialize_checked(bot)
     try:

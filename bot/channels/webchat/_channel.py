@@ -58,7 +58,7 @@ from bot.i18n import DEFAULT_LOCALE, LOCALES, Translator, negotiate
 from bot.logs import pseudonym
 from bot.settings import Settings
 from bot.store import Store, User
-from bot.web import Request, Response, WebServer
+from bot.web import Request, Response, WebServer, header_lines
 
 log = logging.getLogger("marhaba.webchat")
 
@@ -127,7 +127,7 @@ class WebChatChannel:
         self._ids: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._cache_ids = False
         self._seen: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
-        self._headers: tuple[WebChatConfig, dict[str, str]] = (config, self._security_headers())
+        self._headers = self._security_headers()
         self._static: dict[str, bytes] = {}
         self._stopping = False
 
@@ -181,8 +181,11 @@ class WebChatChannel:
                 return Response(403, "this site may not use the chat (MARHABA_WEBCHAT_ORIGINS)")
             resp = await route(req)
             if self._headers[0] is not self.config:  # built once per configuration, not per request
-                self._headers = (self.config, self._security_headers())
-            return Response(resp.status, resp.body, resp.content_type, {**self._headers[1], **resp.headers})
+                self._headers = self._security_headers()
+            _, headers, lines = self._headers
+            if resp.headers.keys().isdisjoint(headers):  # as encoded once
+                return Response(resp.status, resp.body, resp.content_type, resp.headers, lines)
+            return Response(resp.status, resp.body, resp.content_type, {**headers, **resp.headers})
         return guarded
 
     def _origin_ok(self, req: Request) -> bool:
@@ -201,10 +204,12 @@ class WebChatChannel:
             return referer.netloc == own or site in self.config.origins
         return True
 
-    def _security_headers(self) -> dict[str, str]:
+    def _security_headers(self) -> tuple[WebChatConfig, dict[str, str], bytes]:
+        """The headers on every answer, for this configuration: as a dict and as encoded lines."""
         ancestors = " ".join(("'self'", *self.config.origins))
-        return {"Content-Security-Policy": CSP.format(ancestors=ancestors), "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
+        headers = {"Content-Security-Policy": CSP.format(ancestors=ancestors), "X-Content-Type-Options": "nosniff",
+                   "Referrer-Policy": "no-referrer", "Cross-Origin-Resource-Policy": "same-origin"}
+        return self.config, headers, header_lines(headers)
 
     def _session(self, req: Request) -> Session | None:
         # The token is plain URL-safe base64, never quoted: a split is all the parsing it needs.
@@ -340,7 +345,7 @@ class WebChatChannel:
         key = (session.user_id, client_id)
         if _CLIENT_ID.match(client_id):
             if key in self._seen:  # sent again after its answer was lost: answered already, with these
-                return _json({"ok": True, "messages": await self._again(session, self._seen[key])}, headers=headers)
+                return _answer('{"ok": true, "messages": ', await self._again(session, self._seen[key]), "}", headers)
             self._seen[key] = []
             while len(self._seen) > MAX_SEEN_CLIENT_IDS:
                 self._seen.popitem(last=False)
@@ -354,13 +359,15 @@ class WebChatChannel:
                          headers={**headers, "Set-Cookie": self._cookie(req, None), "Clear-Site-Data": '"storage"'})
         if key in self._seen:
             self._seen[key] = [m.id for m in stored]
-        return _json({"ok": True, "messages": [_public(m) for m in stored]}, headers=headers)
+        if session.new and stored:  # a session made by this post had nothing before: the page has it all
+            return _answer('{"ok": true, "messages": ', stored, f', "after": {stored[-1].id}}}', headers)
+        return _answer('{"ok": true, "messages": ', stored, "}", headers)
 
-    async def _again(self, session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    async def _again(self, session: Session, ids: list[int]) -> list[Stored]:
         user_id = await self._user_id(session.user_id)
         if not ids or user_id is None or self.store is None:
             return []
-        return [_public(m) for m in await self.store.after(user_id, ids[0] - 1) if m.id in ids]
+        return [m for m in await self.store.after(user_id, ids[0] - 1) if m.id in ids]
 
     async def _poll(self, req: Request) -> Response:
         """Messages after ``?after=<id>``; waits up to :data:`POLL_SECONDS` for one when there is none.
@@ -398,8 +405,7 @@ class WebChatChannel:
             waiters.discard(waiter)
             if not waiters and self._waiters.get(user_id) is waiters:
                 del self._waiters[user_id]
-        return _json({"messages": [_public(m) for m in messages], "session": True},
-                     headers={"Cache-Control": "no-store"})
+        return _answer('{"messages": ', messages, ', "session": true}', {"Cache-Control": "no-store"})
 
     async def _recheck_loop(self) -> None:
         """While polls wait: every :data:`RECHECK_SECONDS`, one query for what another process stored."""
@@ -533,12 +539,23 @@ class _Waiter:
         self.event = asyncio.Event()
 
 
-def _public(m: Stored) -> dict[str, Any]:
-    """A stored message as the script gets it (a file as a link, not its bytes)."""
-    data = {k: v for k, v in m.data.items() if k != "file"}
+def _public(m: Stored) -> str:
+    """A stored message as the script gets it, as JSON text (a file as a link, not its bytes).
+
+    Built from the text the inbox stored (encoded once, when it was stored), with the id put first.
+    """
+    if m.body and "file" not in m.data:
+        return f'{{"id": {m.id}, {m.body[1:]}' if len(m.body) > 2 else f'{{"id": {m.id}}}'
+    data: dict[str, Any] = {k: v for k, v in m.data.items() if k != "file"}
     if "file" in m.data:
         data["file"] = {"name": m.data["file"].get("name", ""), "url": f"{CHAT_PATH}/file?m={m.id}"}
-    return {"id": m.id, **data}
+    return json.dumps({"id": m.id, **data}, ensure_ascii=False)
+
+
+def _answer(head: str, messages: list[Stored], tail: str, headers: dict[str, str]) -> Response:
+    """A JSON answer with ``messages`` in it: ``head``, the list, ``tail`` (the list is not encoded again)."""
+    return Response(200, head + "[" + ", ".join(_public(m) for m in messages) + "]" + tail,
+                    "application/json; charset=utf-8", headers)
 
 
 def _json(data: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:

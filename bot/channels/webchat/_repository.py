@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.store import RepositoryKey
@@ -10,16 +10,21 @@ from bot.store import RepositoryKey
 
 @dataclass(frozen=True)
 class Stored:
-    """One message of a session's inbox: its id (increasing, never reused) and the message as JSON data."""
+    """One message of a session's inbox: its id (increasing, never reused) and the message as JSON data.
+
+    ``body`` is the same message as the JSON text stored (when it came from the inbox): answers to
+    the script are built from it, so a message is encoded once, when it is stored.
+    """
 
     id: int
     data: dict[str, Any]
+    body: str = field(default="", compare=False, repr=False)
 
 
 class WebChatRepository(Protocol):
-    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> list[int]:
-        """Append ``messages`` (JSON data) to the user's inbox, in order, committed when this returns;
-        their new ids, in the same order (``[]`` for none)."""
+    async def add(self, user_id: int, bodies: list[str], now: float) -> list[int]:
+        """Append messages (``bodies``: each one's JSON text) to the user's inbox, in order, committed
+        when this returns; their new ids, in the same order (``[]`` for none)."""
 
     async def after(self, user_id: int, after_id: int, limit: int) -> list[Stored]:
         """The user's messages with an id above ``after_id``, oldest first; the latest ``limit`` of them."""

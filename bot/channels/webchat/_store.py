@@ -8,6 +8,7 @@ person sees what arrived while the chat was closed the next time they open it.
 from __future__ import annotations
 
 import base64
+import json
 import time
 from typing import Any
 
@@ -48,8 +49,9 @@ class WebChatStore:
     async def add(self, user_id: int, messages: list[Outgoing], now: float | None = None) -> list[Stored]:
         """Append ``messages`` to the user's inbox (committed when this returns); them as stored, with their ids."""
         data = [encode(m) for m in messages]
-        ids = await self.repository.add(user_id, data, time.time() if now is None else now)
-        return [Stored(i, d) for i, d in zip(ids, data, strict=True)]
+        bodies = [json.dumps(d, ensure_ascii=False) for d in data]
+        ids = await self.repository.add(user_id, bodies, time.time() if now is None else now)
+        return [Stored(i, d, b) for i, d, b in zip(ids, data, bodies, strict=True)]
 
     async def latest(self, user_ids: list[int]) -> dict[int, int]:
         """The id of each of these users' latest message (those without any are left out)."""

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.channels._inbox import InboxTurns
+from bot.channels._rates import send_gate
 from bot.channels._registry import channel_spec
 from bot.channels.whatsapp._client import CloudApiClient
 from bot.channels.whatsapp._config import WhatsAppConfig
@@ -65,6 +66,7 @@ class WhatsAppChannel:
         self.engine = engine
         self.web = web
         self.client = client or CloudApiClient(config.api_base_url, config.phone_number_id, config.token)
+        self.client.gate = send_gate(engine, CHANNEL)
         self.store: WhatsAppStore | None = None
         self.sender = WhatsAppSender(self)
         self._tasks: set[asyncio.Task[Any]] = set()

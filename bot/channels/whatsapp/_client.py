@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -63,6 +64,8 @@ class CloudApiClient:
         self._http = http or httpx.AsyncClient(timeout=TIMEOUT_SECONDS,
                                                limits=httpx.Limits(max_connections=50))
         self._headers = {"Authorization": f"Bearer {token}"}
+        self.gate: Callable[[], Awaitable[None]] | None = None
+        """Awaited before each message request: the platform's cap across processes (``bot.channels._rates``)."""
 
     def __repr__(self) -> str:
         return f"CloudApiClient(url={self.url!r})"
@@ -78,6 +81,8 @@ class CloudApiClient:
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **message}
         delay = self.backoff
         for attempt in range(1, self.max_attempts + 1):
+            if self.gate is not None:
+                await self.gate()
             try:
                 resp = await self._http.post(self.url, json=body, headers=self._headers)
             except httpx.HTTPError as exc:

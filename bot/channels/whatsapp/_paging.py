@@ -46,7 +46,14 @@ class Pager:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Per process, and correct with several workers: the language picker's pages are named in their
+        # payload (``~l1``) and built again wherever "More" is pressed (Engine.list_again). Only a long list
+        # that is neither a node nor named (the news topics, when there are more than fit) is
+        # remembered here: "More" pressed on another worker
+        # then answers as for an outdated button (the current menu again).
         self._long: OrderedDict[Key, Outgoing] = OrderedDict()
+        # The page one turn asked for, used up by the render of that same turn in this same process (the
+        # user's locks are held from the turn to its last reply): never read by another turn or worker.
         self._asked: dict[Key, int] = {}
 
     def install(self) -> None:
@@ -65,7 +72,7 @@ class Pager:
     def _remember(self, key: Key, replies: list[Outgoing]) -> None:
         # A long menu that is not a node cannot be rebuilt from its "more" payload: keep it.
         for out in replies:
-            if out.node_id is None and len(out.options) > MAX_LIST_ROWS:
+            if out.node_id is None and not out.list_id and len(out.options) > MAX_LIST_ROWS:
                 self._long[key] = out
                 self._long.move_to_end(key)
                 while len(self._long) > MAX_PAGED_MESSAGES:
@@ -74,7 +81,7 @@ class Pager:
     async def on_payload(self, turn: Turn) -> list[Outgoing]:
         """``wa:p:<node>:<page>`` (a page of a long list) and ``wa:unsupported`` (a photo, a sticker...)."""
         kind, _, rest = turn.payload.partition(":")
-        if turn.user.locale is None and not (kind == "p" and rest.startswith("~:")):
+        if turn.user.locale is None and not (kind == "p" and rest.startswith("~")):
             # Before a language is chosen only the pages of the language picker may be turned.
             return self.engine.language_picker(turn, first_contact=True)
         if kind == "unsupported":
@@ -83,6 +90,10 @@ class Pager:
             key = (turn.event.channel, turn.event.user_id)
             node_id, _, page_text = rest.rpartition(":")
             page = int(page_text) if page_text.isdigit() and len(page_text) <= MAX_PAGE_DIGITS else 0
+            again = self.engine.list_again(turn, node_id) if node_id.startswith("~") else None
+            if again is not None:  # a list the engine builds again, on whichever worker got the press
+                self._asked[key] = page
+                return again
             if node_id == "~":
                 cached = self._long.get(key)
                 if cached is None:

@@ -132,7 +132,7 @@ def _interactive(out: Outgoing, body: str, labels: Labels, page: int) -> dict[st
         # A menu that names its "more" row (the language picker) keeps that name on every page and
         # lists what the other pages hold under it, so that a newcomer finds their language at once.
         numbers = f"({labels.numerals(str(target + 1))}/{labels.numerals(str(pages))})"
-        more = Option(f"{more_label or word} {numbers}", page_payload(out.node_id, target),
+        more = Option(f"{more_label or word} {numbers}", page_payload(out.node_id or out.list_id, target),
                       description=" · ".join(o.label for o in rest) if more_label else "")
     rows = []
     titles = _unique([_label(o, MAX_ROW_TITLE_CHARS) for o in options],

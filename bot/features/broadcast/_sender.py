@@ -42,7 +42,7 @@ from bot.features.broadcast._outbox import (
     Row,
 )
 from bot.i18n import LOCALES, is_rtl
-from bot.store import Leases, Store
+from bot.store import Leases, Store, bulk
 
 log = logging.getLogger("marhaba.broadcast")
 
@@ -277,7 +277,8 @@ class Drainer:
 
     async def _send(self, broadcast: Broadcast, row: Row, answered: Callable[[], None]) -> None:
         try:
-            state, reason = await self._attempt(broadcast, row)
+            with bulk():  # the platform's shared cap: people's replies go first
+                state, reason = await self._attempt(broadcast, row)
         finally:
             answered()
         if state is OutboxState.PENDING:  # put back for a later attempt (a rate limit)

@@ -44,6 +44,7 @@ _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, cr
 REPOSITORIES = {
     "inbox": "bot.store.postgres._inbox:PostgresInbox",
     "leases": "bot.store.postgres._leases:PostgresLeases",
+    "rates": "bot.store.postgres._rates:PostgresRates",
     "broadcast": "bot.store.postgres.broadcast:PostgresBroadcasts",
     "questions": "bot.store.postgres.questions:PostgresQuestions",
     "whatsapp": "bot.store.postgres.whatsapp:PostgresWhatsApp",

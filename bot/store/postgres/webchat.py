@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bot.channels.webchat._repository import Stored
 from bot.store.postgres._store import PostgresRepository
@@ -12,10 +11,9 @@ from bot.store.postgres._store import PostgresRepository
 class PostgresWebChat(PostgresRepository):
     """:class:`~bot.channels.webchat._repository.WebChatRepository` on PostgreSQL (table ``webchat_messages``)."""
 
-    async def add(self, user_id: int, messages: list[dict[str, Any]], now: float) -> list[int]:
-        if not messages:
+    async def add(self, user_id: int, bodies: list[str], now: float) -> list[int]:
+        if not bodies:
             return []
-        bodies = [json.dumps(data, ensure_ascii=False) for data in messages]
         # One statement for all of a turn's replies; ids follow the order of the array.
         rows = await self.store.fetch(
             "INSERT INTO webchat_messages (user_id, body, created_at) "
@@ -27,12 +25,12 @@ class PostgresWebChat(PostgresRepository):
         rows = await self.store.fetch(
             "SELECT id, body FROM webchat_messages WHERE user_id = $1 AND id > $2 ORDER BY id DESC LIMIT $3",
             user_id, after_id, limit)
-        return [Stored(int(r[0]), json.loads(r[1])) for r in reversed(list(rows))]
+        return [Stored(int(r[0]), json.loads(r[1]), r[1]) for r in reversed(list(rows))]
 
     async def get(self, user_id: int, message_id: int) -> Stored | None:
         rows = await self.store.fetch(
             "SELECT id, body FROM webchat_messages WHERE user_id = $1 AND id = $2", user_id, message_id)
-        return Stored(int(rows[0][0]), json.loads(rows[0][1])) if rows else None
+        return Stored(int(rows[0][0]), json.loads(rows[0][1]), rows[0][1]) if rows else None
 
     async def latest(self, user_ids: list[int]) -> dict[int, int]:
         if not user_ids:

@@ -34,6 +34,7 @@ _USER_COLUMNS = "id, channel, channel_user_id, locale, current_node, pending, cr
 REPOSITORIES = {
     "inbox": "bot.store.sqlite._inbox:SQLiteInbox",
     "leases": "bot.store.sqlite._leases:SQLiteLeases",
+    "rates": "bot.store.sqlite._rates:SQLiteRates",
     "broadcast": "bot.store.sqlite.broadcast:SQLiteBroadcasts",
     "questions": "bot.store.sqlite.questions:SQLiteQuestions",
     "feedback": "bot.store.sqlite.feedback:SQLiteFeedback",

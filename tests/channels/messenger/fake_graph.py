@@ -125,6 +125,9 @@ class FakeGraph:
     profiles: list[dict[str, Any]] = field(default_factory=list)
     profile_lookups: list[str] = field(default_factory=list)
     url: str = ""
+    latency: float = 0.0
+    """Seconds each send takes to be answered (the multi-worker tests: a turn is still sending when the person's
+    next message reaches another worker)."""
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
     _changed: asyncio.Event | None = None
@@ -155,14 +158,18 @@ class FakeGraph:
         return [{**m["message"], "messaging_type": m["messaging_type"], "tag": m.get("tag")}
                 for m in self.sent if m["recipient"]["id"] == psid]
 
-    async def wait_for(self, count: int, timeout: float = 30.0) -> None:
-        """Wait until at least ``count`` messages were accepted (for the subprocess tests)."""
-        async def until() -> None:
-            while len(self.sent) < count:
+    async def until(self, condition: Any, timeout: float = 30.0) -> None:
+        """Wait until ``condition()`` holds, looked at each time a message is accepted."""
+        async def wait() -> None:
+            while not condition():
                 assert self._changed is not None
                 self._changed.clear()
                 await self._changed.wait()
-        await asyncio.wait_for(until(), timeout)
+        await asyncio.wait_for(wait(), timeout)
+
+    async def wait_for(self, count: int, timeout: float = 30.0) -> None:
+        """Wait until at least ``count`` messages were accepted (for the subprocess tests)."""
+        await self.until(lambda: len(self.sent) >= count, timeout)
 
     async def start(self) -> None:
         fake = self
@@ -190,7 +197,9 @@ class FakeGraph:
                     return
                 self._answer(200, {"id": psid, "locale": fake.locales[psid]})
 
-            def post(self) -> None:
+            async def post(self) -> None:
+                if fake.latency:
+                    await asyncio.sleep(fake.latency)
                 if not self._authorized():
                     return
                 path = self.request.path

@@ -88,11 +88,11 @@ async def test_a_conversation_language_then_menu_as_quick_replies_then_a_page(fb
     [picker] = fbm.fake.to(USER)
     # 15 languages do not fit 13 quick replies: 12, then a reply that opens the rest.
     ids = choices(picker)
-    assert len(ids) == 13 and ids[-1] == "fbm:p:~:1"
+    assert len(ids) == 13 and ids[-1] == "fbm:p:~l1:1"
     assert all(len(t) <= 20 for t in titles(picker))
     await fbm.post(quick_reply_webhook(USER, ids[-1], "m_more_languages"))
     second = choices(fbm.fake.to(USER)[-1])
-    assert second[-1] == "fbm:p:~:0", "the last page leads back to the first"
+    assert second[-1] == "fbm:p:~l1:0", "the last page leads back to the first"
     assert set(ids[:-1] + second[:-1]) == {f"lang:{c}" for c in LOCALES}
 
     await fbm.post(payload("quick_reply"))  # lang:ar

@@ -120,9 +120,11 @@ async def test_with_javascript_a_turn_is_one_request_and_a_later_staff_answer_co
     sid = session_user_id(next(c for c in await page.context.cookies() if c["name"] == COOKIE)["value"])
     user = await webchat.engine.store.get_user(CHANNEL, sid)
     assert user is not None
-    # The page's first poll gets the first turn's replies again (a new page has none yet); its second one waits.
-    while len(polls) < 2 or not any(w.after > 0 for w in webchat.channel._waiters.get(user.id, ())):
+    # The page's first poll starts after the first turn's replies (it has them from the answer), and waits.
+    while not any(w.after > 0 for w in webchat.channel._waiters.get(user.id, ())):
         await asyncio.sleep(0)
+    last = (await webchat.channel.store.after(user.id, 0))[-1].id  # type: ignore[union-attr]
+    assert polls == [f"{webchat.url}/chat/poll?after={last}&tab={polls[0].rsplit('tab=', 1)[-1]}"], polls
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.method + " " + r.url.removeprefix(webchat.url).split("?")[0]))
     await page.locator("#options button").first.click()

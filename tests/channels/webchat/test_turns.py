@@ -44,6 +44,20 @@ async def test_the_answer_to_a_post_carries_the_turns_replies_and_a_resend_gets_
     assert len(await webchat.channel.store.after(await user_id(webchat), 0)) == len(got), "not answered twice"  # type: ignore[union-attr]
 
 
+async def test_the_first_post_of_a_new_session_says_the_page_has_everything_so_its_poll_can_wait_from_there(
+        webchat: WebChat) -> None:
+    resp = await webchat.client.post("/chat/send", json={"payload": "lang:en", "id": "m1", "tab": "tab1"})
+    first = resp.json()
+    assert first["after"] == first["messages"][-1]["id"], "a new session had nothing before this turn"
+    # A session that existed may have had messages stored meanwhile (a broadcast): no such claim.
+    await webchat.engine.senders[CHANNEL].send(session_user_id(webchat.client.cookies[COOKIE]),
+                                               [Outgoing(text="News for everyone.")])
+    resp = await webchat.client.post("/chat/send", json={"payload": "cmd:menu", "id": "m2", "tab": "tab1"})
+    assert "after" not in resp.json() and resp.json()["messages"]
+    got = (await webchat.client.get("/chat/poll", params={"after": first["after"], "tab": "tab1"})).json()
+    assert got["messages"][0]["text"] == "News for everyone.", "the poll from there finds what came between"
+
+
 async def test_a_pages_poll_is_not_woken_by_its_own_replies_but_another_pages_is_and_staff_answers_arrive(
         webchat: WebChat) -> None:
     first = await send(webchat.client, "tab1", "m1", payload="lang:en")

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from bot.channels.whatsapp import signature
+from tests.channels._workers import until_healthy
 from tests.channels.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, reply_webhook, text_webhook
 from tests.channels.whatsapp.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
 from tests.serving import Running, start_run
@@ -32,19 +33,6 @@ def run_env(fake_graph: FakeGraph, tmp_path: Path) -> dict[str, str]:
     })
     (tmp_path / "empty.env").write_text("")
     return env
-
-
-async def until_healthy(client: httpx.AsyncClient, proc: asyncio.subprocess.Process) -> None:
-    """Wait until the server answers /healthz (it polls while the process starts; fails if it exits)."""
-    for _ in range(600):
-        try:
-            if (await client.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert proc.returncode is None, (await proc.stderr.read()).decode()
-        await asyncio.sleep(0.05)
-    pytest.fail("marhaba run whatsapp did not start")
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ async def test_hello_gets_the_language_picker_with_the_country_language_first(wa
     assert ids[0] == "lang:ar" and rows(picker)[0]["title"].endswith("العربية")  # +963 -> Arabic first
     assert ids[1] == "lang:kmr", "+963: Kurmanji (north-east Syria) next"
     # 15 languages do not fit WhatsApp's 10 rows: 9 languages, then a row naming the others.
-    assert len(ids) == 10 and ids[-1] == "wa:p:~:1"
+    assert len(ids) == 10 and ids[-1] == "wa:p:~l1:1"
     more = rows(picker)[-1]
     assert more["title"].startswith("🌐 ") and more["title"].endswith(" (2/2)")
     rest = [LOCALES[c].native_name for c in LOCALES if f"lang:{c}" not in ids]
@@ -120,7 +120,7 @@ async def test_hello_gets_the_language_picker_with_the_country_language_first(wa
     await wa.post(reply_webhook(USER, ids[-1], "wamid.more-languages"))
     second = choices(last_interactive(wa))
     assert second[:-1] == [f"lang:{c}" for c in LOCALES if f"lang:{c}" not in ids]
-    assert second[-1] == "wa:p:~:0", "the last page leads back to the first"
+    assert second[-1] == "wa:p:~l1:0", "the last page leads back to the first"
     assert set(ids[:-1] + second[:-1]) == {f"lang:{c}" for c in LOCALES}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from bot.channels.webchat._repository import WEBCHAT
@@ -52,7 +53,7 @@ async def test_forget_deletes_a_web_chat_session_and_its_inbox(store: Store) -> 
     gone = await store.get_or_create_user("webchat", "a" * 32)
     kept = await store.get_or_create_user("webchat", "b" * 32)
     for user in (gone, kept):
-        await chat.add(user.id, [{"text": f"hello {user.id}"}], time.time())
+        await chat.add(user.id, [json.dumps({"text": f"hello {user.id}"})], time.time())
     await store.forget(gone.id)
     assert await store.get_user("webchat", "a" * 32) is None
     assert await chat.after(gone.id, 0, 10) == []

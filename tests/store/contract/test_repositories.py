@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from bot.channels.webchat._repository import WEBCHAT
@@ -163,11 +164,11 @@ async def test_web_chat_inbox_in_order_per_session(store: Store) -> None:
     now = time.time()
     assert await chat.add(a.id, [], now) == []
     assert await chat.latest([a.id, b.id]) == {} and await chat.latest([]) == {}
-    welcome, salam = await chat.add(a.id, [{"text": "Welcome", "options": [{"label": "Health", "payload": "n:health"}]},
-                                  {"text": "سلام", "rtl": True}], now)
+    welcome, salam = await chat.add(a.id, [json.dumps({"text": "Welcome", "options": [{"label": "Health", "payload": "n:health"}]}),
+                                           json.dumps({"text": "سلام", "rtl": True}, ensure_ascii=False)], now)
     first = salam
-    [other] = await chat.add(b.id, [{"text": "for b"}], now + 1)
-    [last] = await chat.add(a.id, [{"text": "Your question was answered"}], now + 2)
+    [other] = await chat.add(b.id, [json.dumps({"text": "for b"})], now + 1)
+    [last] = await chat.add(a.id, ['{"text": "Your question was answered"}'], now + 2)
     assert welcome < salam < other < last, "ids only grow, in order, across sessions"
     assert await chat.latest([a.id, b.id, b.id + 1000]) == {a.id: last, b.id: other}
     texts = [m.data["text"] for m in await chat.after(a.id, 0, 10)]
@@ -176,7 +177,9 @@ async def test_web_chat_inbox_in_order_per_session(store: Store) -> None:
     assert [m.id for m in await chat.after(a.id, first, 10)] == [last]
     assert [m.data["text"] for m in await chat.after(a.id, 0, 2)] == ["سلام", "Your question was answered"], \
         "the latest ones when there are more"
-    assert (await chat.get(a.id, last)).data == {"text": "Your question was answered"}  # type: ignore[union-attr]
+    got = await chat.get(a.id, last)
+    assert got is not None and got.data == {"text": "Your question was answered"}
+    assert got.body == '{"text": "Your question was answered"}', "the text as stored, to answer with"
     assert await chat.get(a.id, other) is None, "another session's message is not theirs"
     assert await chat.purge_messages(0.5, now + 2) == 3
     assert [m.id for m in await chat.after(a.id, 0, 10)] == [last] and await chat.after(b.id, 0, 10) == []

@@ -87,6 +87,8 @@
         if (res[1].error) { status.textContent = res[1].error; }
         if (res[1].forgotten) { forgotten(res[1].forgotten); return; }
         (res[1].messages || []).forEach(add);
+        /* the first post of a new session: the page has all its messages, the poll waits from there */
+        if (res[1].after > after) after = res[1].after;
         flush(); poll();
       }, function () { sending = false; offline(); later(flush); });
   }
