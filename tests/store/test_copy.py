@@ -15,7 +15,7 @@ from bot.features.feedback._repository import FEEDBACK
 from bot.features.questions._repository import QUESTIONS
 from bot.features.safety._repository import SAFETY
 from bot.features.usage._repository import USAGE
-from bot.store import INBOX, LEASES
+from bot.store import INBOX, LEASES, RATE_CAPS
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
 from tests.store import data
@@ -58,6 +58,7 @@ async def a_deployment(path: Path) -> dict[str, int]:
         await store.repository(SAFETY).count("self-harm", "ar")
         await store.repository(INBOX).accept("telegram", "77", "{}", now)
         await store.repository(LEASES).acquire("send:telegram", "t", now + 30, now)
+        await store.repository(RATE_CAPS).take("telegram", 1, 26.1, 3.0, 0.0, now)
         await store.repository(WEBCHAT).add(people[2].id, [json.dumps({"text": "a reply kept for the chat page"})], now)
     counts = {}
     for table in data.file_dump(path):
