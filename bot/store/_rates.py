@@ -109,7 +109,7 @@ class _Local:
 
 
 class RateCaps:
-    """``await caps.take(Bucket("telegram", 30))`` returns when this process may send one message."""
+    """``await caps.take(Bucket(key, 30))`` returns when this process may send one message."""
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
         self._store = store
